@@ -1,0 +1,1 @@
+"""oauthgen generator: provider spec -> typed client package."""

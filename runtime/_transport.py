@@ -1,0 +1,54 @@
+"""Transport safety rules shared by every flow: HTTPS except on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from oauthlib.oauth2.rfc6749.errors import InsecureTransportError
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
+
+
+@lru_cache(maxsize=256)
+def is_loopback_host(host: str) -> bool:
+    """True for localhost and any address in 127.0.0.0/8 or ::1 (RFC 8252 §8.3)."""
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_transport_allowed() -> bool:
+    """oauthlib's global escape hatch, honoured for compatibility."""
+    return bool(os.environ.get("OAUTHLIB_INSECURE_TRANSPORT"))
+
+
+@lru_cache(maxsize=1024)
+def _is_secure_url(url: str) -> bool:
+    if url[:8].lower() == "https://":
+        return True
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "http" and is_loopback_host(parts.hostname or "")
+
+
+def is_secure_url(url: str) -> bool:
+    """HTTPS, or plain HTTP to a loopback host, or the global override is set."""
+    return _is_secure_url(url) or insecure_transport_allowed()
+
+
+def require_secure_url(url: str) -> None:
+    """Raise oauthlib's ``InsecureTransportError`` for a URL that may leak credentials."""
+    if not is_secure_url(url):
+        raise InsecureTransportError(
+            description=(
+                f"refusing to send OAuth credentials over plain HTTP to "
+                f"{urlsplit(url).hostname or url!r}: use https:// (plain http is only "
+                f"allowed for loopback hosts such as 127.0.0.1 and localhost)"
+            )
+        )
