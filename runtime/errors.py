@@ -1,0 +1,135 @@
+"""Errors raised by the runtime.
+
+Every class derives from oauthlib's own exceptions (or ``ValueError``/``Warning`` exactly as
+requests-oauthlib does), so ``except`` clauses written for requests-oauthlib keep working.
+Messages name the problem, never a token or secret.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from oauthlib.oauth2.rfc6749.errors import (
+    CustomOAuth2Error,
+    MissingTokenError,
+    OAuth2Error,
+    raise_from_error,
+)
+
+if TYPE_CHECKING:
+    import requests
+
+
+class TokenUpdated(Warning):
+    """Raised by auto refresh when no ``token_updater`` is set; ``.token`` holds the new token."""
+
+    def __init__(self, token: dict[str, Any]) -> None:
+        super().__init__("the access token was refreshed; save exc.token")
+        self.token = token
+
+
+class TokenEndpointError(OAuth2Error):
+    """The token endpoint answered with an HTTP error and no OAuth error code in the body.
+
+    ``status_code`` and ``response`` carry the answer; the message names the status and the
+    content type but never the body, which may echo credentials.
+    """
+
+    error = "token_endpoint_error"
+
+    def __init__(self, response: requests.Response) -> None:
+        content_type = response.headers.get("Content-Type", "no content type")
+        super().__init__(
+            description=(
+                f"token endpoint {_url_without_query(response.url)} answered HTTP "
+                f"{response.status_code} {response.reason or ''} ({content_type}, "
+                f"{len(response.content)} bytes) without an OAuth error code"
+            ).replace("  ", " "),
+            status_code=response.status_code,
+        )
+        self.response = response
+
+
+class TokenResponseParseError(MissingTokenError):
+    """A successful (2xx) token response that is neither a JSON object nor form-encoded."""
+
+    error = "invalid_token_response"
+
+    def __init__(self, response: requests.Response, reason: str) -> None:
+        content_type = response.headers.get("Content-Type", "no content type")
+        super().__init__(
+            description=(
+                f"token endpoint {_url_without_query(response.url)} answered HTTP "
+                f"{response.status_code} with an unusable body ({content_type}): {reason}"
+            ),
+            status_code=response.status_code,
+        )
+        self.response = response
+
+
+class PKCEMethodError(ValueError, AttributeError):
+    """Unknown ``pkce=`` value. requests-oauthlib raised ``AttributeError``; both are caught."""
+
+
+def oauth2_error_from_body(
+    params: dict[str, Any], response: requests.Response | None = None
+) -> OAuth2Error:
+    """The error oauthlib would raise for ``params['error']``, plus RFC 8628's codes.
+
+    oauthlib only maps RFC 6749 codes; device-flow codes would otherwise come back as
+    ``CustomOAuth2Error``.
+    """
+    code = str(params.get("error"))
+    kwargs: dict[str, Any] = {
+        "description": _optional_str(params.get("error_description")),
+        "uri": _optional_str(params.get("error_uri")),
+        "state": _optional_str(params.get("state")),
+    }
+    error: OAuth2Error
+    try:
+        raise_from_error(code, _kwargs_to_params(kwargs))
+    except OAuth2Error as raised:
+        error = raised
+    device_error = _DEVICE_FLOW_ERRORS.get(code)
+    if isinstance(error, CustomOAuth2Error) and device_error is not None:
+        error = device_error(**kwargs)
+    if response is not None:
+        error.status_code = response.status_code
+    error.response = response  # type: ignore[attr-defined]  # extra context for callers
+    return error
+
+
+def _kwargs_to_params(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "error_description": kwargs["description"],
+        "error_uri": kwargs["uri"],
+        "state": kwargs["state"],
+    }
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _url_without_query(url: str | None) -> str:
+    return (url or "").split("?", 1)[0]
+
+
+def _device_flow_errors() -> dict[str, type[OAuth2Error]]:
+    try:  # RFC 8628 error classes exist from oauthlib 4.0 on
+        from oauthlib.oauth2.rfc8628 import errors as rfc8628
+    except ImportError:  # pragma: no cover - oauthlib 3.x
+        return {}
+    return {
+        cls.error: cls
+        for cls in (
+            rfc8628.AuthorizationPendingError,
+            rfc8628.SlowDownError,
+            rfc8628.ExpiredTokenError,
+            rfc8628.AccessDenied,
+        )
+        if isinstance(cls.error, str)
+    }
+
+
+_DEVICE_FLOW_ERRORS = _device_flow_errors()
