@@ -21,6 +21,12 @@ _OAUTHLIB_ADD_TOKEN = Client.add_token
 Attached = tuple[str, Any, Any]
 
 
+def token_expired(client: Client) -> bool:
+    """oauthlib's rule: expired once ``_expires_at`` (set from the token) is in the past."""
+    expires_at = getattr(client, "_expires_at", None)
+    return bool(expires_at and expires_at < time.time())
+
+
 def attach_token(
     client: Client,
     url: str,
@@ -34,8 +40,7 @@ def attach_token(
     if type(client).add_token is not _OAUTHLIB_ADD_TOKEN:
         # A client class with its own add_token keeps full control (and oauthlib's checks).
         return client.add_token(url, http_method=method, body=body, headers=headers)  # type: ignore[arg-type]
-    expires_at = client._expires_at  # type: ignore[attr-defined]  # set by oauthlib
-    if expires_at and expires_at < time.time():
+    if token_expired(client):
         raise TokenExpiredError()
     access_token = client.access_token or client.token.get("access_token")
     if not access_token:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import requests
 from oauthlib.oauth2 import Client, WebApplicationClient
+from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 
 from ._redact import mask
 from ._token_attach import attach_token
+
+_now = time.time
 
 
 class OAuth2(requests.auth.AuthBase):
@@ -18,6 +23,10 @@ class OAuth2(requests.auth.AuthBase):
     ``WebApplicationClient(client_id, token=token)`` is made. Plain HTTP is refused except on
     loopback hosts (or with ``OAUTHLIB_INSECURE_TRANSPORT``). An expired token raises
     ``TokenExpiredError``; this class does not refresh (``OAuth2Session`` does).
+
+    The token is read once, when the auth is created: for a new token create a new ``OAuth2``
+    (or let ``OAuth2Session`` manage tokens). That lets the common case, a Bearer token in the
+    ``Authorization`` header, cost one header assignment per request.
     """
 
     def __init__(
@@ -30,8 +39,28 @@ class OAuth2(requests.auth.AuthBase):
         if token:
             for key, value in token.items():
                 setattr(self._client, key, value)
+        self._bearer_header, self._expires_at = self._fast_path()
+
+    def _fast_path(self) -> tuple[str | None, float]:
+        """The ready ``Authorization`` value and expiry, when oauthlib would do just that."""
+        client = self._client
+        if (
+            type(client).add_token is not Client.add_token
+            or client.token_type.lower() != "bearer"
+            or client.default_token_placement != "auth_header"
+            or not client.access_token
+        ):
+            return None, math.inf
+        expires_at = getattr(client, "_expires_at", None)
+        return "Bearer " + client.access_token, float(expires_at) if expires_at else math.inf
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        header = self._bearer_header
+        if header is not None and (r.url or "")[:8] == "https://":
+            if self._expires_at < _now():
+                raise TokenExpiredError()
+            r.headers["Authorization"] = header
+            return r
         r.url, headers, r.body = attach_token(
             self._client, r.url or "", r.method or "GET", r.body, r.headers
         )

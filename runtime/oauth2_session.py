@@ -27,13 +27,12 @@ from oauthlib.common import generate_token, urldecode
 from oauthlib.oauth2 import (
     Client,
     LegacyApplicationClient,
-    TokenExpiredError,
     WebApplicationClient,
 )
 from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
 
 from ._redact import mask
-from ._token_attach import attach_token
+from ._token_attach import attach_token, token_expired
 from ._transport import require_secure_url
 from .errors import (
     PKCEMethodError,
@@ -247,6 +246,11 @@ class OAuth2Session(requests.Session):
                     "to OAuth2Session"
                 )
             )
+        require_secure_url(authorization_response)
+        # oauthlib refuses http:// outright; a loopback callback (RFC 8252) is fine, and only
+        # its query and fragment are read, so hand oauthlib the same URL under https.
+        if authorization_response[:7].lower() == "http://":
+            authorization_response = "https://" + authorization_response[7:]
         return self._client.parse_request_uri_response(authorization_response, state=expected)
 
     def token_from_fragment(self, authorization_response: str) -> TokenDict:
@@ -486,28 +490,22 @@ class OAuth2Session(requests.Session):
         url_str = url.decode() if isinstance(url, bytes) else url
         require_secure_url(url_str)
         if self.token and not withhold_token:
-            for hook in self.compliance_hook["protected_request"]:
-                log.debug("Invoking protected_request hook %s", hook)
-                url_str, headers, data = hook(url_str, headers, data)
-            log.debug("Adding the access token to a request to %s", _without_query(url_str))
-            try:
-                url_str, headers, data = attach_token(
-                    self._client, url_str, method_str, data, headers
-                )
-            except TokenExpiredError:
-                if not self.auto_refresh_url:
-                    raise
+            if self.auto_refresh_url and token_expired(self._client):
+                # Refresh before the hooks run, so a hook that copies the token into the
+                # query or body (Slack, Instagram) copies the new one.
                 auth = kwargs.pop("auth", None)
                 if client_id and client_secret and auth is None:
                     auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
                 transport = {key: kwargs[key] for key in _TRANSPORT_KWARGS if key in kwargs}
                 token = self.refresh_token(self.auto_refresh_url, auth=auth, **transport)
                 if self.token_updater is None:
-                    raise TokenUpdated(token) from None
+                    raise TokenUpdated(token)
                 self.token_updater(token)
-                url_str, headers, data = attach_token(
-                    self._client, url_str, method_str, data, headers
-                )
+            for hook in self.compliance_hook["protected_request"]:
+                log.debug("Invoking protected_request hook %s", hook)
+                url_str, headers, data = hook(url_str, headers, data)
+            log.debug("Adding the access token to a request to %s", _without_query(url_str))
+            url_str, headers, data = attach_token(self._client, url_str, method_str, data, headers)
         return super().request(
             method_str, url_str, headers=headers, data=data, files=files, **kwargs
         )
