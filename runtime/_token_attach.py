@@ -8,7 +8,7 @@ assignment here; everything else goes through oauthlib's token-type handlers unc
 from __future__ import annotations
 
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from oauthlib.oauth2 import Client
@@ -21,10 +21,10 @@ _OAUTHLIB_ADD_TOKEN = Client.add_token
 Attached = tuple[str, Any, Any]
 
 
-def token_expired(client: Client) -> bool:
+def token_expired(client: Client, now: Callable[[], float] = time.time) -> bool:
     """oauthlib's rule: expired once ``_expires_at`` (set from the token) is in the past."""
     expires_at = getattr(client, "_expires_at", None)
-    return bool(expires_at and expires_at < time.time())
+    return bool(expires_at and expires_at < now())
 
 
 def attach_token(
@@ -33,6 +33,7 @@ def attach_token(
     method: str,
     body: Any,
     headers: MutableMapping[str, Any] | None,
+    now: Callable[[], float] = time.time,
 ) -> Attached:
     """Return ``(url, headers, body)`` carrying ``client``'s token; raise if it expired."""
     if not url.startswith("https://"):
@@ -40,9 +41,11 @@ def attach_token(
     if type(client).add_token is not _OAUTHLIB_ADD_TOKEN:
         # A client class with its own add_token keeps full control (and oauthlib's checks).
         return client.add_token(url, http_method=method, body=body, headers=headers)  # type: ignore[arg-type]
-    if token_expired(client):
-        raise TokenExpiredError()
+    # Read the token before its expiry: a concurrent token swap writes them the other way
+    # round, so a torn read can only pair the old token with the new expiry.
     access_token = client.access_token or client.token.get("access_token")
+    if token_expired(client, now):
+        raise TokenExpiredError()
     if not access_token:
         raise ValueError("Missing access token.")
     token_type = client.token_type.lower()

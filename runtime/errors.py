@@ -10,11 +10,34 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from oauthlib.oauth2.rfc6749.errors import (
+    AccessDeniedError,
     CustomOAuth2Error,
+    InvalidClientIdError,
+    InvalidRequestError,
     MissingTokenError,
     OAuth2Error,
     raise_from_error,
 )
+from oauthlib.oauth2.rfc8628.errors import (
+    AccessDenied,
+    AuthorizationPendingError,
+    ExpiredTokenError,
+    SlowDownError,
+)
+
+__all__ = [
+    "AccessDenied",
+    "AuthorizationDenied",
+    "AuthorizationPendingError",
+    "ExpiredTokenError",
+    "InvalidRequest",
+    "PKCEMethodError",
+    "SlowDownError",
+    "TokenEndpointError",
+    "TokenResponseParseError",
+    "TokenUpdated",
+    "oauth2_error_from_body",
+]
 
 if TYPE_CHECKING:
     import requests
@@ -67,6 +90,19 @@ class TokenResponseParseError(MissingTokenError):
         self.response = response
 
 
+class InvalidRequest(InvalidClientIdError, InvalidRequestError):
+    """``invalid_request`` from a server.
+
+    oauthlib maps that code to ``InvalidClientIdError``, which ``except InvalidRequestError``
+    does not catch; this class is both, so either clause works.
+    """
+
+
+class AuthorizationDenied(AccessDeniedError, AccessDenied):
+    """``access_denied`` from a token endpoint: RFC 6749's and RFC 8628's class at once, so
+    handlers written for either catch it."""
+
+
 class PKCEMethodError(ValueError, AttributeError):
     """Unknown ``pkce=`` value. requests-oauthlib raised ``AttributeError``; both are caught."""
 
@@ -93,6 +129,10 @@ def oauth2_error_from_body(
     device_error = _DEVICE_FLOW_ERRORS.get(code)
     if isinstance(error, CustomOAuth2Error) and device_error is not None:
         error = device_error(**kwargs)
+    elif type(error) is InvalidClientIdError:
+        error = InvalidRequest(**kwargs)
+    elif type(error) is AccessDeniedError:
+        error = AuthorizationDenied(**kwargs)
     if response is not None:
         error.status_code = response.status_code
     error.response = response  # type: ignore[attr-defined]  # extra context for callers
@@ -115,21 +155,9 @@ def _url_without_query(url: str | None) -> str:
     return (url or "").split("?", 1)[0]
 
 
-def _device_flow_errors() -> dict[str, type[OAuth2Error]]:
-    try:  # RFC 8628 error classes exist from oauthlib 4.0 on
-        from oauthlib.oauth2.rfc8628 import errors as rfc8628
-    except ImportError:  # pragma: no cover - oauthlib 3.x
-        return {}
-    return {
-        cls.error: cls
-        for cls in (
-            rfc8628.AuthorizationPendingError,
-            rfc8628.SlowDownError,
-            rfc8628.ExpiredTokenError,
-            rfc8628.AccessDenied,
-        )
-        if isinstance(cls.error, str)
-    }
-
-
-_DEVICE_FLOW_ERRORS = _device_flow_errors()
+_DEVICE_FLOW_ERRORS: dict[str, type[OAuth2Error]] = {
+    "authorization_pending": AuthorizationPendingError,
+    "slow_down": SlowDownError,
+    "expired_token": ExpiredTokenError,
+    "access_denied": AccessDenied,
+}

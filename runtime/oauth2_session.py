@@ -13,34 +13,60 @@ Interface-compatible with requests-oauthlib's ``OAuth2Session``; the differences
 * compliance hooks run in registration order;
 * plain HTTP is allowed for loopback hosts without ``OAUTHLIB_INSECURE_TRANSPORT``;
 * tokens never reach logs or ``repr``.
+
+Beyond it (keyword-only constructor arguments, so old code is unaffected):
+
+* ``client_secret`` / ``token_endpoint_auth_method`` / ``client_credentials``: client
+  authentication from a registry (``runtime.client_auth``) used for every token-type request,
+  auto refresh included (requests-oauthlib sends no credentials there);
+* ``leeway`` and ``clock``: renew a token ``leeway`` seconds before it expires, with expiry
+  kept as an absolute ``expires_at`` computed when the token was received;
+* single-flight renewal: threads that find the token expiring cause one refresh; with a
+  ``token_store`` other processes (or machines) adopt its result instead of spending the
+  rotating refresh token again;
+* a 401 (or ``invalid_token``) on a renewable token: renew once, retry once;
+* client-credentials tokens fetched anew when they expire;
+* a default timeout on every request;
+* device flow (RFC 8628), revocation (RFC 7009), introspection (RFC 7662), the JWT bearer
+  grant (RFC 7523) and configuration from an issuer's metadata (``from_issuer``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, MutableMapping
-from typing import Any, Literal, cast
+import threading
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import requests
 from oauthlib.common import generate_token, urldecode
 from oauthlib.oauth2 import (
+    BackendApplicationClient,
     Client,
     LegacyApplicationClient,
     WebApplicationClient,
 )
 from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
 
+from ._lifecycle import DEFAULT_LEEWAY, TokenLifecycle
 from ._redact import mask
-from ._token_attach import attach_token, token_expired
+from ._responses import checked_params
+from ._token_attach import attach_token
 from ._transport import require_secure_url
-from .errors import (
-    PKCEMethodError,
-    TokenEndpointError,
-    TokenResponseParseError,
-    TokenUpdated,
-    oauth2_error_from_body,
+from .client_auth import ClientCredentials, apply_client_auth, choose_client_auth
+from .device import (
+    DEVICE_CODE_GRANT_TYPE,
+    DeviceAuthorization,
+    parse_device_authorization,
+    poll_for_token,
 )
+from .errors import PKCEMethodError, TokenUpdated
+from .jwt_assertions import JWT_BEARER_GRANT_TYPE
+
+if TYPE_CHECKING:
+    from .discovery import ServerMetadata
+    from .stores import TokenStore
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +95,22 @@ _TOKEN_REQUEST_HEADERS = {
 }
 # Request arguments that also make sense for the refresh request an expired token triggers.
 _TRANSPORT_KWARGS = ("timeout", "verify", "proxies", "cert")
+# (connect, read) seconds for every request that does not say otherwise.
+DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
+Timeout = float | tuple[float, float] | None
 # Attributes populate_token_attributes() sets; cleared before a new token is applied.
-_TOKEN_ATTRIBUTES = (
-    "access_token",
-    "refresh_token",
-    "expires_in",
-    "expires_at",
-    "mac_key",
-    "mac_algorithm",
-)
+_TOKEN_ATTRIBUTES = ("refresh_token", "expires_in", "expires_at", "mac_key", "mac_algorithm")
+
+
+class _TokenAttributes:
+    """Scratch target for oauthlib's ``populate_token_attributes``."""
+
+    def __init__(self, token_type: str) -> None:
+        self.token_type = token_type
+        self.access_token: str | None = None
+        self._expires_at: float | None = None
+        for attribute in _TOKEN_ATTRIBUTES:
+            setattr(self, attribute, None)
 
 
 def _no_auth(r: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -102,11 +135,28 @@ class OAuth2Session(requests.Session):
         pkce: PKCEMethod | None = None,
         *,
         code_verifier: str | None = None,
+        client_secret: str | None = None,
+        token_endpoint_auth_method: str | None = None,
+        client_credentials: ClientCredentials | None = None,
+        leeway: float = DEFAULT_LEEWAY,
+        clock: Callable[[], float] = time.time,
+        token_store: TokenStore | None = None,
+        token_store_key: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        metadata: ServerMetadata | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._client: Client = client or WebApplicationClient(client_id, token=token)  # type: ignore[arg-type]
         self._default_token_type = self._client.token_type
+        self._lifecycle = TokenLifecycle(
+            clock=clock,
+            leeway=leeway,
+            store=token_store,
+            store_key=token_store_key or (client_id if token_store is not None else None),
+        )
+        if token is None and token_store is not None:
+            token = token_store.load(self._lifecycle.store_key)
         self.token = token or {}
         self._scope = scope
         self.redirect_uri = redirect_uri
@@ -122,10 +172,49 @@ class OAuth2Session(requests.Session):
         self._code_verifier: str | None = None
         if code_verifier is not None:
             self.code_verifier = code_verifier
+        if client_credentials is None and (client_secret is not None or token_endpoint_auth_method):
+            client_credentials = ClientCredentials(
+                client_id=self.client_id or "", client_secret=client_secret
+            )
+        self.client_credentials = client_credentials
+        self.token_endpoint_auth_method = token_endpoint_auth_method
+        self.default_timeout: Timeout = timeout
+        self.metadata = metadata
         self.auth = _no_auth
         self.compliance_hook: dict[str, list[Callable[..., Any]]] = {
             hook_type: [] for hook_type in COMPLIANCE_HOOK_TYPES
         }
+
+    @classmethod
+    def from_issuer(
+        cls,
+        issuer: str,
+        client_id: str,
+        *,
+        client_secret: str | None = None,
+        client_credentials: ClientCredentials | None = None,
+        discovery_session: requests.Session | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Session:
+        """A session configured from the issuer's RFC 8414 / OpenID Connect metadata.
+
+        Sets the token endpoint (for refresh), PKCE S256 when the server supports it, and the
+        strongest client authentication both sides can do. The metadata stays available as
+        ``session.metadata``; endpoint arguments of the flow methods default to it.
+        """
+        from .discovery import discover
+
+        metadata = discover(issuer, session=discovery_session)
+        if client_credentials is None:
+            client_credentials = ClientCredentials(client_id=client_id, client_secret=client_secret)
+        kwargs.setdefault("auto_refresh_url", metadata.token_endpoint)
+        if "pkce" not in kwargs and "S256" in (metadata.code_challenge_methods_supported or ()):
+            kwargs["pkce"] = "S256"
+        kwargs.setdefault(
+            "token_endpoint_auth_method",
+            choose_client_auth(metadata.token_endpoint_auth_methods_supported, client_credentials),
+        )
+        return cls(client_id, client_credentials=client_credentials, metadata=metadata, **kwargs)
 
     # -- state and PKCE -------------------------------------------------------------------
 
@@ -185,13 +274,20 @@ class OAuth2Session(requests.Session):
 
     @token.setter
     def token(self, value: TokenDict) -> None:
+        """Replace every piece of token state (nothing of the previous token survives).
+
+        Attributes are computed aside and written with the expiry before the access token,
+        so a request in another thread never pairs a new token with an old expiry.
+        """
+        fresh = _TokenAttributes(self._default_token_type)
+        Client.populate_token_attributes(fresh, value)  # type: ignore[arg-type]
         client = self._client
+        client.token_type = fresh.token_type
         for attribute in _TOKEN_ATTRIBUTES:
-            setattr(client, attribute, None)
-        client._expires_at = None  # type: ignore[attr-defined]
-        client.token_type = self._default_token_type
+            setattr(client, attribute, getattr(fresh, attribute))
+        client._expires_at = fresh._expires_at  # type: ignore[attr-defined]
+        client.access_token = fresh.access_token
         client.token = value
-        client.populate_token_attributes(value)
 
     @property
     def access_token(self) -> str | None:
@@ -213,14 +309,17 @@ class OAuth2Session(requests.Session):
     # -- authorization --------------------------------------------------------------------
 
     def authorization_url(
-        self, url: str, state: str | None = None, **kwargs: Any
+        self, url: str | None = None, state: str | None = None, **kwargs: Any
     ) -> tuple[str, str]:
         """Build the URL to send the user to; returns ``(url, state)``.
 
         The state (given or generated) is remembered and checked by ``fetch_token`` and
         ``token_from_fragment``. With ``pkce`` a fresh verifier is created, kept in
-        ``code_verifier``, and its challenge added.
+        ``code_verifier``, and its challenge added. ``url`` defaults to the metadata's
+        ``authorization_endpoint``.
         """
+        url = self._endpoint(url, "authorization_endpoint")
+        require_secure_url(url)
         state = state or self.new_state()
         self._state = state
         if self._pkce:
@@ -228,12 +327,27 @@ class OAuth2Session(requests.Session):
             self._code_verifier = verifier
             kwargs["code_challenge_method"] = self._pkce
             kwargs["code_challenge"] = self._code_challenge(verifier)
-        return (
-            self._client.prepare_request_uri(
-                url, redirect_uri=self.redirect_uri, scope=self.scope, state=state, **kwargs
-            ),
-            state,
+        loopback_http = url[:7].lower() == "http://"
+        if loopback_http:  # oauthlib refuses http://; require_secure_url allowed loopback
+            url = "https://" + url[7:]
+        prepared = self._client.prepare_request_uri(
+            url, redirect_uri=self.redirect_uri, scope=self.scope, state=state, **kwargs
         )
+        if loopback_http:
+            prepared = "http://" + prepared[8:]
+        return prepared, state
+
+    def _endpoint(self, given: str | None, metadata_field: str) -> str:
+        """``given``, else the discovered endpoint, else a clear error."""
+        if given:
+            return given
+        found = getattr(self.metadata, metadata_field, None) if self.metadata else None
+        if not found:
+            raise ValueError(
+                f"no URL given and no {metadata_field} known: pass the URL or create the "
+                f"session with OAuth2Session.from_issuer(...)"
+            )
+        return str(found)
 
     def _parse_authorization_response(self, authorization_response: str) -> dict[str, Any]:
         """Parse the callback with oauthlib, verifying ``state`` whenever one is in play."""
@@ -263,7 +377,7 @@ class OAuth2Session(requests.Session):
 
     def fetch_token(
         self,
-        token_url: str,
+        token_url: str | None = None,
         code: str | None = None,
         authorization_response: str | None = None,
         body: str = "",
@@ -284,11 +398,14 @@ class OAuth2Session(requests.Session):
         """Exchange a grant for a token at ``token_url`` (authorization code, password, client
         credentials, or whatever the session's oauthlib client implements).
 
-        Client authentication follows requests-oauthlib: ``auth`` wins; otherwise a
-        confidential client (``client_secret`` given) uses HTTP Basic, and a public client sends
+        Client authentication: ``auth`` wins; then a ``client_secret`` argument (HTTP Basic, or
+        the body with ``include_client_id=True``) as in requests-oauthlib; then the session's
+        ``client_credentials`` with its ``token_endpoint_auth_method``; a public client sends
         its ``client_id`` in the body (never ``Basic base64("client_id:")``). Errors raise the
-        matching oauthlib ``OAuth2Error`` carrying ``status_code`` and ``response``.
+        matching oauthlib ``OAuth2Error`` carrying ``status_code`` and ``response``; the session
+        is left without a token.
         """
+        token_url = self._endpoint(token_url, "token_endpoint")
         require_secure_url(token_url)
         if not code and authorization_response:
             self._parse_authorization_response(authorization_response)
@@ -307,7 +424,6 @@ class OAuth2Session(requests.Session):
                 )
             if self._code_verifier is not None:
                 kwargs["code_verifier"] = self._code_verifier
-
         if isinstance(self._client, LegacyApplicationClient):
             if username is None:
                 raise ValueError(
@@ -320,11 +436,61 @@ class OAuth2Session(requests.Session):
             kwargs["username"] = username
         if password is not None:
             kwargs["password"] = password
+        if (
+            isinstance(self._client, (BackendApplicationClient, LegacyApplicationClient))
+            and "scope" not in kwargs
+            and self.scope
+        ):
+            kwargs["scope"] = self.scope  # these grants take the scope at the token endpoint
 
-        auth, include_client_id = self._token_endpoint_auth(auth, include_client_id, client_secret)
+        try:
+            token = self._request_token(
+                token_url,
+                code=code,
+                body=body,
+                auth=auth,
+                method=method,
+                force_querystring=force_querystring,
+                headers=headers,
+                include_client_id=include_client_id,
+                client_secret=client_secret,
+                transport={"timeout": timeout, "verify": verify, "proxies": proxies, "cert": cert},
+                **kwargs,
+            )
+        except BaseException:
+            # A failed exchange must not leave the previous token looking valid.
+            self.token = {}
+            raise
+        self._install(token)
+        log.debug("Obtained a token from %s", _without_query(token_url))
+        return self.token
+
+    def _request_token(
+        self,
+        token_url: str,
+        *,
+        code: str | None,
+        body: str,
+        auth: Any,
+        method: str,
+        force_querystring: bool,
+        headers: dict[str, str] | None,
+        include_client_id: bool | None,
+        client_secret: str | None,
+        transport: Mapping[str, Any],
+        **kwargs: Any,
+    ) -> TokenDict:
+        """Send one token request and return the parsed token; the session is not changed."""
+        managed = auth is None and include_client_id is None and client_secret is None
+        if managed and self.client_credentials is not None:
+            auth, include_client_id = None, False
+        else:
+            auth, include_client_id = self._legacy_client_auth(
+                auth, include_client_id, client_secret
+            )
+            managed = False
         if include_client_id and client_secret is not None:
             kwargs["client_secret"] = client_secret
-
         request_body = self._client.prepare_request_body(
             code=code,
             body=body,
@@ -332,15 +498,15 @@ class OAuth2Session(requests.Session):
             include_client_id=include_client_id,
             **kwargs,
         )
-        request_headers = headers or dict(_TOKEN_REQUEST_HEADERS)
-        # A failed exchange must not leave the previous token looking valid.
-        self.token = {}
+        request_headers: Any = headers or dict(_TOKEN_REQUEST_HEADERS)
+        params = dict(urldecode(request_body))
+        if managed:
+            self._authenticate_client(token_url, request_headers, params)
         request_kwargs: dict[str, Any] = {}
         if method.upper() == "POST":
-            key = "params" if force_querystring else "data"
-            request_kwargs[key] = dict(urldecode(request_body))
+            request_kwargs["params" if force_querystring else "data"] = params
         elif method.upper() == "GET":
-            request_kwargs["params"] = dict(urldecode(request_body))
+            request_kwargs["params"] = params
         else:
             raise ValueError("The method kwarg must be POST or GET.")
 
@@ -349,31 +515,25 @@ class OAuth2Session(requests.Session):
             token_url, request_headers, request_kwargs = hook(
                 token_url, request_headers, request_kwargs
             )
-
         response = self.request(
-            method=method,
-            url=token_url,
-            timeout=timeout,
+            method,
+            token_url,
             headers=request_headers,
             auth=auth,
-            verify=verify,
-            proxies=proxies,
-            cert=cert,
             withhold_token=True,
+            **_transport_kwargs(transport),
             **request_kwargs,
         )
         for hook in self.compliance_hook["access_token_response"]:
             log.debug("Invoking access_token_response hook %s", hook)
             response = hook(response)
-        self.token = self._parse_token_response(response)
-        log.debug("Obtained a token from %s", _without_query(token_url))
-        return self.token
+        return self._parse_token_response(response)
 
-    def _token_endpoint_auth(
+    def _legacy_client_auth(
         self, auth: Any, include_client_id: bool | None, client_secret: str | None
     ) -> tuple[Any, bool]:
-        """Decide Basic auth vs ``client_id`` in the body (requests-oauthlib's rules, minus
-        the ``Basic base64("client_id:")`` it sends for public clients)."""
+        """requests-oauthlib's rules for Basic auth vs ``client_id`` in the body, minus the
+        ``Basic base64("client_id:")`` it sends for public clients."""
         if auth is not None:
             return auth, bool(include_client_id)
         if include_client_id:
@@ -384,9 +544,30 @@ class OAuth2Session(requests.Session):
         # A public client identifies itself in the body (RFC 6749 §3.2.1) unless told not to.
         return None, include_client_id is None and bool(client_id)
 
+    def _authenticate_client(
+        self, endpoint: str, headers: MutableMapping[str, str], body: dict[str, str]
+    ) -> None:
+        """Add the session's client authentication to a token-type request."""
+        credentials = self.client_credentials
+        if credentials is None:
+            if self.client_id:
+                body.setdefault("client_id", self.client_id)
+            return
+        method = self.token_endpoint_auth_method or (
+            "client_secret_basic" if credentials.client_secret else "none"
+        )
+        apply_client_auth(
+            method,
+            credentials,
+            endpoint=endpoint,
+            headers=headers,
+            body=body,
+            now=self._lifecycle.clock,
+        )
+
     def refresh_token(
         self,
-        token_url: str,
+        token_url: str | None = None,
         refresh_token: str | None = None,
         body: str = "",
         auth: Any = None,
@@ -399,11 +580,12 @@ class OAuth2Session(requests.Session):
     ) -> TokenDict:
         """Trade the refresh token for a new access token.
 
-        ``auto_refresh_kwargs`` are added to the body. A response without a new refresh token
-        keeps the old one. On failure the session keeps its current token.
+        ``auto_refresh_kwargs`` are added to the body; the session's client authentication
+        (or, for a public client, its ``client_id``) is added unless ``auth`` is given or the
+        body already identifies the client. A rotated refresh token replaces the old one; a
+        response without one keeps the old one. On failure the session keeps its token.
         """
-        if not token_url:
-            raise ValueError("No token endpoint set for auto_refresh.")
+        token_url = token_url or self.auto_refresh_url or self._endpoint(None, "token_endpoint")
         require_secure_url(token_url)
         refresh_token = refresh_token or self.token.get("refresh_token")
         kwargs.update(self.auto_refresh_kwargs)
@@ -416,18 +598,20 @@ class OAuth2Session(requests.Session):
             token_url, request_headers, request_body = hook(
                 token_url, request_headers, request_body
             )
+        params = dict(urldecode(request_body))
+        if auth is None and "client_id" not in params and "client_assertion" not in params:
+            self._authenticate_client(token_url, request_headers, params)
 
         response = self.request(
             "POST",
             token_url,
-            data=dict(urldecode(request_body)),
+            data=params,
             auth=auth,
-            timeout=timeout,
             headers=request_headers,
-            verify=verify,
             withhold_token=True,
-            proxies=proxies,
-            cert=cert,
+            **_transport_kwargs(
+                {"timeout": timeout, "verify": verify, "proxies": proxies, "cert": cert}
+            ),
         )
         for hook in self.compliance_hook["refresh_token_response"]:
             log.debug("Invoking refresh_token_response hook %s", hook)
@@ -435,28 +619,26 @@ class OAuth2Session(requests.Session):
         new_token = self._parse_token_response(response)
         if "refresh_token" not in new_token and refresh_token:
             new_token["refresh_token"] = refresh_token
-        self.token = new_token
+        self._install(new_token)
         log.debug("Refreshed the token at %s", _without_query(token_url))
         return self.token
+
+    def _install(self, token: TokenDict) -> None:
+        """Make ``token`` current and persist it (under the store's lock when renewing)."""
+        self.token = token
+        store = self._lifecycle.store
+        if store is not None:
+            store.save(self._lifecycle.store_key, token)
 
     def _parse_token_response(self, response: requests.Response) -> TokenDict:
         """Turn a token-endpoint answer into a token or the matching typed error.
 
         The session's token is untouched until this returns.
         """
-        text = response.text
-        params = _decode_token_body(text)
-        if params is not None and params.get("error"):
-            raise oauth2_error_from_body(params, response)
-        if not 200 <= response.status_code < 300:
-            raise TokenEndpointError(response)
-        if params is None:
-            raise TokenResponseParseError(
-                response, "expected a JSON object or form-encoded parameters"
-            )
+        checked_params(response)
         previous = self._client.token
         try:
-            token = self._client.parse_request_body_response(text, scope=self.scope)
+            token = self._client.parse_request_body_response(response.text, scope=self.scope)
         except OAuth2Error as error:
             error.status_code = response.status_code
             error.response = response  # type: ignore[attr-defined]
@@ -464,7 +646,136 @@ class OAuth2Session(requests.Session):
         finally:
             # parse_request_body_response stores its result on the client; the caller decides.
             self._client.token = previous
-        return cast(TokenDict, token)
+        return self._lifecycle.stamp(cast(TokenDict, token))
+
+    # -- beyond requests-oauthlib: grants and token management ---------------------------
+
+    def device_authorization(
+        self, url: str | None = None, *, scope: Any = None, **extra: str
+    ) -> DeviceAuthorization:
+        """Start the device flow (RFC 8628 §3.1): a POST form with the client's credentials.
+
+        Show ``verification_uri`` (or ``verification_uri_complete``) and ``user_code`` to the
+        user, then call ``poll_device_token``.
+        """
+        url = self._endpoint(url, "device_authorization_endpoint")
+        scope = self.scope if scope is None else scope
+        params: dict[str, str] = dict(extra)
+        if scope:
+            params["scope"] = scope if isinstance(scope, str) else " ".join(scope)
+        response = self._post_authenticated(url, params)
+        return parse_device_authorization(checked_params(response))
+
+    def poll_device_token(
+        self,
+        token_url: str | None = None,
+        device: DeviceAuthorization | None = None,
+        *,
+        device_code: str | None = None,
+        interval: int | None = None,
+        expires_in: int | None = None,
+        cancel: threading.Event | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> TokenDict:
+        """Poll the token endpoint until the user approves (RFC 8628 §3.4, §3.5).
+
+        Honours ``interval``, adds 5 s on ``slow_down``, raises ``AccessDenied`` /
+        ``ExpiredTokenError`` (from ``oauthlib.oauth2``) when the server says so or the code
+        runs out, and ``DeviceFlowCancelled`` once ``cancel`` is set.
+        """
+        endpoint = self._endpoint(token_url, "token_endpoint")
+        if device is not None:
+            device_code = device_code or device["device_code"]
+            interval = interval or device["interval"]
+            expires_in = expires_in or device["expires_in"]
+        if not device_code:
+            raise ValueError("poll_device_token needs the device authorization or device_code")
+
+        def request_token() -> TokenDict:
+            params = {"grant_type": DEVICE_CODE_GRANT_TYPE, "device_code": str(device_code)}
+            response = self._post_authenticated(endpoint, params)
+            return self._parse_token_response(response)
+
+        token = poll_for_token(
+            request_token,
+            interval=interval or 5,
+            expires_in=expires_in or 1800,
+            clock=self._lifecycle.clock,
+            cancel=cancel,
+            sleep=sleep,
+        )
+        self._install(token)
+        return self.token
+
+    def fetch_token_with_assertion(
+        self, assertion: str, token_url: str | None = None, *, scope: Any = None
+    ) -> TokenDict:
+        """RFC 7523 §2.1 JWT bearer grant: trade a signed assertion for a token.
+
+        Build the assertion with ``runtime.jwt_assertions.jwt_bearer_grant_assertion``.
+        """
+        endpoint = self._endpoint(token_url, "token_endpoint")
+        params = {"grant_type": JWT_BEARER_GRANT_TYPE, "assertion": assertion}
+        scope = self.scope if scope is None else scope
+        if scope:
+            params["scope"] = scope if isinstance(scope, str) else " ".join(scope)
+        token = self._parse_token_response(self._post_authenticated(endpoint, params))
+        self._install(token)
+        return self.token
+
+    def revoke_token(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        token_type_hint: Literal["access_token", "refresh_token"] | str | None = None,
+    ) -> None:
+        """Revoke a token (RFC 7009); defaults to the session's refresh token, else its access
+        token. Success is any 2xx; the server's error raises its oauthlib error class."""
+        url = self._endpoint(url, "revocation_endpoint")
+        token, token_type_hint = self._token_and_hint(token, token_type_hint)
+        params = {"token": token}
+        if token_type_hint:
+            params["token_type_hint"] = token_type_hint
+        checked_params(self._post_authenticated(url, params), allow_empty=True)
+
+    def introspect_token(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+    ) -> dict[str, Any]:
+        """Ask the server about a token (RFC 7662); the answer always has a boolean ``active``."""
+        url = self._endpoint(url, "introspection_endpoint")
+        token = token or self.access_token
+        if not token:
+            raise ValueError("no token to introspect: pass token= or hold one in the session")
+        params = {"token": token}
+        if token_type_hint:
+            params["token_type_hint"] = token_type_hint
+        response = self._post_authenticated(url, params)
+        answer = checked_params(response)
+        if not isinstance(answer.get("active"), bool):
+            from .errors import TokenResponseParseError
+
+            raise TokenResponseParseError(response, "introspection answer lacks a boolean 'active'")
+        return answer
+
+    def _token_and_hint(self, token: str | None, hint: str | None) -> tuple[str, str | None]:
+        if token:
+            return token, hint
+        refresh = self.token.get("refresh_token")
+        if refresh:
+            return str(refresh), hint or "refresh_token"
+        if self.access_token:
+            return self.access_token, hint or "access_token"
+        raise ValueError("no token to revoke: pass token= or hold one in the session")
+
+    def _post_authenticated(self, url: str, params: dict[str, str]) -> requests.Response:
+        """POST a form to a token-type endpoint with the session's client authentication."""
+        require_secure_url(url)
+        headers = dict(_TOKEN_REQUEST_HEADERS)
+        self._authenticate_client(url, headers, params)
+        return self.request("POST", url, data=params, headers=headers, withhold_token=True)
 
     # -- requests -------------------------------------------------------------------------
 
@@ -482,33 +793,120 @@ class OAuth2Session(requests.Session):
     ) -> requests.Response:
         """Send a request, adding the token unless ``withhold_token``.
 
-        An expired token is refreshed at ``auto_refresh_url`` first (only the transport
-        arguments ``timeout``, ``verify``, ``proxies`` and ``cert`` are reused for that); the
-        new token goes to ``token_updater``, or ``TokenUpdated`` is raised when there is none.
+        A token within ``leeway`` of expiry is renewed first at ``auto_refresh_url`` (a
+        refresh, or a new client-credentials token); only the transport arguments
+        ``timeout``, ``verify``, ``proxies`` and ``cert`` are reused for that. The new token
+        goes to ``token_updater`` and the token store; with neither, ``TokenUpdated`` is
+        raised as in requests-oauthlib. A 401 on a renewable token with an updater or store
+        renews once and retries once.
         """
         method_str = method.decode() if isinstance(method, bytes) else method
         url_str = url.decode() if isinstance(url, bytes) else url
         require_secure_url(url_str)
-        if self.token and not withhold_token:
-            if self.auto_refresh_url and token_expired(self._client):
-                # Refresh before the hooks run, so a hook that copies the token into the
-                # query or body (Slack, Instagram) copies the new one.
-                auth = kwargs.pop("auth", None)
-                if client_id and client_secret and auth is None:
-                    auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
-                transport = {key: kwargs[key] for key in _TRANSPORT_KWARGS if key in kwargs}
-                token = self.refresh_token(self.auto_refresh_url, auth=auth, **transport)
-                if self.token_updater is None:
-                    raise TokenUpdated(token)
-                self.token_updater(token)
-            for hook in self.compliance_hook["protected_request"]:
-                log.debug("Invoking protected_request hook %s", hook)
-                url_str, headers, data = hook(url_str, headers, data)
-            log.debug("Adding the access token to a request to %s", _without_query(url_str))
-            url_str, headers, data = attach_token(self._client, url_str, method_str, data, headers)
-        return super().request(
-            method_str, url_str, headers=headers, data=data, files=files, **kwargs
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.default_timeout
+        if not self.token or withhold_token:
+            return super().request(
+                method_str, url_str, headers=headers, data=data, files=files, **kwargs
+            )
+
+        auth = kwargs.pop("auth", None)
+        if client_id and client_secret and auth is None:
+            auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
+        transport = {key: kwargs[key] for key in _TRANSPORT_KWARGS if key in kwargs}
+        deadline = getattr(self._client, "_expires_at", None)
+        if self._can_renew() and self._lifecycle.needs_renewal(self.token, deadline):
+            # Renew before the hooks run, so a hook that copies the token into the query or
+            # body (Slack, Instagram) copies the new one.
+            self._renew(self.access_token, auth, transport)
+
+        sent_token = self.access_token
+        response = self._send_with_token(method_str, url_str, headers, data, files, kwargs)
+        if (
+            _rejects_token(response)
+            and self._can_renew()
+            and (self.token_updater is not None or self._lifecycle.store is not None)
+            and _replayable(data, files)
+        ):
+            response.close()
+            self._renew(sent_token, auth, transport)
+            response = self._send_with_token(method_str, url_str, headers, data, files, kwargs)
+        return response
+
+    def _send_with_token(
+        self,
+        method: str,
+        url: str,
+        headers: MutableMapping[str, Any] | None,
+        data: Any,
+        files: Any,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
+        headers = dict(headers) if headers is not None else None
+        for hook in self.compliance_hook["protected_request"]:
+            log.debug("Invoking protected_request hook %s", hook)
+            url, headers, data = hook(url, headers, data)
+        log.debug("Adding the access token to a request to %s", _without_query(url))
+        url, headers, data = attach_token(
+            self._client, url, method, data, headers, now=self._lifecycle.clock
         )
+        return super().request(method, url, headers=headers, data=data, files=files, **kwargs)
+
+    def _can_renew(self) -> bool:
+        if not self.auto_refresh_url:
+            return False
+        return bool(self.token.get("refresh_token")) or isinstance(
+            self._client, BackendApplicationClient
+        )
+
+    def _renew(self, stale_access_token: str | None, auth: Any, transport: dict[str, Any]) -> None:
+        """Renew once per expiry across threads (and processes, with a store)."""
+
+        def do_renew() -> TokenDict:
+            url = str(self.auto_refresh_url)
+            if self.token.get("refresh_token"):
+                return self.refresh_token(url, auth=auth, **transport)
+            # Client credentials have no refresh token: ask for a new token.
+            token = self._request_token(
+                url,
+                code=None,
+                body="",
+                auth=auth,
+                method="POST",
+                force_querystring=False,
+                headers=None,
+                include_client_id=None,
+                client_secret=None,
+                transport=transport,
+                **self._client_credentials_kwargs(),
+            )
+            self._install(token)
+            return token
+
+        def adopt(token: TokenDict) -> None:
+            self.token = token
+
+        renewed = self._lifecycle.renew(
+            stale_access_token, lambda: self.token, adopt, do_renew
+        )
+        if not renewed:
+            return
+        if self.token_updater is not None:
+            self.token_updater(self.token)
+        elif self._lifecycle.store is None:
+            raise TokenUpdated(self.token)
+
+    def _client_credentials_kwargs(self) -> dict[str, Any]:
+        """Body extras for re-fetching a client-credentials token."""
+        extras = dict(self.auto_refresh_kwargs)
+        if self.scope and "scope" not in extras:
+            extras["scope"] = self.scope
+        if self.client_credentials is None:
+            secret = extras.pop("client_secret", None)
+            extras.pop("client_id", None)
+            if secret is not None:
+                extras["client_secret"] = secret
+        return extras
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response
@@ -543,22 +941,23 @@ class OAuth2Session(requests.Session):
         )
 
 
-def _decode_token_body(text: str) -> dict[str, Any] | None:
-    """A token endpoint body as a dict (JSON object, else form-encoded), or None if neither."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        pass
-    else:
-        return value if isinstance(value, dict) else None
-    stripped = text.strip()
-    if not stripped:
-        return None
-    try:
-        return dict(urldecode(stripped))
-    except ValueError:
-        return None
-
-
 def _without_query(url: str) -> str:
     return url.split("?", 1)[0]
+
+
+def _transport_kwargs(transport: Mapping[str, Any]) -> dict[str, Any]:
+    """The transport arguments that were actually given (None means "not given")."""
+    return {key: value for key, value in transport.items() if value is not None}
+
+
+def _rejects_token(response: requests.Response) -> bool:
+    """A 401, or any answer whose ``WWW-Authenticate`` says the token is invalid (RFC 6750)."""
+    if response.status_code == 401:
+        return True
+    challenge = response.headers.get("WWW-Authenticate", "")
+    return 'error="invalid_token"' in challenge
+
+
+def _replayable(data: Any, files: Any) -> bool:
+    """Whether the request body can be sent a second time."""
+    return files is None and (data is None or isinstance(data, (str, bytes, dict, list, tuple)))

@@ -1,0 +1,272 @@
+"""Token lifecycle: leeway, injected clock, single-flight renewal, 401 retry, re-fetch."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+import requests_mock
+from oauthlib.oauth2 import BackendApplicationClient, TokenExpiredError
+
+from runtime.oauth2_session import DEFAULT_TIMEOUT, OAuth2Session
+
+TOKEN_URL = "https://auth.example/token"
+API = "https://api.example/data"
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def refreshable(clock: FakeClock, expires_in: float, refresh_token: str = "r1") -> dict[str, Any]:
+    return {
+        "access_token": "old",
+        "refresh_token": refresh_token,
+        "token_type": "Bearer",
+        "expires_at": clock.now + expires_in,
+    }
+
+
+def body_of(request: Any) -> dict[str, list[str]]:
+    return parse_qs(request.text or "")
+
+
+def token_calls(m: requests_mock.Mocker) -> list[Any]:
+    return [r for r in m.request_history if r.url == TOKEN_URL]
+
+
+def test_refreshes_within_the_leeway_but_not_before() -> None:
+    clock = FakeClock()
+    updates: list[dict[str, Any]] = []
+    session = OAuth2Session(
+        "cid",
+        token=refreshable(clock, expires_in=100),
+        auto_refresh_url=TOKEN_URL,
+        token_updater=updates.append,
+        clock=clock,
+        leeway=60,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "new", "token_type": "Bearer", "expires_in": 3600})
+        m.get(API, json={})
+        session.get(API)
+        assert token_calls(m) == []  # 100 s left, leeway 60: not yet
+        clock.now += 41  # 59 s left: inside the leeway
+        session.get(API)
+        assert len(token_calls(m)) == 1
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer new"
+    assert updates and updates[0]["access_token"] == "new"
+    # expiry is computed from the injected clock at receipt time
+    assert session.token["expires_at"] == round(clock.now) + 3600
+
+
+def test_negative_leeway_is_rejected() -> None:
+    with pytest.raises(ValueError, match="leeway"):
+        OAuth2Session("cid", leeway=-1)
+
+
+def test_expired_token_without_refresh_url_still_raises() -> None:
+    clock = FakeClock()
+    session = OAuth2Session("cid", token=refreshable(clock, -5), clock=clock)
+    with pytest.raises(TokenExpiredError):
+        session.get(API)
+
+
+def test_single_flight_refresh_across_threads() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid",
+        token=refreshable(clock, -5),
+        auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None,
+        clock=clock,
+    )
+    refreshes = 0
+    gate = threading.Event()
+
+    def refresh(request: Any, context: Any) -> dict[str, Any]:
+        nonlocal refreshes
+        refreshes += 1
+        gate.wait(0.2)  # hold the refresh open so every thread piles up behind it
+        return {"access_token": "new", "token_type": "Bearer", "expires_in": 3600,
+                "refresh_token": "r2"}
+
+    errors: list[BaseException] = []
+    seen: list[str] = []
+
+    def worker() -> None:
+        try:
+            response = session.get(API)
+            seen.append(response.request.headers["Authorization"])
+        except BaseException as error:
+            errors.append(error)
+
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json=refresh)
+        m.get(API, json={})
+        threads = [threading.Thread(target=worker) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        gate.set()
+        for thread in threads:
+            thread.join(10)
+    assert errors == []
+    assert refreshes == 1
+    assert seen == ["Bearer new"] * 16
+
+
+def test_unauthorized_response_refreshes_once_and_retries_once() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid",
+        token=refreshable(clock, 3600),
+        auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None,
+        clock=clock,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "new", "token_type": "Bearer", "expires_in": 60})
+        m.post(API, [{"status_code": 401}, {"json": {"ok": True}}])
+        response = session.post(API, json={"n": 1})
+        assert response.json() == {"ok": True}
+        api_calls = [r for r in m.request_history if r.url == API]
+        assert [r.headers["Authorization"] for r in api_calls] == ["Bearer old", "Bearer new"]
+        assert api_calls[1].json() == {"n": 1}
+        assert len(token_calls(m)) == 1
+
+
+def test_unauthorized_twice_does_not_loop() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid",
+        token=refreshable(clock, 3600),
+        auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None,
+        clock=clock,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "new", "token_type": "Bearer"})
+        m.get(API, status_code=401)
+        assert session.get(API).status_code == 401
+        assert len(token_calls(m)) == 1
+        assert len([r for r in m.request_history if r.url == API]) == 2
+
+
+def test_invalid_token_challenge_triggers_the_retry() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid", token=refreshable(clock, 3600), auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None, clock=clock,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "new", "token_type": "Bearer"})
+        m.get(API, [
+            {"status_code": 403, "headers": {"WWW-Authenticate": 'Bearer error="invalid_token"'}},
+            {"json": {}},
+        ])
+        assert session.get(API).status_code == 200
+
+
+def test_unauthorized_without_updater_keeps_upstream_behaviour() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid", token=refreshable(clock, 3600), auto_refresh_url=TOKEN_URL, clock=clock
+    )
+    with requests_mock.Mocker() as m:
+        m.get(API, status_code=401)
+        assert session.get(API).status_code == 401
+        assert token_calls(m) == []
+
+
+def test_streamed_body_is_not_replayed() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid", token=refreshable(clock, 3600), auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None, clock=clock,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(API, status_code=401)
+        response = session.post(API, data=iter([b"chunk"]))
+        assert response.status_code == 401
+        assert token_calls(m) == []
+
+
+def test_client_credentials_token_is_fetched_again_when_expired() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        client=BackendApplicationClient("svc"),
+        client_secret="shh",
+        auto_refresh_url=TOKEN_URL,
+        scope=["read"],
+        clock=clock,
+        token_updater=lambda token: None,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, [
+            {"json": {"access_token": "cc1", "token_type": "Bearer", "expires_in": 300}},
+            {"json": {"access_token": "cc2", "token_type": "Bearer", "expires_in": 300}},
+        ])
+        m.get(API, json={})
+        session.fetch_token(TOKEN_URL)
+        first = token_calls(m)[0]
+        assert body_of(first) == {"grant_type": ["client_credentials"], "scope": ["read"]}
+        assert first.headers["Authorization"].startswith("Basic ")
+        session.get(API)
+        assert len(token_calls(m)) == 1
+        clock.now += 290  # inside the default 60 s leeway
+        session.get(API)
+        calls = token_calls(m)
+        assert len(calls) == 2
+        assert body_of(calls[1])["grant_type"] == ["client_credentials"]
+        assert calls[1].headers["Authorization"].startswith("Basic ")
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer cc2"
+
+
+def test_session_secret_authenticates_refresh() -> None:
+    session = OAuth2Session(
+        "cid", client_secret="s3cret", token={"access_token": "a", "refresh_token": "r"}
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "b", "token_type": "Bearer"})
+        session.refresh_token(TOKEN_URL)
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"].startswith("Basic ")
+        assert "client_secret" not in body_of(m.last_request)
+
+
+def test_public_client_refresh_identifies_itself() -> None:
+    session = OAuth2Session("public", token={"access_token": "a", "refresh_token": "r"})
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "b", "token_type": "Bearer"})
+        session.refresh_token(TOKEN_URL)
+        assert m.last_request is not None
+        assert body_of(m.last_request)["client_id"] == ["public"]
+        assert "Authorization" not in m.last_request.headers
+
+
+def test_default_timeout_on_every_request() -> None:
+    session = OAuth2Session("cid", token={"access_token": "a"})
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        m.post(TOKEN_URL, json={"access_token": "b", "token_type": "Bearer"})
+        session.get(API)
+        assert m.last_request is not None
+        assert m.last_request.timeout == DEFAULT_TIMEOUT
+        session.get(API, timeout=3)
+        assert m.last_request.timeout == 3
+        session.fetch_token(TOKEN_URL, code="c")
+        assert m.last_request.timeout == DEFAULT_TIMEOUT
+    custom = OAuth2Session("cid", timeout=7.5)
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        custom.get(API)
+        assert m.last_request is not None
+        assert m.last_request.timeout == 7.5
