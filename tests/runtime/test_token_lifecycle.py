@@ -270,3 +270,72 @@ def test_default_timeout_on_every_request() -> None:
         custom.get(API)
         assert m.last_request is not None
         assert m.last_request.timeout == 7.5
+
+
+def test_session_loads_and_persists_through_its_store() -> None:
+    from runtime.stores import MemoryTokenStore
+
+    store = MemoryTokenStore()
+    store.save("user-1", {"access_token": "stored", "refresh_token": "r1", "token_type": "Bearer"})
+    session = OAuth2Session("cid", token_store=store, token_store_key="user-1")
+    assert session.access_token == "stored"
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "fresh", "token_type": "Bearer",
+                                "refresh_token": "r2", "expires_in": 60})
+        session.refresh_token(TOKEN_URL)
+    saved = store.load("user-1")
+    assert saved is not None
+    assert (saved["access_token"], saved["refresh_token"]) == ("fresh", "r2")
+    assert "expires_at" in saved
+
+
+def test_store_key_defaults_to_client_id() -> None:
+    from runtime.stores import MemoryTokenStore
+
+    store = MemoryTokenStore()
+    store.save("cid", {"access_token": "x"})
+    assert OAuth2Session("cid", token_store=store).access_token == "x"
+
+
+def test_renewal_adopts_a_token_another_process_already_renewed() -> None:
+    from runtime.stores import MemoryTokenStore
+
+    clock = FakeClock()
+    store = MemoryTokenStore()
+    session = OAuth2Session(
+        "cid",
+        token=refreshable(clock, -5),
+        auto_refresh_url=TOKEN_URL,
+        token_store=store,
+        clock=clock,
+    )
+    # Another process refreshed meanwhile and stored the rotated token.
+    store.save("cid", {"access_token": "theirs", "refresh_token": "r2", "token_type": "Bearer",
+                       "expires_at": clock.now + 3600})
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        session.get(API)
+        assert token_calls(m) == []  # the rotated refresh token is not spent again
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer theirs"
+
+
+def test_renewal_uses_the_newest_stored_refresh_token() -> None:
+    from runtime.stores import MemoryTokenStore
+
+    clock = FakeClock()
+    store = MemoryTokenStore()
+    session = OAuth2Session(
+        "cid", token=refreshable(clock, -5, refresh_token="r1"), auto_refresh_url=TOKEN_URL,
+        token_store=store, clock=clock,
+    )
+    # The stored token is expired too, but carries a newer (rotated) refresh token.
+    store.save("cid", refreshable(clock, -5, refresh_token="r7"))
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "new", "token_type": "Bearer",
+                                "refresh_token": "r8", "expires_in": 600})
+        m.get(API, json={})
+        session.get(API)
+        assert body_of(token_calls(m)[0])["refresh_token"] == ["r7"]
+    saved = store.load("cid")
+    assert saved is not None and saved["refresh_token"] == "r8"
