@@ -39,10 +39,12 @@ class OAuth2(requests.auth.AuthBase):
         if token:
             for key, value in token.items():
                 setattr(self._client, key, value)
-        self._bearer_header, self._expires_at = self._fast_path()
+        self._bearer_header, self._fast_until = self._fast_path()
 
-    def _fast_path(self) -> tuple[str | None, float]:
-        """The ready ``Authorization`` value and expiry, when oauthlib would do just that."""
+    def _fast_path(self) -> tuple[str, float]:
+        """The ready ``Authorization`` value and until when it may be sent without further
+        checks; ``-inf`` when oauthlib's general path is needed (other token types or
+        placements, a custom client)."""
         client = self._client
         if (
             type(client).add_token is not Client.add_token
@@ -50,17 +52,17 @@ class OAuth2(requests.auth.AuthBase):
             or client.default_token_placement != "auth_header"
             or not client.access_token
         ):
-            return None, math.inf
+            return "", -math.inf
         expires_at = getattr(client, "_expires_at", None)
         return "Bearer " + client.access_token, float(expires_at) if expires_at else math.inf
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        header = self._bearer_header
-        if header is not None and (r.url or "")[:8] == "https://":
-            if self._expires_at < _now():
-                raise TokenExpiredError()
-            r.headers["Authorization"] = header
+        url = r.url or ""
+        if url.startswith("https://") and self._fast_until > _now():
+            r.headers["Authorization"] = self._bearer_header
             return r
+        # Expired, plain HTTP (loopback or refused) or not a plain Bearer header: the general
+        # path raises or attaches exactly as oauthlib would.
         r.url, headers, r.body = attach_token(
             self._client, r.url or "", r.method or "GET", r.body, r.headers
         )
