@@ -8,6 +8,7 @@ submit the dev login / consent / device forms the library renders).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import shutil
@@ -43,6 +44,10 @@ POST_CLIENT_ID = "post-client"
 POST_CLIENT_SECRET = "post-client-secret"
 POST_REDIRECT_URI = "http://127.0.0.1:8000/callback"
 DEVICE_CLIENT_ID = "device-app"
+SECRET_JWT_CLIENT_ID = "secret-jwt-client"
+SECRET_JWT_CLIENT_SECRET = "secret-jwt-client-secret-at-least-32-bytes-long"
+KEY_JWT_CLIENT_ID = "key-jwt-client"  # registered with the public part of a ClientKey
+JWT_CLIENT_REDIRECT_URI = "http://127.0.0.1:8000/callback"
 
 
 class ServerUnavailable(RuntimeError):
@@ -84,6 +89,36 @@ class RunningServer:
     @property
     def device_authorization_endpoint(self) -> str:
         return str(self.metadata["device_authorization_endpoint"])
+
+
+@dataclass(frozen=True)
+class ClientKey:
+    """A throw-away RSA key pair for ``private_key_jwt``: the server gets ``public_jwk``."""
+
+    kid: str
+    private_pem: str = field(repr=False)
+    public_jwk: Mapping[str, Any]
+
+    @property
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [dict(self.public_jwk)]}
+
+
+def generate_client_key(kid: str = "integration-test-key") -> ClientKey:
+    """A fresh 2048-bit RSA key, made at test startup and never written to disk."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    jwk.update({"kid": kid, "use": "sig", "alg": "RS256"})
+    return ClientKey(kid=kid, private_pem=pem, public_jwk=jwk)
 
 
 def check_server_installed() -> None:
@@ -165,22 +200,31 @@ def _start_once(port: int, env: dict[str, str], log: IO[str]) -> tuple[subproces
 
 @contextlib.contextmanager
 def run_server(
-    access_token_ttl: int | None = None, clock_tolerance: int | None = None
+    access_token_ttl: int | None = None,
+    clock_tolerance: int | None = None,
+    *,
+    device_code_ttl: int | None = None,
+    client_jwks: Mapping[str, Any] | None = None,
 ) -> Iterator[RunningServer]:
     """Start ``node server.mjs`` on a free 127.0.0.1 port; stop it (by PID) on exit.
 
-    ``access_token_ttl`` and ``clock_tolerance`` (seconds) override the server's defaults
-    (3600 and 15). Yields once the server printed ``READY <port>`` and served its discovery
-    document.
+    ``access_token_ttl``, ``clock_tolerance`` and ``device_code_ttl`` (seconds) override the
+    server's defaults (3600, 15 and 600). ``client_jwks`` (a JWK Set of public keys) registers
+    the ``private_key_jwt`` client. Yields once the server printed ``READY <port>`` and served
+    its discovery document.
     """
     check_server_installed()
     env = dict(os.environ)
-    env.pop("ACCESS_TOKEN_TTL", None)
-    env.pop("CLOCK_TOLERANCE", None)
+    for name in ("ACCESS_TOKEN_TTL", "CLOCK_TOLERANCE", "DEVICE_CODE_TTL", "CLIENT_JWKS"):
+        env.pop(name, None)
     if access_token_ttl is not None:
         env["ACCESS_TOKEN_TTL"] = str(access_token_ttl)
     if clock_tolerance is not None:
         env["CLOCK_TOLERANCE"] = str(clock_tolerance)
+    if device_code_ttl is not None:
+        env["DEVICE_CODE_TTL"] = str(device_code_ttl)
+    if client_jwks is not None:
+        env["CLIENT_JWKS"] = json.dumps(client_jwks)
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix="oidc-provider-") as log:
         process: subprocess.Popen[str] | None = None
         ready = False
@@ -367,6 +411,31 @@ class HeadlessUser:
                 if "Sign-in Success" not in response.text:
                     raise AssertionError(f"device approval did not succeed: {_describe(response)}")
                 return response.text
+            response = submitted
+        raise AssertionError(f"gave up after {self.max_steps} steps: {self.visited}")
+
+    def deny_device(self, verification_uri: str, user_code: str) -> str:
+        """Enter ``user_code``, then press "Abort" on the confirmation page.
+
+        oidc-provider marks the device code ``access_denied``; returns the page it shows.
+        """
+        response = self._get(verification_uri)
+        for _ in range(self.max_steps):
+            if response.is_redirect:
+                response = self._get(urljoin(response.url, response.headers["Location"]))
+                continue
+            forms = parse_forms(response.text)
+            confirm = next(
+                (form for form in forms if form.attrs.get("id") == "op.deviceConfirmForm"), None
+            )
+            if confirm is not None:
+                # The page's "[ Abort ]" button submits the confirm form with abort=yes.
+                return self._submit(response, confirm, {"abort": "yes"}).text
+            if response.status_code != 200:
+                raise AssertionError(f"device denial failed: {_describe(response)}")
+            submitted = self._fill(response, user_code=user_code)
+            if submitted is None:
+                raise AssertionError(f"no confirmation page: {_describe(response)}")
             response = submitted
         raise AssertionError(f"gave up after {self.max_steps} steps: {self.visited}")
 

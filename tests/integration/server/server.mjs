@@ -12,6 +12,10 @@
 //   ACCESS_TOKEN_TTL   access token lifetime in seconds (default 3600)
 //   CLOCK_TOLERANCE    seconds an expired token is still accepted (library default 15; set
 //                      0 with a short ACCESS_TOKEN_TTL to see tokens expire server-side)
+//   DEVICE_CODE_TTL    device code lifetime in seconds (default 600)
+//   CLIENT_JWKS        JSON JWK Set ({"keys": [...]}) with the public key(s) of the
+//                      `key-jwt-client` client; without it that client is not registered.
+//                      The tests generate the key pair at startup and keep the private part.
 //
 // Clients (all redirect URIs are on 127.0.0.1 and are never actually requested):
 //   web-app       confidential, client_secret_basic, authorization_code + refresh_token
@@ -20,6 +24,10 @@
 //   post-client   confidential, client_secret_post, authorization_code + refresh_token +
 //                 client_credentials
 //   device-app    public, device_code grant (+ refresh_token)
+//   secret-jwt-client  confidential, client_secret_jwt (HS256 assertion keyed with its secret),
+//                 authorization_code + refresh_token + client_credentials
+//   key-jwt-client     confidential, private_key_jwt (assertion signed with the key whose
+//                 public part is in CLIENT_JWKS), same grants
 //
 // Features: devInteractions (built-in login/consent HTML forms: any login, any password),
 // clientCredentials, introspection, revocation, deviceFlow, refresh-token rotation (reuse of
@@ -34,6 +42,8 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
 }
 const accessTokenTTL = Number.parseInt(process.env.ACCESS_TOKEN_TTL ?? '3600', 10);
 const clockTolerance = Number.parseInt(process.env.CLOCK_TOLERANCE ?? '15', 10);
+const deviceCodeTTL = Number.parseInt(process.env.DEVICE_CODE_TTL ?? '600', 10);
+const clientJwks = process.env.CLIENT_JWKS ? JSON.parse(process.env.CLIENT_JWKS) : undefined;
 
 const issuer = `http://127.0.0.1:${port}`;
 
@@ -81,7 +91,28 @@ const clients = [
     response_types: [],
     redirect_uris: [],
   },
+  {
+    client_id: 'secret-jwt-client',
+    // client_secret_jwt signs with HS256 keyed by the secret: at least 32 bytes.
+    client_secret: 'secret-jwt-client-secret-at-least-32-bytes-long',
+    application_type: 'web',
+    token_endpoint_auth_method: 'client_secret_jwt',
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1:8000/callback'],
+  },
 ];
+if (clientJwks) {
+  clients.push({
+    client_id: 'key-jwt-client',
+    application_type: 'web',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: clientJwks,
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1:8000/callback'],
+  });
+}
 
 const configuration = {
   clients,
@@ -110,7 +141,7 @@ const configuration = {
     AccessToken: accessTokenTTL,
     ClientCredentials: accessTokenTTL,
     AuthorizationCode: 60,
-    DeviceCode: 600,
+    DeviceCode: deviceCodeTTL,
     IdToken: 3600,
     RefreshToken: 86400,
     Interaction: 600,

@@ -1,0 +1,258 @@
+"""``oauthgen``: validate provider specs, print their JSON Schema, start and list specs.
+
+Exit codes: 0 success, 1 spec errors, 2 usage errors (bad arguments, unreadable paths).
+Results go to stdout; diagnostics go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO, cast, get_args
+
+from .spec import SpecError, SpecValidationError, load_spec
+from .spec.errors import START
+from .spec.flows import supported_flows
+from .spec.kinds import PROVIDER_ID
+from .spec.loader import LoadedSpec
+from .spec.model import Protocol
+from .spec.schema import render_schema
+from .spec.starter import starter_spec
+
+EXIT_OK = 0
+EXIT_SPEC_ERRORS = 1
+EXIT_USAGE = 2
+SPEC_SUFFIXES = (".yaml", ".yml")
+DEFAULT_SPEC_DIR = "specs"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _err(message: str) -> None:
+    print(f"oauthgen: {message}", file=sys.stderr)
+
+
+class _Findings:
+    """Spec files found on the command line, and paths that were not usable."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.usage_errors = 0
+
+    def add(self, argument: str) -> None:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+            if not found:
+                _err(f"{argument}: no *.yaml spec files in this directory")
+                self.usage_errors += 1
+            self.files.extend(found)
+        elif path.is_file():
+            self.files.append(path)
+        else:
+            _err(f"{argument}: no such file or directory")
+            self.usage_errors += 1
+
+
+def _load_all(files: Sequence[Path], out: TextIO) -> tuple[list[LoadedSpec], int]:
+    """Load every file, printing diagnostics to ``out``; returns the specs and an exit code."""
+    loaded: list[LoadedSpec] = []
+    code = EXIT_OK
+    for file in files:
+        try:
+            spec = load_spec(file)
+        except SpecValidationError as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic, file=out)
+            code = max(code, EXIT_SPEC_ERRORS)
+        except OSError as exc:
+            _err(f"{file}: cannot read: {exc.strerror or exc}")
+            code = EXIT_USAGE
+        else:
+            for warning in spec.warnings:
+                print(warning, file=out)
+            loaded.append(spec)
+    return loaded, code
+
+
+def _duplicate_ids(loaded: Sequence[LoadedSpec], out: TextIO) -> int:
+    """Two specs with one id would generate the same package; report every later one."""
+    first: dict[str, LoadedSpec] = {}
+    code = EXIT_OK
+    for spec in loaded:
+        spec_id = spec.spec.id
+        if spec_id in first:
+            position = spec.positions.get(("id",), START)
+            print(
+                SpecError(
+                    spec.file,
+                    position.line,
+                    position.column,
+                    "id",
+                    f"provider id '{spec_id}' is also used by {first[spec_id].file}",
+                    "give each provider its own id",
+                ),
+                file=out,
+            )
+            code = EXIT_SPEC_ERRORS
+        else:
+            first[spec_id] = spec
+    return code
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    findings = _Findings()
+    for argument in args.specs:
+        findings.add(argument)
+    loaded, code = _load_all(findings.files, sys.stderr)
+    code = max(code, _duplicate_ids(loaded, sys.stderr))
+    for spec in loaded:
+        if args.fail_on_warning and spec.warnings:
+            code = max(code, EXIT_SPEC_ERRORS)
+        print(f"{spec.file}: ok ({spec.spec.id}, {spec.spec.protocol})")
+    return EXIT_USAGE if findings.usage_errors else code
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(render_schema())
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    name: str = args.name
+    problem = PROVIDER_ID.extra_check(name) if PROVIDER_ID.extra_check else None
+    if not re.fullmatch(PROVIDER_ID.pattern, name):
+        _err(f"new: {name!r} is not a valid provider id (hint: {PROVIDER_ID.hint})")
+        return EXIT_USAGE
+    if problem:
+        _err(f"new: {problem.message} (hint: {problem.hint})")
+        return EXIT_USAGE
+    sys.stdout.write(starter_spec(name, cast(Protocol, args.protocol)))
+    return EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        _err(f"list: {args.directory}: not a directory")
+        return EXIT_USAGE
+    files = sorted(p for p in directory.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+    loaded, code = _load_all(files, sys.stderr)
+    code = max(code, _duplicate_ids(loaded, sys.stderr))
+    rows = [("ID", "PROTOCOL", "FLOWS")] + [
+        (s.spec.id, s.spec.protocol, ", ".join(supported_flows(s.spec)))
+        for s in sorted(loaded, key=lambda s: s.spec.id)
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(2)]
+    for spec_id, protocol, flows in rows:
+        print(f"{spec_id:<{widths[0]}}  {protocol:<{widths[1]}}  {flows}".rstrip())
+    return code
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    _err("build: not implemented yet: code generation lands with issue 4's next slice")
+    return EXIT_USAGE
+
+
+def _subcommand(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    example: str,
+    handler: Handler,
+) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oauthgen",
+        description="Typed OAuth clients generated from provider specs (YAML).",
+        epilog=(
+            "examples:\n"
+            "  oauthgen new acme > specs/acme.yaml\n"
+            "  oauthgen validate specs/\n"
+            "  oauthgen list specs\n"
+            "\nexit codes: 0 ok, 1 spec errors, 2 usage errors"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = _subcommand(
+        subparsers,
+        "validate",
+        "check specs and report every problem as file:line:col: path: message",
+        "oauthgen validate specs/github.yaml specs/",
+        _cmd_validate,
+    )
+    validate.add_argument("specs", nargs="+", metavar="SPEC", help="spec file or directory")
+    validate.add_argument(
+        "--fail-on-warning", action="store_true", help="exit 1 when a spec has warnings"
+    )
+
+    _subcommand(
+        subparsers,
+        "schema",
+        "print the JSON Schema (draft 2020-12) of the spec format",
+        "oauthgen schema > schema/provider-spec.schema.json",
+        _cmd_schema,
+    )
+
+    new = _subcommand(
+        subparsers,
+        "new",
+        "print a commented starter spec that validates",
+        "oauthgen new acme --protocol oidc > specs/acme.yaml",
+        _cmd_new,
+    )
+    new.add_argument("name", metavar="NAME", help="provider id: lowercase letters, digits, _")
+    new.add_argument(
+        "--protocol", choices=get_args(Protocol), default="oauth2", help="default: oauth2"
+    )
+
+    listing = _subcommand(
+        subparsers,
+        "list",
+        "list the providers in a spec directory with their protocol and flows",
+        "oauthgen list specs",
+        _cmd_list,
+    )
+    listing.add_argument(
+        "directory", nargs="?", default=DEFAULT_SPEC_DIR, metavar="DIR", help="default: specs"
+    )
+
+    build = _subcommand(
+        subparsers,
+        "build",
+        "generate typed client packages from specs (not implemented yet)",
+        "oauthgen build specs/ --out generated --check",
+        _cmd_build,
+    )
+    build.add_argument("specs", nargs="+", metavar="SPEC|DIR", help="spec file or directory")
+    build.add_argument("--out", default="generated", metavar="DIR", help="default: generated")
+    build.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if output is stale"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help and on usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    handler = cast(Handler, args.handler)
+    return handler(args)

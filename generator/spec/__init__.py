@@ -1,0 +1,15 @@
+"""The provider spec: its model, located validation and JSON Schema."""
+
+from .errors import Position, SpecError, SpecValidationError
+from .loader import LoadedSpec, load_spec, parse_spec
+from .model import ProviderSpec
+
+__all__ = [
+    "LoadedSpec",
+    "Position",
+    "ProviderSpec",
+    "SpecError",
+    "SpecValidationError",
+    "load_spec",
+    "parse_spec",
+]

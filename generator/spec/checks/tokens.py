@@ -1,0 +1,119 @@
+"""Rules for token, refresh, exchange and API requests."""
+
+from __future__ import annotations
+
+from ..errors import SpecPath, show
+from ..model import BodyEncoding, HttpMethod
+from .context import CheckContext
+
+_STANDARD_TOKEN_FIELDS = frozenset(
+    {"access_token", "refresh_token", "expires_in", "expires_at", "token_type", "scope", "id_token"}
+)
+_STANDARD_OAUTH1_TOKEN_FIELDS = frozenset(
+    {"oauth_token", "oauth_token_secret", "oauth_callback_confirmed"}
+)
+
+
+def _check_encoding(
+    ctx: CheckContext, path: SpecPath, method: HttpMethod, encoding: BodyEncoding | None
+) -> None:
+    if method == "GET" and encoding in ("form", "json"):
+        ctx.report(
+            (*path, "encoding"),
+            f"a GET request has no body for {encoding} parameters",
+            "use encoding: query, or method: POST",
+        )
+
+
+def check_token(ctx: CheckContext) -> None:
+    token = ctx.spec.token
+    _check_encoding(ctx, ("token",), token.method, token.encoding)
+    renamed = list(token.param_names.values())
+    for standard, wire in token.param_names.items():
+        if renamed.count(wire) > 1:
+            ctx.report(
+                ("token", "param_names", standard),
+                f"{show(wire)} is used for more than one parameter",
+                "give each its own name",
+            )
+    read_by_client = (
+        _STANDARD_OAUTH1_TOKEN_FIELDS if ctx.spec.protocol == "oauth1" else _STANDARD_TOKEN_FIELDS
+    )
+    for name in ctx.token_fields():
+        if name in read_by_client:
+            where = (
+                ("oauth1", "access_token", "extra", name)
+                if ctx.spec.protocol == "oauth1"
+                else ("token", "response", "extra", name)
+            )
+            ctx.report(
+                where,
+                f"{show(name)} is a standard token field",
+                "the client reads it already; keep only provider-specific fields",
+                key=True,
+            )
+    echo = token.response.scope
+    if echo.format == "list" and echo.separator is not None:
+        ctx.report(
+            ("token", "response", "scope", "separator"),
+            "a list of scopes has no separator",
+            "remove it, or use format: string",
+        )
+
+
+def check_refresh_and_exchanges(ctx: CheckContext) -> None:
+    refresh = ctx.spec.refresh
+    if refresh is not None:
+        _check_encoding(ctx, ("refresh",), refresh.method, refresh.encoding)
+        if not refresh.supported:
+            for key in (
+                "rotation", "requires_scopes", "requires_params", "client_auth", "method",
+                "encoding", "grant_type", "token_param", "headers", "params", "send_scope",
+                "send_redirect_uri", "leeway_seconds",
+            ):  # fmt: skip
+                if ctx.present("refresh", key):
+                    ctx.report(
+                        ("refresh", key),
+                        "has no effect while refresh.supported is false",
+                        "remove it",
+                        key=True,
+                    )
+    for name, exchange in ctx.spec.exchanges.items():
+        _check_encoding(ctx, ("exchanges", name), exchange.method, exchange.encoding)
+
+
+def check_api(ctx: CheckContext) -> None:
+    api = ctx.spec.api
+    if api.token_placement != "header" and ctx.present("api", "token_scheme"):
+        ctx.report(
+            ("api", "token_scheme"),
+            f"a scheme only applies to header placement, not {api.token_placement}",
+            "remove it",
+        )
+
+
+_HMAC_ALGS = frozenset({"HS256", "HS384", "HS512"})
+
+
+def check_client_assertion(ctx: CheckContext) -> None:
+    token = ctx.spec.token
+    assertion = token.client_assertion
+    if assertion is None:
+        return
+    path = ("token", "client_assertion")
+    if token.client_auth not in ("private_key_jwt", "client_secret_jwt"):
+        ctx.report(
+            path,
+            f"has no effect with client_auth {show(token.client_auth)}",
+            "use client_auth: private_key_jwt or client_secret_jwt, or remove it",
+            key=True,
+        )
+    elif (token.client_auth == "client_secret_jwt") != (assertion.signing_alg in _HMAC_ALGS):
+        wanted = (
+            "an HS* algorithm" if token.client_auth == "client_secret_jwt" else "RS256, ES256, …"
+        )
+        ctx.report(
+            (*path, "signing_alg"),
+            f"{show(assertion.signing_alg)} does not fit client_auth {show(token.client_auth)}",
+            f"use {wanted}",
+        )

@@ -1,0 +1,126 @@
+"""Rules for variables, environments and the placeholders that use them."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import SpecPath, show
+from ..model import Variable
+from ..templates import CLIENT_BUILTINS, TOKEN_BUILTINS, TOKEN_FIELD_PREFIX, placeholders
+from .context import CheckContext
+
+
+def check_variables(ctx: CheckContext) -> None:
+    for name, variable in ctx.spec.variables.items():
+        path: SpecPath = ("variables", name)
+        for index, choice in enumerate(variable.choices):
+            if not _matches_type(ctx, choice, variable):
+                ctx.report(
+                    (*path, "choices", index),
+                    f"choice {show(choice)} is not of type {variable.type}",
+                    "write a number" if variable.type == "int" else "quote it",
+                )
+        if variable.pattern is not None and variable.type != "str":
+            ctx.report((*path, "pattern"), "pattern only applies to str variables", "remove it")
+        if variable.default is not None:
+            _check_variable_value(ctx, (*path, "default"), variable.default, variable)
+
+
+def _matches_type(ctx: CheckContext, value: object, variable: Variable) -> bool:
+    return isinstance(value, str) if variable.type == "str" else type(value) is int
+
+
+def _check_variable_value(
+    ctx: CheckContext, path: SpecPath, value: object, variable: Variable
+) -> None:
+    if not _matches_type(ctx, value, variable):
+        hint = "write a whole number without quotes" if variable.type == "int" else "quote it"
+        ctx.report(path, f"{show(value)} is not of type {variable.type}", hint)
+    elif variable.choices and value not in variable.choices:
+        listed = ", ".join(show(choice) for choice in variable.choices)
+        ctx.report(path, f"{show(value)} is not one of the choices", f"use one of {listed}")
+    elif (
+        isinstance(value, str)
+        and variable.pattern is not None
+        and re.fullmatch(variable.pattern, value) is None
+    ):
+        ctx.report(path, f"{show(value)} does not match the pattern", "fix the value or pattern")
+
+
+def check_environments(ctx: CheckContext) -> None:
+    declared = ctx.spec.variables
+    for env_name, environment in ctx.spec.environments.items():
+        for name, value in environment.variables.items():
+            path: SpecPath = ("environments", env_name, "variables", name)
+            variable = declared.get(name)
+            if variable is None:
+                if not ctx.failed(("variables", name)):
+                    ctx.report(
+                        path,
+                        f"{show(name)} is not a declared variable",
+                        ctx.did_you_mean(name, declared) or "declare it under variables",
+                        key=True,
+                    )
+                continue
+            _check_variable_value(ctx, path, value, variable)
+
+
+def check_templates(ctx: CheckContext) -> None:
+    variables = ctx.spec.variables
+    for templated in ctx.conversion.templated:
+        scope = templated.kind.template
+        for name in placeholders(templated.value):
+            if name.startswith(TOKEN_FIELD_PREFIX):
+                _check_token_placeholder(ctx, templated.path, name, scope)
+            elif name in TOKEN_BUILTINS:
+                _check_builtin_placeholder(ctx, templated.path, name, scope)
+            elif name not in variables and not ctx.failed(("variables", name)):
+                hint = ctx.did_you_mean(name, variables)
+                ctx.report(
+                    templated.path,
+                    f"undeclared variable {{{name}}}",
+                    hint or f"declare it: variables: {{{name}: {{type: str}}}}",
+                )
+    used = ctx.conversion.mentioned
+    for name in variables:
+        if name not in used:
+            ctx.report(
+                ("variables", name),
+                f"variable {show(name)} is never used",
+                f"use {{{name}}} in a URL, header or parameter, or remove it",
+                key=True,
+            )
+
+
+def _check_builtin_placeholder(ctx: CheckContext, path: SpecPath, name: str, scope: str) -> None:
+    available = {"client": CLIENT_BUILTINS, "token": TOKEN_BUILTINS}.get(scope, frozenset())
+    if name not in available:
+        where = (
+            "header and parameter values"
+            if name in CLIENT_BUILTINS
+            else "userinfo, revoke and api values"
+        )
+        ctx.report(path, f"{{{name}}} is not available here", f"it can be used in {where}")
+
+
+def _check_token_placeholder(ctx: CheckContext, path: SpecPath, name: str, scope: str) -> None:
+    if scope != "token":
+        ctx.report(
+            path,
+            f"{{{name}}} is not available here",
+            "token fields can be used in userinfo, revoke and api values only",
+        )
+        return
+    field_name = name.removeprefix(TOKEN_FIELD_PREFIX)
+    extras = ctx.token_fields()
+    if field_name not in extras:
+        where = (
+            "oauth1.access_token.extra"
+            if ctx.spec.protocol == "oauth1"
+            else ("token.response.extra")
+        )
+        ctx.report(
+            path,
+            f"{{{name}}} names no declared token field",
+            ctx.did_you_mean(field_name, extras) or f"declare it under {where}",
+        )

@@ -1,0 +1,23 @@
+"""Which flows a validated spec supports; each becomes a method of the generated client."""
+
+from __future__ import annotations
+
+from .model import ProviderSpec
+
+
+def supported_flows(spec: ProviderSpec) -> tuple[str, ...]:
+    flows: list[str] = []
+    if spec.protocol == "oauth1":
+        flows.append("oauth1_authorization")
+    else:
+        flows.extend(spec.grants)
+        if spec.refresh is not None and spec.refresh.supported:
+            flows.append("refresh")
+        flows.extend(f"exchange:{name}" for name in spec.exchanges)
+        if spec.endpoints.introspect is not None:
+            flows.append("introspect")
+    if spec.endpoints.revoke is not None:
+        flows.append("revoke")
+    if spec.userinfo is not None or spec.endpoints.userinfo is not None:
+        flows.append("userinfo")
+    return tuple(flows)

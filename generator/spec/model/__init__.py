@@ -1,0 +1,81 @@
+"""The provider spec format, as frozen dataclasses.
+
+These classes are the single source of truth: the loader validates YAML against their type
+hints (``spec/convert.py``) and the JSON Schema is derived from them (``spec/schema.py``).
+Field docs live in ``metadata["doc"]``; ``metadata["protocols"]`` limits a key to some
+protocols; string kinds (identifier, URL, scope name, ...) come from ``typing.Annotated``.
+
+Quirk families of providers.md §2 map to: A variables/environments/endpoints, B scopes and
+authorize, C callback, D token, E token.response, F errors, G refresh and exchanges,
+H api, I userinfo, J revocation, K device, L oauth1; anything else is a named hook.
+"""
+
+from .authorize import Authorize, AuthorizeOption, Callback, CallbackErrors, CapturedValue, Scopes
+from .hooks import Hooks
+from .lifecycle import DeviceFlow, Exchange, Refresh, Revocation
+from .protocols import OAuth1, OAuth1AccessToken, OAuth1RequestToken, Oidc
+from .provider import ProviderSpec
+from .resources import Api, Userinfo
+from .tokens import (
+    ClientAssertion,
+    ErrorShape,
+    Expiry,
+    ScopeEcho,
+    SuccessFlag,
+    TokenRequest,
+    TokenResponse,
+    TokenTypeRule,
+    TypedField,
+)
+from .variables import Endpoints, Environment, Variable
+from .vocabulary import (
+    OAUTH2_FAMILY,
+    PROTOCOLS,
+    BodyEncoding,
+    ClientAuth,
+    FieldType,
+    Grant,
+    HttpMethod,
+    Protocol,
+)
+
+__all__ = [
+    "OAUTH2_FAMILY",
+    "PROTOCOLS",
+    "Api",
+    "Authorize",
+    "AuthorizeOption",
+    "BodyEncoding",
+    "Callback",
+    "CallbackErrors",
+    "CapturedValue",
+    "ClientAssertion",
+    "ClientAuth",
+    "DeviceFlow",
+    "Endpoints",
+    "Environment",
+    "ErrorShape",
+    "Exchange",
+    "Expiry",
+    "FieldType",
+    "Grant",
+    "Hooks",
+    "HttpMethod",
+    "OAuth1",
+    "OAuth1AccessToken",
+    "OAuth1RequestToken",
+    "Oidc",
+    "Protocol",
+    "ProviderSpec",
+    "Refresh",
+    "Revocation",
+    "ScopeEcho",
+    "Scopes",
+    "SuccessFlag",
+    "TokenRequest",
+    "TokenResponse",
+    "TokenTypeRule",
+    "TypedField",
+    "Userinfo",
+    "Variable",
+]

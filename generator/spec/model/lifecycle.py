@@ -1,0 +1,127 @@
+"""After the first token: refresh, exchanges, revocation, device flow (G, J, K)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from ..kinds import IntRange, MinItems, Unique
+from .vocabulary import (
+    BodyEncoding,
+    ClientAuthOrInherit,
+    ClientHeaders,
+    ClientParams,
+    DeviceResponseField,
+    EndpointUrl,
+    FieldPath,
+    HttpMethod,
+    HttpStatus,
+    ParamName,
+    ParamValue,
+    ScopeList,
+    Seconds,
+    Text,
+    meta,
+    unconfirmed_field,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refresh:
+    """Refreshing tokens (quirks G1-G6)."""
+
+    supported: bool = field(default=True, metadata=meta("Whether refresh tokens are issued."))
+    rotation: Literal["may_omit", "rotating"] = field(
+        default="may_omit",
+        metadata=meta(
+            "may_omit: keep the old refresh token if none returned; rotating: single use."
+        ),
+    )
+    requires_scopes: ScopeList = field(
+        default=(), metadata=meta("Scopes needed to get a refresh token (offline_access).")
+    )
+    requires_params: Mapping[ParamName, ParamValue] = field(
+        default_factory=dict,
+        metadata=meta("Authorization parameters needed to get one (access_type: offline)."),
+    )
+    client_auth: ClientAuthOrInherit = field(
+        default="inherit", metadata=meta("Client authentication; inherit: as token.")
+    )
+    method: HttpMethod = field(default="POST", metadata=meta("HTTP method."))
+    encoding: BodyEncoding | None = field(
+        default=None, metadata=meta("Where parameters go; default: form for POST, query for GET.")
+    )
+    grant_type: ParamValue = field(default="refresh_token", metadata=meta("grant_type value."))
+    token_param: ParamName = field(
+        default="refresh_token", metadata=meta("Parameter carrying the refresh token.")
+    )
+    headers: ClientHeaders = field(default_factory=dict, metadata=meta("Extra headers."))
+    params: ClientParams = field(default_factory=dict, metadata=meta("Extra parameters."))
+    send_scope: bool = field(default=False, metadata=meta("Send the scope again."))
+    send_redirect_uri: bool = field(default=False, metadata=meta("Send redirect_uri (Reddit)."))
+    leeway_seconds: Seconds = field(default=60, metadata=meta("Refresh this long before expiry."))
+    unconfirmed: bool = unconfirmed_field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exchange:
+    """A non-standard token exchange (long-lived tokens, quirks D9, G5)."""
+
+    description: Text | None = field(default=None, metadata=meta("Shown in the docstring."))
+    url: EndpointUrl | None = field(default=None, metadata=meta("Default: endpoints.token."))
+    method: HttpMethod = field(default="POST", metadata=meta("HTTP method."))
+    encoding: BodyEncoding | None = field(
+        default=None, metadata=meta("Where parameters go; default: form for POST, query for GET.")
+    )
+    grant_type: ParamValue = field(metadata=meta("grant_type value (fb_exchange_token)."))
+    token_param: ParamName = field(
+        default="access_token", metadata=meta("Parameter carrying the current access token.")
+    )
+    client_auth: ClientAuthOrInherit = field(
+        default="inherit", metadata=meta("Client authentication; inherit: as token.")
+    )
+    params: ClientParams = field(default_factory=dict, metadata=meta("Extra parameters."))
+    unconfirmed: bool = unconfirmed_field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Revocation:
+    """Revoking tokens (quirk J1)."""
+
+    method: Literal["POST", "GET", "DELETE"] = field(default="POST", metadata=meta("HTTP method."))
+    token_param: ParamName | None = field(
+        default="token", metadata=meta("Parameter carrying the token; null: not sent as one.")
+    )
+    send_token_type_hint: bool = field(default=True, metadata=meta("Send token_type_hint."))
+    client_auth: ClientAuthOrInherit = field(
+        default="inherit", metadata=meta("Client authentication; inherit: as token.")
+    )
+    authenticate_with_token: bool = field(
+        default=False, metadata=meta("Send the access token as API auth (Dropbox).")
+    )
+    success_status: Annotated[tuple[HttpStatus, ...], Unique("status"), MinItems(1)] = field(
+        default=(200,), metadata=meta("HTTP statuses meaning success.")
+    )
+    unconfirmed: bool = unconfirmed_field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceFlow:
+    """Device authorization grant details (quirks K1, K2)."""
+
+    client_auth: ClientAuthOrInherit = field(
+        default="inherit", metadata=meta("Client authentication; inherit: as token.")
+    )
+    grant_type: ParamValue = field(
+        default="urn:ietf:params:oauth:grant-type:device_code",
+        metadata=meta("grant_type used when polling."),
+    )
+    response_paths: Mapping[DeviceResponseField, FieldPath] = field(
+        default_factory=dict,
+        metadata=meta("Renamed answer fields (verification_uri: verification_url)."),
+    )
+    default_interval: Annotated[int, IntRange(1, 3600)] = field(
+        default=5, metadata=meta("Polling interval when the answer has none.")
+    )
+    unconfirmed: bool = unconfirmed_field()
