@@ -8,7 +8,6 @@ from typing import Any
 
 import requests
 from oauthlib.oauth2 import Client, WebApplicationClient
-from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 
 from ._redact import mask
 from ._token_attach import attach_token
