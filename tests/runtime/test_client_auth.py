@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 from hypothesis import given
 from hypothesis import strategies as st
 from oauthlib.oauth2 import InsecureTransportError
@@ -25,6 +21,7 @@ from runtime.client_auth import (
     choose_client_auth,
     register_client_auth,
 )
+from tests.runtime.keys import KeyPair
 
 TOKEN_URL = "https://as.example/oauth2/token"
 NOW = 1_700_000_000.0
@@ -40,29 +37,6 @@ BUILT_INS = {
 }
 
 
-@dataclass(frozen=True)
-class KeyPair:
-    pem: bytes
-    public_key: PublicKeyTypes
-
-
-def _pair(private_key: PrivateKeyTypes) -> KeyPair:
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return KeyPair(pem=pem, public_key=private_key.public_key())
-
-
-@pytest.fixture(scope="session")
-def rsa_key() -> KeyPair:
-    return _pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
-
-
-@pytest.fixture(scope="session")
-def ec_key() -> KeyPair:
-    return _pair(ec.generate_private_key(ec.SECP256R1()))
 
 
 @pytest.fixture(autouse=True)

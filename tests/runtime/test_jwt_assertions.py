@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from runtime import jwt_assertions
 from runtime.jwt_assertions import (
@@ -20,35 +18,13 @@ from runtime.jwt_assertions import (
     default_algorithm_for_key,
     jwt_bearer_grant_assertion,
 )
+from tests.runtime.keys import KeyPair, pair_of
 
 NOW = 1_700_000_000.75
 TOKEN_URL = "https://as.example/oauth2/token"
 SECRET = "a-client-secret-that-is-at-least-64-bytes-long-for-hs512-0123456789"
 
 
-@dataclass(frozen=True)
-class KeyPair:
-    pem: bytes
-    public_key: PublicKeyTypes
-
-
-def _pair(private_key: PrivateKeyTypes) -> KeyPair:
-    pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return KeyPair(pem=pem, public_key=private_key.public_key())
-
-
-@pytest.fixture(scope="session")
-def rsa_key() -> KeyPair:
-    return _pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
-
-
-@pytest.fixture(scope="session")
-def ec_key() -> KeyPair:
-    return _pair(ec.generate_private_key(ec.SECP256R1()))
 
 
 def decode(token: str, key: Any, algorithm: str, audience: str = TOKEN_URL) -> dict[str, Any]:
@@ -234,12 +210,13 @@ def test_parsed_keys_are_cached(rsa_key: KeyPair) -> None:
 def test_default_algorithm_for_key(rsa_key: KeyPair, ec_key: KeyPair) -> None:
     assert default_algorithm_for_key(rsa_key.pem) == "RS256"
     assert default_algorithm_for_key(ec_key.pem) == "ES256"
-    assert default_algorithm_for_key(_pair(ec.generate_private_key(ec.SECP384R1())).pem) == "ES384"
-    assert default_algorithm_for_key(_pair(ed25519.Ed25519PrivateKey.generate()).pem) == "EdDSA"
+    p384 = pair_of(ec.generate_private_key(ec.SECP384R1()))
+    assert default_algorithm_for_key(p384.pem) == "ES384"
+    assert default_algorithm_for_key(pair_of(ed25519.Ed25519PrivateKey.generate()).pem) == "EdDSA"
 
 
 def test_eddsa() -> None:
-    pair = _pair(ed25519.Ed25519PrivateKey.generate())
+    pair = pair_of(ed25519.Ed25519PrivateKey.generate())
     token = client_assertion(client_id="c", audience=TOKEN_URL, key=pair.pem, algorithm="EdDSA")
     assert decode(token, pair.public_key, "EdDSA")["iss"] == "c"
 

@@ -9,78 +9,32 @@ The Flask examples run without Flask: each view is a function, each "request" bu
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pprint import pformat
 from time import time
 from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import requests
 import requests_mock
 from oauthlib.oauth2 import InsecureTransportError, MobileApplicationClient
 from oauthlib.oauth2.rfc6749.errors import MismatchingStateError
-from requests_mock.request import _RequestObjectProxy as SentRequest
 
 from runtime import OAuth2Session
 from runtime.compliance_fixes import facebook_compliance_fix, linkedin_compliance_fix
-
-FORM = "application/x-www-form-urlencoded"
+from tests.runtime.wire import (
+    FORM,
+    SentRequest,
+    authorization_header,
+    basic_credentials,
+    query_of,
+    sent_form,
+)
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def http() -> Iterator[requests_mock.Mocker]:
-    """requests-mock; any request to an unregistered URL fails the test."""
-    with requests_mock.Mocker(case_sensitive=True) as mocker:
-        yield mocker
-
-
-def single_valued(query: str) -> dict[str, str]:
-    """A query string or form body as a dict, failing on repeated parameters."""
-    parsed = parse_qs(query, keep_blank_values=True)
-    repeated = {key: values for key, values in parsed.items() if len(values) > 1}
-    assert not repeated, f"parameters sent more than once: {sorted(repeated)}"
-    return {key: values[0] for key, values in parsed.items()}
-
-
-def query_of(url: str) -> dict[str, str]:
-    return single_valued(urlsplit(url).query)
-
-
-def sent_form(request: SentRequest) -> dict[str, str]:
-    """The form body of a token request (which must be form-encoded)."""
-    assert request.headers["Content-Type"].startswith(FORM)
-    return single_valued(request.text or "")
-
-
-def basic_credentials(request: SentRequest) -> tuple[str, str] | None:
-    """The ``(user, password)`` of an ``Authorization: Basic`` header, else None."""
-    header: str | None = request.headers.get("Authorization")
-    if header is None or not header.startswith("Basic "):
-        return None
-    user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-    return user, password
-
-
-def authorization_header(request: SentRequest) -> str | None:
-    header: str | None = request.headers.get("Authorization")
-    return header
-
-
-def requests_to(http: requests_mock.Mocker, url: str) -> list[SentRequest]:
-    """Every request sent to ``url`` (scheme, host and path; query and fragment ignored)."""
-    wanted = urlsplit(url)
-    return [
-        request
-        for request in http.request_history
-        if (request.scheme, request.netloc, request.path)
-        == (wanted.scheme, wanted.netloc, wanted.path)
-    ]
 
 
 def browser_consents(authorization_url: str, code: str, registered_callback: str = "") -> str:
