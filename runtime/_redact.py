@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+_QUERY_STRING = re.compile(r"\?[^\s'\")]*")
 
 SECRET_KEYS = frozenset(
     {
@@ -38,3 +41,8 @@ def masked_mapping(data: Mapping[str, Any]) -> str:
         for key, value in data.items()
     )
     return "{" + items + "}"
+
+
+def redact_query_strings(error: object) -> str:
+    """``str(error)`` with every URL query string replaced: they may carry credentials."""
+    return _QUERY_STRING.sub("?<redacted>", str(error))

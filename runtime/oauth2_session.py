@@ -47,10 +47,14 @@ from oauthlib.oauth2 import (
     LegacyApplicationClient,
     WebApplicationClient,
 )
-from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import (
+    InvalidGrantError,
+    MismatchingStateError,
+    OAuth2Error,
+)
 
 from ._lifecycle import DEFAULT_LEEWAY, TokenLifecycle
-from ._redact import mask
+from ._redact import mask, redact_query_strings
 from ._responses import checked_params
 from ._token_attach import attach_token
 from ._transport import require_secure_url
@@ -179,6 +183,8 @@ class OAuth2Session(requests.Session):
         self.client_credentials = client_credentials
         self.token_endpoint_auth_method = token_endpoint_auth_method
         self.default_timeout: Timeout = timeout
+        # A refresh token the server answered invalid_grant to is not sent again.
+        self._rejected_refresh_token: str | None = None
         self.metadata = metadata
         self.auth = _no_auth
         self.compliance_hook: dict[str, list[Callable[..., Any]]] = {
@@ -515,12 +521,11 @@ class OAuth2Session(requests.Session):
             token_url, request_headers, request_kwargs = hook(
                 token_url, request_headers, request_kwargs
             )
-        response = self.request(
+        response = self._endpoint_request(
             method,
             token_url,
             headers=request_headers,
             auth=auth,
-            withhold_token=True,
             **_transport_kwargs(transport),
             **request_kwargs,
         )
@@ -602,13 +607,12 @@ class OAuth2Session(requests.Session):
         if auth is None and "client_id" not in params and "client_assertion" not in params:
             self._authenticate_client(token_url, request_headers, params)
 
-        response = self.request(
+        response = self._endpoint_request(
             "POST",
             token_url,
             data=params,
             auth=auth,
             headers=request_headers,
-            withhold_token=True,
             **_transport_kwargs(
                 {"timeout": timeout, "verify": verify, "proxies": proxies, "cert": cert}
             ),
@@ -775,7 +779,20 @@ class OAuth2Session(requests.Session):
         require_secure_url(url)
         headers = dict(_TOKEN_REQUEST_HEADERS)
         self._authenticate_client(url, headers, params)
-        return self.request("POST", url, data=params, headers=headers, withhold_token=True)
+        return self._endpoint_request("POST", url, data=params, headers=headers)
+
+    def _endpoint_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """A request to a token-type endpoint; network failures say which endpoint failed.
+
+        The exception keeps its ``requests`` class (existing ``except`` clauses still match);
+        its message names the endpoint without its query, and no query string of the
+        underlying error (a GET token request carries credentials there) is repeated.
+        """
+        try:
+            return self.request(method, url, withhold_token=True, **kwargs)
+        except requests.RequestException as error:
+            message = f"request to {_without_query(url)} failed: {redact_query_strings(error)}"
+            raise type(error)(message, request=error.request, response=error.response) from None
 
     # -- requests -------------------------------------------------------------------------
 
@@ -814,14 +831,18 @@ class OAuth2Session(requests.Session):
         if client_id and client_secret and auth is None:
             auth = requests.auth.HTTPBasicAuth(client_id, client_secret)
         transport = {key: kwargs[key] for key in _TRANSPORT_KWARGS if key in kwargs}
+        # One snapshot for the expiry check and the "stale" token: another thread may install
+        # a new token in between, and passing that one as stale would refresh it again.
+        token = self.token
         deadline = getattr(self._client, "_expires_at", None)
-        if self._can_renew() and self._lifecycle.needs_renewal(self.token, deadline):
+        if self._can_renew() and self._lifecycle.needs_renewal(token, deadline):
             # Renew before the hooks run, so a hook that copies the token into the query or
             # body (Slack, Instagram) copies the new one.
-            self._renew(self.access_token, auth, transport)
+            self._renew(token.get("access_token") or self.access_token, auth, transport)
 
-        sent_token = self.access_token
-        response = self._send_with_token(method_str, url_str, headers, data, files, kwargs)
+        response, sent_token = self._send_with_token(
+            method_str, url_str, headers, data, files, kwargs
+        )
         if (
             _rejects_token(response)
             and self._can_renew()
@@ -830,7 +851,7 @@ class OAuth2Session(requests.Session):
         ):
             response.close()
             self._renew(sent_token, auth, transport)
-            response = self._send_with_token(method_str, url_str, headers, data, files, kwargs)
+            response, _ = self._send_with_token(method_str, url_str, headers, data, files, kwargs)
         return response
 
     def _send_with_token(
@@ -841,16 +862,19 @@ class OAuth2Session(requests.Session):
         data: Any,
         files: Any,
         kwargs: dict[str, Any],
-    ) -> requests.Response:
+    ) -> tuple[requests.Response, str | None]:
+        """Send with the current token; also return which access token went out."""
         headers = dict(headers) if headers is not None else None
         for hook in self.compliance_hook["protected_request"]:
             log.debug("Invoking protected_request hook %s", hook)
             url, headers, data = hook(url, headers, data)
         log.debug("Adding the access token to a request to %s", _without_query(url))
+        sent_token = self.access_token
         url, headers, data = attach_token(
             self._client, url, method, data, headers, now=self._lifecycle.clock
         )
-        return super().request(method, url, headers=headers, data=data, files=files, **kwargs)
+        response = super().request(method, url, headers=headers, data=data, files=files, **kwargs)
+        return response, sent_token
 
     def _can_renew(self) -> bool:
         if not self.auto_refresh_url:
@@ -864,8 +888,20 @@ class OAuth2Session(requests.Session):
 
         def do_renew() -> TokenDict:
             url = str(self.auto_refresh_url)
-            if self.token.get("refresh_token"):
-                return self.refresh_token(url, auth=auth, **transport)
+            refresh_token = self.token.get("refresh_token")
+            if refresh_token:
+                if refresh_token == self._rejected_refresh_token:
+                    raise InvalidGrantError(
+                        description=(
+                            "the server already rejected this refresh token; the user has to "
+                            "authorize again"
+                        )
+                    )
+                try:
+                    return self.refresh_token(url, auth=auth, **transport)
+                except InvalidGrantError:
+                    self._rejected_refresh_token = refresh_token
+                    raise
             # Client credentials have no refresh token: ask for a new token.
             token = self._request_token(
                 url,

@@ -59,19 +59,29 @@ def issuer(oidc_server: RunningServer) -> str:
     return oidc_server.issuer
 
 
-@pytest.fixture
-def short_lived_server() -> Iterator[RunningServer]:
-    """A separate server whose access tokens expire after 1 second, with no clock leeway."""
+@pytest.fixture(scope="session")
+def two_second_token_server() -> Iterator[RunningServer]:
+    """A separate server whose access tokens expire after 2 seconds, with no clock leeway.
+
+    oidc-provider counts whole seconds (``exp = floor(issued) + ttl``), so a 1 s token issued
+    late in a second may be dead a few milliseconds later; a 2 s token lives at least 1 s,
+    enough to use a freshly issued one without a race.
+    """
     _require_server()
-    with run_server(access_token_ttl=1, clock_tolerance=0) as server:
+    with run_server(access_token_ttl=2, clock_tolerance=0) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def short_device_code_server() -> Iterator[RunningServer]:
-    """A separate server whose device codes expire after 2 seconds, with no clock leeway."""
+    """A separate server whose device codes expire after 2 seconds.
+
+    The clock tolerance stays at its default (15 s): oidc-provider's in-memory store keeps an
+    expired code that long, and answers ``expired_token`` for it (with 0 it forgets the code
+    at once and answers ``invalid_grant``, "device code not found").
+    """
     _require_server()
-    with run_server(device_code_ttl=2, clock_tolerance=0) as server:
+    with run_server(device_code_ttl=2) as server:
         yield server
 
 

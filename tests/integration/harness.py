@@ -8,9 +8,11 @@ submit the dev login / consent / device forms the library renders).
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import queue
+import re
 import shutil
 import socket
 import subprocess
@@ -318,6 +320,9 @@ def _same_endpoint(url: str, target: str) -> bool:
     return (a.scheme, a.netloc, a.path) == (b.scheme, b.netloc, b.path)
 
 
+_CANCEL_LINK = re.compile(r'<a href="([^"]*/abort)">\[ Cancel \]</a>')
+
+
 def _describe(response: requests.Response) -> str:
     return f"HTTP {response.status_code} from {response.url}: {response.text[:500]!r}"
 
@@ -392,6 +397,26 @@ class HeadlessUser:
             if submitted is None:
                 raise AssertionError(f"no form and no redirect: {_describe(response)}")
             response = submitted
+        raise AssertionError(f"gave up after {self.max_steps} steps: {self.visited}")
+
+    def cancel_authorization(self, authorization_url: str, redirect_uri: str) -> str:
+        """Click "[ Cancel ]" on the first interaction page (the login form).
+
+        oidc-provider finishes the interaction with ``access_denied``; returns the callback URL
+        it redirects to on ``redirect_uri`` (not requested).
+        """
+        response = self._get(authorization_url)
+        for _ in range(self.max_steps):
+            if response.is_redirect:
+                location = urljoin(response.url, response.headers["Location"])
+                if _same_endpoint(location, redirect_uri):
+                    return location
+                response = self._get(location)
+                continue
+            found = _CANCEL_LINK.search(response.text)
+            if response.status_code != 200 or found is None:
+                raise AssertionError(f"no cancel link: {_describe(response)}")
+            response = self._get(urljoin(response.url, html.unescape(found.group(1))))
         raise AssertionError(f"gave up after {self.max_steps} steps: {self.visited}")
 
     def approve_device(self, verification_uri: str, user_code: str) -> str:

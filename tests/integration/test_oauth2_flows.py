@@ -510,13 +510,13 @@ def test_auto_refresh_for_a_public_client(oidc_server: RunningServer, user: Head
 
 
 def test_access_token_expired_on_the_server(
-    short_lived_server: RunningServer, user: HeadlessUser
+    two_second_token_server: RunningServer, user: HeadlessUser
 ) -> None:
-    """With a 1 s access-token lifetime the server itself stops accepting the token."""
-    server = short_lived_server
+    """With a 2 s access-token lifetime the server itself stops accepting the token."""
+    server = two_second_token_server
     _, first = web_app_login(server, user)
-    assert first["expires_in"] == 1
-    time.sleep(2.1)
+    assert first["expires_in"] == 2
+    time.sleep(3.1)
 
     # The server's verdict, without any client-side expiry check.
     stale = userinfo_with(server, first["access_token"])
@@ -545,7 +545,7 @@ def test_access_token_expired_on_the_server(
     assert info.status_code == 200
     assert info.json() == {"sub": user.login}
     assert len(saved) == 1
-    assert saved[0]["expires_in"] == 1
+    assert saved[0]["expires_in"] == 2
 
 
 # -- client authentication at the token endpoint ---------------------------------------------

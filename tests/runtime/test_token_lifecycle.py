@@ -339,3 +339,39 @@ def test_renewal_uses_the_newest_stored_refresh_token() -> None:
         assert body_of(token_calls(m)[0])["refresh_token"] == ["r7"]
     saved = store.load("cid")
     assert saved is not None and saved["refresh_token"] == "r8"
+
+
+def test_network_failure_names_the_endpoint_but_no_query_secret() -> None:
+    import requests
+
+    session = OAuth2Session("cid")
+    with requests_mock.Mocker() as m:
+        m.get(
+            TOKEN_URL,
+            exc=requests.ConnectionError(
+                "Max retries exceeded with url: /token?client_secret=SECRET&code=C"
+            ),
+        )
+        with pytest.raises(requests.ConnectionError) as info:
+            session.fetch_token(TOKEN_URL, code="C", client_secret="SECRET", method="GET",
+                                include_client_id=True)
+    message = str(info.value)
+    assert TOKEN_URL in message
+    assert "SECRET" not in message
+    assert "Max retries exceeded" in message
+
+
+def test_rejected_refresh_token_is_not_sent_again() -> None:
+    from oauthlib.oauth2 import InvalidGrantError
+
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid", token=refreshable(clock, -5), auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None, clock=clock,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, status_code=400, json={"error": "invalid_grant"})
+        for _ in range(3):
+            with pytest.raises(InvalidGrantError):
+                session.get(API)
+        assert len(token_calls(m)) == 1
