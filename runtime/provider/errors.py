@@ -1,18 +1,10 @@
-"""Errors the provider engine adds to ``runtime.errors``.
+"""Configuration and data errors of the provider engine: ``ValueError``s, light to import.
 
-Configuration mistakes (a bad variable, an unknown environment or option) are ``ValueError``s;
-everything that goes wrong in a flow derives from oauthlib's ``OAuth2Error`` so existing
-``except`` clauses keep catching it. Messages name fields and URLs, never token values.
+Errors of a flow (a callback, a token or profile answer) derive from oauthlib's
+``OAuth2Error`` and live in ``flow_errors``. Messages name fields and URLs, never token values.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
-
-if TYPE_CHECKING:
-    import requests
 
 
 class VariableError(ValueError):
@@ -29,41 +21,3 @@ class TemplateError(ValueError):
 
 class FieldTypeError(ValueError):
     """A value read from a document does not have the declared type."""
-
-
-class CallbackValueError(OAuth2Error):
-    """A value the spec requires on the callback is missing or malformed."""
-
-    error = "invalid_callback"
-
-    def __init__(self, name: str, description: str) -> None:
-        super().__init__(description=description)
-        self.name = name
-
-
-class CallbackSignatureError(OAuth2Error):
-    """The callback's signature (Shopify's hmac) does not verify."""
-
-    error = "invalid_callback_signature"
-
-
-class IdTokenError(OAuth2Error):
-    """The id_token is malformed or its claims do not fit this client (OIDC Core 3.1.3.7)."""
-
-    error = "invalid_id_token"
-
-
-class ProviderResponseError(OAuth2Error):
-    """An API answer (profile, revocation, ...) that is an error or cannot be read.
-
-    ``status_code`` and ``response`` carry the answer; the message never includes its body.
-    """
-
-    error = "provider_response_error"
-
-    def __init__(self, what: str, response: requests.Response | None, reason: str) -> None:
-        status = response.status_code if response is not None else None
-        url = (response.url or "").split("?", 1)[0] if response is not None else ""
-        where = f" from {url}" if url else ""
-        super().__init__(description=f"{what}{where}: {reason}", status_code=status)
-        self.response = response

@@ -25,8 +25,7 @@ discovery                     ``(host, document, issuer) -> document``: before i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, get_args
 
 if TYPE_CHECKING:
     import requests
@@ -101,8 +100,7 @@ class HookHost(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class HookInfo:
+class HookInfo(NamedTuple):
     """One registered hook: where it runs, what it does, and the function that does it.
 
     ``variables`` names values the hook reads with ``host.variable`` beyond those the spec

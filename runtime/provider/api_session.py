@@ -1,0 +1,255 @@
+"""The session API calls go through: the provider's token placement and renewal (family H, G).
+
+* :class:`ApiAuth` places the access token as ``api`` says: a header (``token_name``, default
+  ``Authorization``, with ``token_scheme``, e.g. ``token`` or ``Bearer``, or bare), a query
+  parameter or a form-body parameter (default name ``access_token``), and adds ``api.headers``
+  and ``api.query`` to every request that carries the token.
+* :class:`SpecTokenClient` is the oauthlib client whose ``add_token`` does that, which is the
+  extension point ``OAuth2Session`` honours for custom placement.
+* :class:`ProviderSession` renews through the provider (its refresh rules, or a new
+  client-credentials token) instead of the stock refresh, and on a redirect to another host
+  strips every header that carries the token, not only ``Authorization``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import requests
+from oauthlib.common import add_params_to_uri, urldecode
+from oauthlib.oauth2 import WebApplicationClient
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, TokenExpiredError
+
+from .._token_attach import token_expired
+from .._transport import require_secure_url
+from ..oauth2_session import OAuth2Session
+from .templates import Placeholders, render_text
+
+PlaceholdersFor = Callable[[Mapping[str, Any]], Placeholders]
+
+
+class ApiAuth:
+    """How ``api`` puts the token and the companion headers/query on a request."""
+
+    def __init__(self, api: Mapping[str, Any], placeholders: PlaceholdersFor) -> None:
+        self.placement: str = api["token_placement"]
+        default_name = "Authorization" if self.placement == "header" else "access_token"
+        self.name: str = api["token_name"] or default_name
+        self.scheme: str | None = api["token_scheme"]
+        self.headers: Mapping[str, str] = api["headers"]
+        self.query: Mapping[str, str] = api["query"]
+        self._placeholders = placeholders
+
+    @property
+    def token_headers(self) -> frozenset[str]:
+        """Header names (lowercase) that may carry the token, stripped on cross-host redirects."""
+        names = {name.lower() for name, value in self.headers.items() if "{" in value}
+        if self.placement == "header":
+            names.add(self.name.lower())
+        return frozenset(names)
+
+    def apply(
+        self,
+        url: str,
+        body: Any,
+        headers: dict[str, str] | None,
+        token: Mapping[str, Any],
+        access_token: str,
+    ) -> tuple[str, dict[str, str], Any]:
+        values = self._placeholders(token)
+        headers = dict(headers or {})
+        for name, template in self.headers.items():
+            headers[name] = render_text(template, values, where=f"api.headers.{name}", header=True)
+        query = [
+            (name, render_text(template, values, where=f"api.query.{name}"))
+            for name, template in self.query.items()
+        ]
+        if self.placement == "header":
+            headers[self.name] = f"{self.scheme} {access_token}" if self.scheme else access_token
+        elif self.placement == "body" and (body is None or body == "" or isinstance(body, dict)):
+            body = {**(body or {}), self.name: access_token}
+        elif self.placement == "body" and isinstance(body, str) and _is_form(body):
+            body = f"{body}&{urlencode([(self.name, access_token)])}"
+        else:  # query placement, or a body that cannot take a form parameter (JSON, bytes)
+            query.append((self.name, access_token))
+        if query:
+            url = add_params_to_uri(url, query)
+        return url, headers, body
+
+
+def _is_form(body: str) -> bool:
+    try:
+        urldecode(body)
+    except ValueError:
+        return False
+    return True
+
+
+class SpecTokenClient(WebApplicationClient):
+    """An oauthlib client that attaches the token per :class:`ApiAuth`."""
+
+    def __init__(
+        self,
+        client_id: str,
+        *,
+        api_auth: ApiAuth,
+        clock: Callable[[], float],
+        token: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(client_id, token=token)
+        self.api_auth = api_auth
+        self.clock = clock
+
+    def add_token(
+        self,
+        uri: str,
+        http_method: str = "GET",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        token_placement: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[str, Any, Any]:
+        require_secure_url(uri)
+        access_token = self.access_token or self.token.get("access_token")
+        if not access_token:
+            raise ValueError("Missing access token.")
+        if token_expired(self, self.clock):
+            raise TokenExpiredError()
+        return self.api_auth.apply(uri, body, headers, self.token, access_token)
+
+
+class Renewal(Protocol):
+    """What the provider does when the session needs a new token."""
+
+    def can_renew(self) -> bool: ...
+
+    def renew(self) -> dict[str, Any]:
+        """Refresh (or fetch a new client-credentials token), install it and return it."""
+        ...
+
+
+class ProviderSession(OAuth2Session):
+    """An ``OAuth2Session`` whose renewal and token placement follow the provider's spec.
+
+    Differences from ``OAuth2Session``: an automatic renewal without ``token_updater`` or
+    store keeps the new token in the session instead of raising ``TokenUpdated`` (the provider
+    client owns the token); ``refresh_token()`` uses the spec's refresh rules.
+    """
+
+    renewal: Renewal | None = None
+
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        """As ``OAuth2Session.request``; a ``json=`` body is encoded here, so body placement
+        sees it and puts the token in the query instead of replacing the JSON."""
+        payload = kwargs.pop("json", None)
+        if payload is not None and not args and kwargs.get("data") is None:
+            kwargs["data"] = json.dumps(payload).encode("utf-8")
+            headers = dict(kwargs.get("headers") or {})
+            if not any(name.lower() == "content-type" for name in headers):
+                headers["Content-Type"] = "application/json"
+            kwargs["headers"] = headers
+        elif payload is not None:
+            kwargs["json"] = payload
+        return super().request(method, url, *args, **kwargs)
+
+    def endpoint_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """A request to a token-type endpoint: no access token attached, and a network error
+        names the endpoint without its query (which may carry credentials)."""
+        return self._endpoint_request(method, url, **kwargs)
+
+    def install(self, token: dict[str, Any]) -> None:
+        """Make ``token`` current and save it to the token store, if any."""
+        self._install(token)
+
+    def refresh_token(  # type: ignore[override]
+        self, token_url: str | None = None, refresh_token: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        if self.renewal is None:
+            return super().refresh_token(token_url, refresh_token, **kwargs)
+        return self.renewal.renew()
+
+    def _can_renew(self) -> bool:
+        return self.renewal is not None and self.renewal.can_renew()
+
+    def _renew(self, stale_access_token: str | None, auth: Any, transport: dict[str, Any]) -> None:
+        renewal = self.renewal
+        if renewal is None:
+            super()._renew(stale_access_token, auth, transport)
+            return
+
+        def adopt(token: dict[str, Any]) -> None:
+            self.token = token
+
+        def do_renew() -> dict[str, Any]:
+            # As OAuth2Session: a refresh token the server rejected is not sent again.
+            refresh_token = (self.token or {}).get("refresh_token")
+            if refresh_token and refresh_token == self._rejected_refresh_token:
+                raise InvalidGrantError(
+                    description=(
+                        "the server already rejected this refresh token; the user has to "
+                        "authorize again"
+                    )
+                )
+            try:
+                return renewal.renew()
+            except InvalidGrantError:
+                self._rejected_refresh_token = refresh_token
+                raise
+
+        renewed = self._lifecycle.renew(stale_access_token, lambda: self.token, adopt, do_renew)
+        if renewed and self.token_updater is not None:
+            self.token_updater(self.token)
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        """Leaving the host drops every token-bearing header and a token in a form body."""
+        super().rebuild_auth(prepared_request, response)
+        client = self._client
+        if not isinstance(client, SpecTokenClient):
+            return
+        strip: Callable[[str | None, str | None], bool] = self.should_strip_auth
+        if not strip(response.request.url, prepared_request.url):
+            return
+        api_auth = client.api_auth
+        for name in [n for n in prepared_request.headers if n.lower() in api_auth.token_headers]:
+            del prepared_request.headers[name]
+        body = prepared_request.body
+        if api_auth.placement == "body" and isinstance(body, (str, bytes)):
+            text = body.decode() if isinstance(body, bytes) else body
+            if _is_form(text):
+                kept = [(k, v) for k, v in urldecode(text) if k != api_auth.name]
+                prepared_request.prepare_body(dict(kept), None)
+
+
+def make_session(
+    *,
+    client_id: str,
+    api_auth: ApiAuth,
+    token: dict[str, Any] | None,
+    redirect_uri: str | None,
+    leeway: float,
+    clock: Callable[[], float],
+    token_store: Any,
+    token_store_key: str | None,
+    token_updater: Callable[[dict[str, Any]], object] | None,
+    timeout: Any,
+) -> ProviderSession:
+    client = SpecTokenClient(client_id, api_auth=api_auth, clock=clock, token=token)
+    return ProviderSession(
+        client_id,
+        client=client,
+        token=token,
+        redirect_uri=redirect_uri,
+        token_updater=token_updater,
+        leeway=leeway,
+        clock=clock,
+        token_store=token_store,
+        token_store_key=token_store_key,
+        timeout=timeout,
+    )

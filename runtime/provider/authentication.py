@@ -1,0 +1,69 @@
+"""Client authentication of a token-type :class:`~runtime.provider.wire.Call` (quirks D1-D5).
+
+The spec's ``client_auth`` names map onto ``runtime.client_auth``'s registry; the one it lacks,
+``client_secret_bearer`` (Stripe: the secret as a Bearer token), is applied here. A method that
+needs a secret falls back to ``none`` (client_id in the body) when the client has no secret, so
+public clients with PKCE work against specs whose default is ``client_secret_basic``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..client_auth import ClientCredentials, apply_client_auth
+from ..jwt_assertions import DEFAULT_LIFETIME
+from .wire import Call
+
+_NEEDS_SECRET = frozenset(
+    {"client_secret_basic", "client_secret_post", "client_secret_jwt", "client_secret_bearer"}
+)
+
+
+@dataclass(frozen=True)
+class ClientIdentity:
+    """The client's credentials; ``secret`` is called per request (a hook may mint it)."""
+
+    client_id: str
+    secret: Callable[[], str | None]
+    private_key: str | bytes | None = None
+    key_id: str | None = None
+
+
+def authenticate(
+    call: Call,
+    method: str,
+    identity: ClientIdentity,
+    *,
+    assertion: Mapping[str, Any] | None,
+    audience: str | None,
+    include_client_id: bool,
+    clock: Callable[[], float],
+) -> None:
+    """Add the client's authentication to ``call`` (headers and params) with ``method``."""
+    secret = identity.secret() if method in _NEEDS_SECRET else None
+    if method in _NEEDS_SECRET and not secret:
+        method = "none"
+    if method == "client_secret_bearer":
+        call.headers["Authorization"] = f"Bearer {secret}"
+    else:
+        credentials = ClientCredentials(
+            client_id=identity.client_id,
+            client_secret=secret,
+            private_key=identity.private_key,
+            key_id=identity.key_id,
+            signing_alg=(assertion or {}).get("signing_alg"),
+            assertion_lifetime=int((assertion or {}).get("lifetime_seconds") or DEFAULT_LIFETIME),
+            assertion_audience=audience,
+        )
+        apply_client_auth(
+            method,
+            credentials,
+            endpoint=call.url,
+            headers=call.headers,
+            body=call.params,
+            now=clock,
+        )
+    if include_client_id:
+        call.params.setdefault("client_id", identity.client_id)

@@ -1,0 +1,166 @@
+"""The authorization request (family B): scopes, parameters, options, PKCE, state, nonce.
+
+Reserved option keys, besides the spec's ``authorize.options``:
+
+* ``user_scopes``: a list of user scopes sent in ``scopes.user_param`` (Slack ``user_scope``);
+* ``offline``: ``False`` leaves out ``refresh.requires_scopes`` / ``requires_params``, which
+  are otherwise requested whenever the spec supports refresh.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .pending import PendingAuthorization
+from .scopes import join_scopes
+from .templates import Placeholders, render_text
+from .wire import build_url
+
+RESERVED_OPTIONS = ("user_scopes", "offline")
+
+
+def new_secret() -> str:
+    """43+ characters of URL-safe randomness: state, nonce and PKCE verifiers."""
+    return secrets.token_urlsafe(48)
+
+
+def pkce_method(authorize: Mapping[str, Any]) -> str | None:
+    """The challenge method to send: none when unsupported, else S256 when listed."""
+    if authorize["pkce"] == "unsupported":
+        return None
+    methods: Sequence[str] = authorize["pkce_methods"]
+    return "S256" if "S256" in methods else methods[0]
+
+
+def code_challenge(verifier: str, method: str) -> str:
+    if method == "plain":
+        return verifier
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def wants_offline(spec: Mapping[str, Any], options: Mapping[str, object]) -> bool:
+    refresh = spec.get("refresh")
+    return bool(refresh and refresh["supported"]) and options.get("offline", True) is not False
+
+
+def requested_scopes(
+    spec: Mapping[str, Any], scopes: Sequence[str] | None, *, offline: bool = False
+) -> list[str]:
+    """Required scopes, then the caller's (or the defaults), then those refresh needs."""
+    rules = spec["scopes"]
+    if not rules["supported"]:
+        return []
+    if isinstance(scopes, str):
+        raise TypeError("scopes must be a list of scope names, not one string")
+    chosen = list(rules["default"]) if scopes is None else list(scopes)
+    extra = list(spec["refresh"]["requires_scopes"]) if offline else []
+    return list(dict.fromkeys([*rules["required"], *chosen, *extra]))
+
+
+def option_params(spec: Mapping[str, Any], options: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The typed options as wire parameters; None means "not given"."""
+    declared: Mapping[str, Mapping[str, Any]] = spec["authorize"]["options"]
+    params: list[tuple[str, str]] = []
+    for name, value in options.items():
+        rule = declared.get(name)
+        if rule is None:
+            if name in RESERVED_OPTIONS:
+                continue
+            known = ", ".join(sorted({*declared, *RESERVED_OPTIONS})) or "none"
+            raise ValueError(f"unknown authorization option {name!r}; known: {known}")
+        if value is None:
+            continue
+        params.append((rule.get("param") or name, _option_value(name, value, rule)))
+    return params
+
+
+def _option_value(name: str, value: object, rule: Mapping[str, Any]) -> str:
+    kind = rule["type"]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"option {name!r} takes True or False, not {value!r}")
+        return str(rule["true_value"] if value else rule["false_value"])
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"option {name!r} takes an int, not {value!r}")
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"option {name!r} takes a str, not {value!r}")
+    if kind == "enum" and value not in rule["values"]:
+        listed = ", ".join(repr(item) for item in rule["values"])
+        raise ValueError(f"option {name!r} must be one of {listed}, not {value!r}")
+    return value
+
+
+def fixed_params(
+    params: Mapping[str, str], placeholders: Placeholders, where: str
+) -> list[tuple[str, str]]:
+    return [
+        (name, render_text(value, placeholders, where=f"{where}.{name}"))
+        for name, value in params.items()
+    ]
+
+
+def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: Mapping[str, Any]) -> str:
+    """Apply ``omit_empty``, ``unencoded_params`` and ``fragment`` and build the URL."""
+    if authorize["omit_empty"]:
+        params = [(name, value) for name, value in params if value != ""]
+    return build_url(
+        endpoint, params, unencoded=authorize["unencoded_params"], fragment=authorize["fragment"]
+    )
+
+
+def oauth2_params(
+    spec: Mapping[str, Any],
+    *,
+    client_id: str,
+    redirect_uri: str | None,
+    scopes: Sequence[str] | None,
+    options: Mapping[str, object],
+    pending: PendingAuthorization,
+    placeholders: Placeholders,
+) -> list[tuple[str, str]]:
+    """Every parameter of an OAuth 2 / OIDC authorization request, standard names renamed."""
+    authorize = spec["authorize"]
+    rules = spec["scopes"]
+    names: Mapping[str, str] = authorize["param_names"]
+    scope_param = names.get("scope", rules["param"])
+    offline = wants_offline(spec, options)
+    params: list[tuple[str, str]] = []
+    if authorize["response_type"] is not None:
+        params.append((names.get("response_type", "response_type"), authorize["response_type"]))
+    params.append((names.get("client_id", "client_id"), client_id))
+    if redirect_uri is not None:
+        params.append((names.get("redirect_uri", "redirect_uri"), redirect_uri))
+    chosen = requested_scopes(spec, scopes, offline=offline)
+    if chosen:
+        params.append((scope_param, join_scopes(chosen, rules["separator"])))
+    user_scopes = options.get("user_scopes")
+    if rules["user_param"] and user_scopes:
+        if isinstance(user_scopes, str) or not isinstance(user_scopes, Sequence):
+            raise TypeError("user_scopes must be a list of scope names")
+        params.append(
+            (rules["user_param"], join_scopes([str(s) for s in user_scopes], rules["separator"]))
+        )
+    if pending.state is not None:
+        params.append((names.get("state", "state"), pending.state))
+    method = pkce_method(authorize)
+    if method is not None and pending.code_verifier is not None:
+        params.append(("code_challenge", code_challenge(pending.code_verifier, method)))
+        params.append(("code_challenge_method", method))
+    if pending.nonce is not None:
+        params.append(("nonce", pending.nonce))
+    if authorize["response_mode"] is not None:
+        params.append(("response_mode", authorize["response_mode"]))
+    if offline:
+        params += fixed_params(
+            spec["refresh"]["requires_params"], placeholders, "refresh.requires_params"
+        )
+    params += fixed_params(authorize["params"], placeholders, "authorize.params")
+    params += option_params(spec, options)
+    return params

@@ -1,0 +1,188 @@
+"""What OAuth 1 and OAuth 2 provider clients share: spec, variables, hooks, callback captures,
+profile mapping and API URLs.
+
+Light to import (a generated client module imports it): oauthlib, the hook registry and the
+flow modules are imported when a client is created or a flow runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .templates import Placeholders, render_url
+from .variables import VariableValue, resolve_variables
+
+if TYPE_CHECKING:
+    import requests
+
+    from .hooks.points import HookPoint
+
+RuntimeSpec = Mapping[str, Any]
+"""A normalised spec (``generator.spec.normalize.normalized_spec``): every field present."""
+
+
+class ProviderBase:
+    """Shared state and helpers of generated provider clients; see ``runtime.provider``."""
+
+    spec: ClassVar[RuntimeSpec]
+    _access_token_field: ClassVar[str] = "access_token"
+
+    def _setup(
+        self,
+        *,
+        client_id: str,
+        client_secret: str | None,
+        variables: Mapping[str, object] | None,
+        environment: str | None,
+        private_key: str | bytes | None = None,
+        key_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not getattr(type(self), "spec", None):
+            raise TypeError(f"{type(self).__name__} has no spec: set the class attribute `spec`")
+        if not client_id:
+            raise ValueError("client_id must be a non-empty string")
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._private_key = private_key
+        self._key_id = key_id
+        self._clock = clock
+        self._hooks = _hooks_of(self.spec)
+        needed = [
+            name for functions in self._hooks.values() for _, extra in functions for name in extra
+        ]
+        self._variables: dict[str, VariableValue] = resolve_variables(
+            self.spec, variables, environment, hook_variables=needed
+        )
+        self._captured_values: dict[str, Any] = {}
+
+    # -- HookHost --------------------------------------------------------------------------
+
+    @property
+    def client_id(self) -> str:
+        return self._client_id
+
+    @property
+    def client_secret(self) -> str | None:
+        return self._client_secret
+
+    @property
+    def private_key(self) -> str | bytes | None:
+        return self._private_key
+
+    @property
+    def key_id(self) -> str | None:
+        return self._key_id
+
+    @property
+    def http(self) -> requests.Session:
+        raise NotImplementedError
+
+    def now(self) -> float:
+        return self._clock()
+
+    def variable(self, name: str) -> object:
+        if name not in self._variables:
+            raise ValueError(
+                f"{self.spec['name']} needs the variable {name!r}: pass variables={{{name!r}: ...}}"
+            )
+        return self._variables[name]
+
+    def introspect(self, token: str) -> dict[str, Any]:
+        raise NotImplementedError(f"{self.spec['name']} has no token introspection")
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def variables(self) -> Mapping[str, VariableValue]:
+        """The resolved variables (given, environment, defaults)."""
+        return dict(self._variables)
+
+    def _hook_functions(self, point: HookPoint) -> list[Callable[..., Any]]:
+        return [function for function, _ in self._hooks.get(point, [])]
+
+    def _placeholders(self, token: Mapping[str, Any] | None = None) -> Placeholders:
+        return Placeholders(
+            self._variables,
+            client_id=self._client_id,
+            token=token,
+            access_token_field=self._access_token_field,
+        )
+
+    def _current_token(self) -> Mapping[str, Any] | None:
+        raise NotImplementedError
+
+    def _spec_url(self, name: str, *, with_token: bool = False) -> str | None:
+        template = self.spec["endpoints"].get(name)
+        if template is None:
+            return None
+        token = self._current_token() if with_token else None
+        return render_url(template, self._placeholders(token), where=f"endpoints.{name}")
+
+    def api_url(self, path: str = "") -> str:
+        """``api.base_url`` with its placeholders filled, joined with ``path``."""
+        base = self.spec["api"]["base_url"]
+        if base is None:
+            raise ValueError(f"{self.spec['name']} declares no api.base_url")
+        url = render_url(base, self._placeholders(self._current_token()), where="api.base_url")
+        if not path:
+            return url
+        if "://" in path:
+            raise ValueError("api_url takes a path relative to the API base URL, not a full URL")
+        return url.rstrip("/") + "/" + path.lstrip("/")
+
+    def _callback_errors(self, params: Mapping[str, str]) -> None:
+        """Raise the error the provider put on the redirect, if any (quirk C4)."""
+        from .callback import raise_callback_error
+
+        raise_callback_error(params, self.spec["callback"]["error"])
+
+    def _callback_values(self, params: Mapping[str, str]) -> None:
+        """Captures and callback hooks of a redirect (quirks C1, C3)."""
+        from .callback import read_captures
+
+        captured = read_captures(params, self.spec["callback"]["capture"])
+        for hook in self._hook_functions("callback"):
+            captured.update(hook(self, params))
+        self._captured_values = captured
+
+    def _captured(self) -> dict[str, Any]:
+        """Values captured from the last callback (``callback.capture`` and callback hooks)."""
+        return dict(self._captured_values)
+
+    def _profile_from_endpoint(self, url: str) -> dict[str, Any]:
+        from .userinfo import map_profile, request_profile
+
+        rules = self.spec["userinfo"]
+        replace = self._hook_functions("userinfo_request")
+        document = request_profile(
+            self.http,
+            url,
+            rules,
+            self._placeholders(self._current_token()),
+            replace_request=functools.partial(replace[0], self) if replace else None,
+            response_hooks=[
+                functools.partial(hook, self) for hook in self._hook_functions("userinfo_response")
+            ],
+        )
+        return map_profile(document, rules)
+
+
+def _hooks_of(spec: RuntimeSpec) -> dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]]:
+    from .hooks import HOOKS
+
+    found: dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
+    for point, names in (spec.get("hooks") or {}).items():
+        for name in names:
+            info = HOOKS.get(name)
+            if info is None:
+                raise ValueError(
+                    f"{spec['name']}: unknown hook {name!r}; known: {', '.join(sorted(HOOKS))}"
+                )
+            if info.point != point:
+                raise ValueError(f"{spec['name']}: hook {name!r} runs at {info.point}, not {point}")
+            found.setdefault(point, []).append((info.function, info.variables))
+    return found

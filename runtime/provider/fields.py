@@ -1,0 +1,189 @@
+"""Reading values out of JSON documents: field paths, key case and declared types.
+
+A field path is dot-separated keys, each optionally followed by ``[index]``:
+``authed_user.access_token``, ``data[0]``, ``picture.data.url``, ``errors[0].errorType``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import FieldTypeError
+
+_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[0-9]+\])*)")
+_INDEX = re.compile(r"\[([0-9]+)\]")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+MISSING: Any = object()
+"""Returned by :func:`get_path` when the path leads nowhere."""
+
+
+def get_path(document: object, path: str) -> Any:
+    """The value at ``path`` in ``document``, or :data:`MISSING`."""
+    value: Any = document
+    for segment in path.split("."):
+        match = _SEGMENT.fullmatch(segment)
+        if match is None:
+            raise ValueError(f"invalid field path {path!r}")
+        if not isinstance(value, Mapping) or match.group(1) not in value:
+            return MISSING
+        value = value[match.group(1)]
+        for index in _INDEX.findall(match.group(2)):
+            if not isinstance(value, list) or int(index) >= len(value):
+                return MISSING
+            value = value[int(index)]
+    return value
+
+
+def camel_to_snake(name: str) -> str:
+    """``accessToken`` -> ``access_token``, ``IDToken`` -> ``id_token``."""
+    return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+def snake_keys(value: Any) -> Any:
+    """``value`` with every object key, at any depth, converted by :func:`camel_to_snake`."""
+    if isinstance(value, Mapping):
+        return {camel_to_snake(str(key)): snake_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(item) for item in value]
+    return value
+
+
+def coerce(value: object, field_type: str, name: str) -> Any:
+    """``value`` as ``field_type`` (the spec's FieldType or a capture type), or FieldTypeError.
+
+    Strings from form-encoded answers and callbacks are converted where the meaning is plain:
+    ``"42"`` to an int, ``"true"``/``"1"`` to True, a JSON string to a dict or list.
+    """
+    try:
+        return _COERCERS[field_type](value)
+    except KeyError:
+        raise FieldTypeError(f"{name}: unknown type {field_type!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise FieldTypeError(
+            f"{name} should be {field_type}, got {_describe(value)}{_detail(exc)}"
+        ) from None
+
+
+def _as_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # numeric ids (Facebook, Twitter) read as text
+    raise TypeError
+
+
+def _as_int(value: object) -> int:
+    if isinstance(value, bool):
+        raise TypeError
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):
+        return int(value)
+    raise TypeError
+
+
+def _as_float(value: object) -> float:
+    if isinstance(value, bool):
+        raise TypeError
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        return float(value)
+    raise TypeError
+
+
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise TypeError
+
+
+def _as_str_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        decoded = _maybe_json(value)
+        if isinstance(decoded, list):
+            value = decoded
+        else:
+            return [item for item in re.split(r"[\s,]+", value) if item]
+    if isinstance(value, list):
+        return [_as_str(item) for item in value]
+    raise TypeError
+
+
+def _as_dict(value: object) -> dict[str, Any]:
+    if isinstance(value, str):
+        value = json.loads(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError
+
+
+def _as_json(value: object) -> Any:
+    """Any JSON value; a string holding JSON (a callback parameter) is decoded."""
+    if isinstance(value, str):
+        return _maybe_json(value, strict=True)
+    return value
+
+
+def _maybe_json(text: str, *, strict: bool = False) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        if strict and text.strip()[:1] in ("{", "["):
+            raise ValueError("not valid JSON") from None
+        return text
+
+
+_COERCERS: dict[str, Any] = {
+    "str": _as_str,
+    "int": _as_int,
+    "float": _as_float,
+    "bool": _as_bool,
+    "list[str]": _as_str_list,
+    "dict": _as_dict,
+    "json": _as_json,
+}
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def _detail(exc: Exception) -> str:
+    return f" ({exc})" if str(exc) else ""
+
+
+def read_typed_fields(
+    document: object, fields: Mapping[str, Mapping[str, Any]], *, what: str
+) -> dict[str, Any]:
+    """``{name: value}`` for the spec's TypedFields found in ``document``.
+
+    A missing optional field is left out; a missing required one, or a value of the wrong
+    type, raises FieldTypeError naming ``what`` and the field.
+    """
+    result: dict[str, Any] = {}
+    for name, declared in fields.items():
+        path = declared.get("path") or name
+        value = get_path(document, path)
+        if value is MISSING or value is None:
+            if declared.get("required"):
+                where = f" (at {path!r})" if path != name else ""
+                raise FieldTypeError(f"{what} lacks the required field {name!r}{where}")
+            continue
+        result[name] = coerce(value, str(declared.get("type", "str")), f"{what} field {name!r}")
+    return result

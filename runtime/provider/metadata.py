@@ -1,0 +1,90 @@
+"""OpenID Connect endpoints: the spec's own, else discovered; discovery hooks repair documents.
+
+Discovery is fetched only when a flow needs an endpoint the spec does not give (lazily, once),
+from ``endpoints.discovery`` or the issuer's well-known URLs (``runtime.discovery``). The
+document passes through the spec's ``discovery`` hooks before ``ServerMetadata`` validates it.
+Without a fetch, the hooks still see a minimal ``{"issuer": ...}`` document, so a hook can set
+an issuer template for id_token checks either way: the document key
+``x-oauthgen-issuer-template`` holds an issuer with ``{claim}`` placeholders.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from ..discovery import DiscoveryError, ServerMetadata, metadata_urls
+from .wire import Call, send
+
+DiscoveryHook = Callable[[dict[str, Any], str], dict[str, Any]]
+
+ISSUER_TEMPLATE_KEY = "x-oauthgen-issuer-template"
+ENDPOINT_FIELDS = {
+    "authorize": "authorization_endpoint",
+    "token": "token_endpoint",
+    "revoke": "revocation_endpoint",
+    "introspect": "introspection_endpoint",
+    "device": "device_authorization_endpoint",
+    "userinfo": "userinfo_endpoint",
+}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    issuer: str
+    issuer_template: str | None = None
+    endpoints: dict[str, str] = field(default_factory=dict)
+
+
+def static_metadata(issuer: str, hooks: Sequence[DiscoveryHook]) -> Metadata:
+    document = _apply(hooks, {"issuer": issuer}, issuer)
+    return Metadata(issuer, _template(document))
+
+
+def discover_metadata(
+    http: requests.Session, issuer: str, discovery_url: str | None, hooks: Sequence[DiscoveryHook]
+) -> Metadata:
+    """Fetch, repair and validate the issuer's metadata; DiscoveryError says what failed."""
+    urls = [discovery_url] if discovery_url else metadata_urls(issuer)
+    for url in urls:
+        response = send(
+            http, Call("GET", url, headers={"Accept": "application/json"}, encoding="query")
+        )
+        if response.status_code == 404 and url != urls[-1]:
+            continue
+        if response.status_code != 200:
+            raise DiscoveryError(
+                f"discovery at {url} answered HTTP {response.status_code}", urls_tried=tuple(urls)
+            )
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            raise DiscoveryError(
+                f"discovery at {url} did not answer a JSON object", urls_tried=tuple(urls)
+            )
+        document = _apply(hooks, document, issuer)
+        metadata = ServerMetadata.from_document(document, expected_issuer=issuer)
+        endpoints = {
+            name: value
+            for name, attribute in ENDPOINT_FIELDS.items()
+            if (value := getattr(metadata, attribute)) is not None
+        }
+        return Metadata(issuer, _template(document), endpoints)
+    raise DiscoveryError(f"no metadata found for issuer {issuer!r}", urls_tried=tuple(urls))
+
+
+def _apply(hooks: Sequence[DiscoveryHook], document: dict[str, Any], issuer: str) -> dict[str, Any]:
+    for hook in hooks:
+        document = hook(document, issuer)
+    return document
+
+
+def _template(document: dict[str, Any]) -> str | None:
+    value = document.get(ISSUER_TEMPLATE_KEY)
+    return value if isinstance(value, str) else None

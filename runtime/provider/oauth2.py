@@ -1,0 +1,638 @@
+"""``OAuth2Provider``: OAuth 2 and OpenID Connect flows driven by a provider spec."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .base import ProviderBase
+from .defaults import DEFAULT_LEEWAY, DEFAULT_TIMEOUT, Timeout
+from .pending import PendingAuthorization
+
+if TYPE_CHECKING:
+    import threading
+
+    from ..device import DeviceAuthorization
+    from ..oauth2_session import OAuth2Session
+    from ..stores.base import TokenStore
+    from .api_session import ProviderSession
+    from .hooks.points import HookPoint
+    from .metadata import Metadata
+    from .wire import Call
+
+TokenUpdater = Callable[[dict[str, Any]], object]
+
+
+class OAuth2Provider(ProviderBase):
+    """Base of generated OAuth 2 and OIDC clients; the subclass sets ``spec``.
+
+    Flow methods are protected (``_fetch_token``...): the generated subclass wraps each in a
+    typed public method. ``session`` is for API calls: it attaches the token where the provider
+    wants it, refreshes ahead of expiry with the spec's refresh rules, and saves new tokens to
+    ``token_store`` / passes them to ``token_updater``.
+    """
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str | None = None,
+        redirect_uri: str | None = None,
+        variables: Mapping[str, object] | None = None,
+        environment: str | None = None,
+        token: Mapping[str, Any] | None = None,
+        token_store: TokenStore | None = None,
+        token_store_key: str | None = None,
+        token_updater: TokenUpdater | None = None,
+        private_key: str | bytes | None = None,
+        key_id: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        from .api_session import ApiAuth, make_session
+        from .authentication import ClientIdentity
+
+        self._setup(
+            client_id=client_id,
+            client_secret=client_secret,
+            variables=variables,
+            environment=environment,
+            private_key=private_key,
+            key_id=key_id,
+            clock=clock,
+        )
+        self.redirect_uri = redirect_uri
+        self._pending = PendingAuthorization()
+        self._discovered: Metadata | None = None
+        self._issuer_info: Metadata | None = None
+        self._last_grant: str | None = None
+        self._grant_scopes: Sequence[str] | None = None
+        refresh = self.spec["refresh"]
+        leeway = refresh["leeway_seconds"] if refresh and refresh["supported"] else DEFAULT_LEEWAY
+        self._identity = ClientIdentity(
+            client_id, secret=self._request_secret, private_key=private_key, key_id=key_id
+        )
+        self._session: ProviderSession = make_session(
+            client_id=client_id,
+            api_auth=ApiAuth(self.spec["api"], self._placeholders),
+            token=dict(token) if token is not None else None,
+            redirect_uri=redirect_uri,
+            leeway=float(leeway),
+            clock=clock,
+            token_store=token_store,
+            token_store_key=token_store_key,
+            token_updater=token_updater,
+            timeout=timeout,
+        )
+        self._session.renewal = self
+        for hook in self._hook_functions("protected_request"):
+            self._session.register_compliance_hook(
+                "protected_request", functools.partial(hook, self)
+            )
+
+    # -- public ----------------------------------------------------------------------------
+
+    @property
+    def session(self) -> OAuth2Session:
+        """A requests session for API calls, the token attached as the provider wants it."""
+        return self._session
+
+    @property
+    def http(self) -> ProviderSession:
+        return self._session
+
+    @property
+    def token(self) -> dict[str, Any]:
+        """The current (normalised) token; empty before the first one."""
+        return dict(self._session.token or {})
+
+    @property
+    def pending_authorization(self) -> PendingAuthorization:
+        """State, PKCE verifier and nonce of the last authorization URL (keep them in a web
+        session and hand them to :meth:`resume_authorization` in the callback's request)."""
+        return self._pending
+
+    def resume_authorization(
+        self,
+        *,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        nonce: str | None = None,
+    ) -> None:
+        """Restore what :attr:`pending_authorization` returned, in another client instance."""
+        self._pending = PendingAuthorization(state, code_verifier, nonce)
+
+    def _current_token(self) -> Mapping[str, Any] | None:
+        return self._session.token or None
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def _endpoint(self, name: str, *, with_token: bool = False) -> str:
+
+        url = self._spec_url(name, with_token=with_token)
+        if url is not None:
+            return url
+        if self.spec["protocol"] == "oidc" and self.spec["endpoints"].get("issuer"):
+            found = self._discovery().endpoints.get(name)
+            if found:
+                return found
+        raise ValueError(f"{self.spec['name']} has no {name} endpoint")
+
+    def _issuer(self) -> str | None:
+        return self._spec_url("issuer")
+
+    def _discovery(self) -> Metadata:
+        from .metadata import discover_metadata
+
+        if self._discovered is None:
+            issuer = self._issuer()
+            assert issuer is not None
+            self._discovered = discover_metadata(
+                self._session, issuer, self._spec_url("discovery"), self._discovery_hooks()
+            )
+        return self._discovered
+
+    def _discovery_hooks(self) -> list[Callable[[dict[str, Any], str], dict[str, Any]]]:
+        return [functools.partial(hook, self) for hook in self._hook_functions("discovery")]
+
+    def _issuer_metadata(self) -> Metadata | None:
+        from .metadata import static_metadata
+
+        if self._discovered is not None:
+            return self._discovered
+        issuer = self._issuer()
+        if issuer is None:
+            return None
+        if self._issuer_info is None:
+            self._issuer_info = static_metadata(issuer, self._discovery_hooks())
+        return self._issuer_info
+
+    # -- authorization ---------------------------------------------------------------------
+
+    def _authorization_url(
+        self,
+        *,
+        scopes: Sequence[str] | None,
+        state: str | None,
+        options: Mapping[str, object],
+    ) -> tuple[str, str]:
+        """The URL to send the user to, and the state it carries ("" when the provider has none)."""
+        from .authorization import finish_url, new_secret, oauth2_params, pkce_method
+
+        spec = self.spec
+        self._require_grant("authorization_code")
+        authorize = spec["authorize"]
+        pending = PendingAuthorization(
+            state=None if authorize["state"] == "unsupported" else (state or new_secret()),
+            code_verifier=new_secret() if pkce_method(authorize) else None,
+            nonce=(
+                new_secret()
+                if spec["protocol"] == "oidc" and spec["oidc"]["nonce"] != "unsupported"
+                else None
+            ),
+        )
+        params = oauth2_params(
+            spec,
+            client_id=self._client_id,
+            redirect_uri=self.redirect_uri,
+            scopes=scopes,
+            options=options,
+            pending=pending,
+            placeholders=self._placeholders(),
+        )
+        url = finish_url(self._endpoint("authorize"), params, authorize)
+        for hook in self._hook_functions("authorize_url"):
+            url = hook(self, url)
+        self._pending = pending
+        return url, pending.state or ""
+
+    def _fetch_token(
+        self, *, authorization_response: str | None = None, code: str | None = None
+    ) -> dict[str, Any]:
+        """Exchange the callback (URL, query/fragment string or form_post body) or a code."""
+        from .callback import authorization_code, callback_params, verify_state
+
+        spec = self.spec
+        self._require_grant("authorization_code")
+        callback = spec["callback"]
+        if code is None:
+            if authorization_response is None:
+                raise ValueError("pass authorization_response= (the callback) or code=")
+            params = callback_params(authorization_response, callback["mode"])
+            self._callback_errors(params)
+            verify_state(
+                params, callback["state_param"], self._pending.state, spec["authorize"]["state"]
+            )
+            code = authorization_code(params, callback["code_param"])
+            self._callback_values(params)
+        rules = spec["token"]
+        grant = {"grant_type": rules["grant_type"], "code": code}
+        if rules["send_redirect_uri"] and self.redirect_uri:
+            grant["redirect_uri"] = self.redirect_uri
+        if self._pending.code_verifier is not None:
+            grant["code_verifier"] = self._pending.code_verifier
+        elif spec["authorize"]["pkce"] == "required":
+            raise ValueError(
+                f"{spec['name']} requires PKCE but this client has no code_verifier: use the "
+                "client that built the authorization URL, or "
+                "resume_authorization(code_verifier=...)"
+            )
+        token = self._grant(grant)
+        self._check_id_token(token, nonce=self._pending.nonce)
+        self._pending = PendingAuthorization()
+        return self._install(token, grant="authorization_code")
+
+    def _client_credentials(self, *, scopes: Sequence[str] | None) -> dict[str, Any]:
+        from .authorization import requested_scopes
+        from .scopes import join_scopes
+
+        self._require_grant("client_credentials")
+        grant = {"grant_type": "client_credentials"}
+        chosen = requested_scopes(self.spec, scopes)
+        if chosen:
+            grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
+        token = self._grant(grant)
+        self._grant_scopes = scopes
+        return self._install(token, grant="client_credentials")
+
+    def _password(
+        self, *, username: str, password: str, scopes: Sequence[str] | None
+    ) -> dict[str, Any]:
+        from .authorization import requested_scopes
+        from .scopes import join_scopes
+
+        grant = {"grant_type": "password", "username": username, "password": password}
+        chosen = requested_scopes(self.spec, scopes)
+        if chosen:
+            grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
+        return self._install(self._grant(grant), grant="password")
+
+    # -- refresh and exchanges -------------------------------------------------------------
+
+    def _refresh(self) -> dict[str, Any]:
+        """Trade the refresh token per ``refresh`` (rotation: may_omit keeps the old one)."""
+        from .authorization import requested_scopes
+        from .scopes import join_scopes
+
+        spec = self.spec
+        rules = spec["refresh"]
+        if not rules or not rules["supported"]:
+            raise ValueError(f"{spec['name']} does not issue refresh tokens")
+        refresh_token = self._session.token.get("refresh_token") if self._session.token else None
+        if not refresh_token:
+            raise ValueError("no refresh token: get a token with refresh first")
+        grant = {"grant_type": rules["grant_type"], rules["token_param"]: str(refresh_token)}
+        if rules["send_scope"]:
+            scope = self._session.token.get("scope") or requested_scopes(spec, None)
+            if scope:
+                grant["scope"] = (
+                    scope
+                    if isinstance(scope, str)
+                    else join_scopes(list(scope), spec["scopes"]["separator"])
+                )
+        if rules["send_redirect_uri"] and self.redirect_uri:
+            grant["redirect_uri"] = self.redirect_uri
+        call = self._token_call(
+            self._spec_url("refresh") or self._endpoint("token"),
+            grant,
+            method=rules["method"],
+            encoding=rules["encoding"],
+            client_auth=rules["client_auth"],
+            headers=rules["headers"],
+            params=rules["params"],
+            where="refresh",
+            request_point="refresh_token_request",
+        )
+        token = self._send_token_call(
+            call,
+            ("access_token_response", "refresh_token_response"),
+            previous=self._session.token,
+        )
+        if "refresh_token" not in token and rules["rotation"] == "may_omit":
+            token["refresh_token"] = str(refresh_token)
+        self._check_id_token(token, nonce=None)
+        return self._install(token, grant=self._last_grant or "refresh_token")
+
+    def _exchange(self, name: str, *, token: str | None = None) -> dict[str, Any]:
+        """Run the spec's named exchange (Facebook's long-lived token) with the access token."""
+        from .templates import render_url
+
+        exchanges = self.spec["exchanges"]
+        rules = exchanges.get(name)
+        if rules is None:
+            raise ValueError(
+                f"unknown exchange {name!r}; known: {', '.join(sorted(exchanges)) or 'none'}"
+            )
+        current = token or self._session.access_token
+        if not current:
+            raise ValueError(f"exchange {name!r} needs a token: pass token= or get one first")
+        url = (
+            render_url(rules["url"], self._placeholders(), where=f"exchanges.{name}.url")
+            if rules["url"]
+            else self._endpoint("token")
+        )
+        call = self._token_call(
+            url,
+            {"grant_type": rules["grant_type"], rules["token_param"]: current},
+            method=rules["method"],
+            encoding=rules["encoding"],
+            client_auth=rules["client_auth"],
+            headers={},
+            params=rules["params"],
+            where=f"exchanges.{name}",
+            request_point="access_token_request",
+        )
+        exchanged = self._send_token_call(
+            call, ("access_token_response",), previous=self._session.token or None
+        )
+        return self._install(exchanged, grant=name)
+
+    # -- Renewal (used by the session) -----------------------------------------------------
+
+    def can_renew(self) -> bool:
+        refresh = self.spec["refresh"]
+        token = self._session.token or {}
+        if refresh and refresh["supported"] and token.get("refresh_token"):
+            return True
+        return self._last_grant == "client_credentials"
+
+    def renew(self) -> dict[str, Any]:
+        refresh = self.spec["refresh"]
+        token = self._session.token or {}
+        if refresh and refresh["supported"] and token.get("refresh_token"):
+            return self._refresh()
+        return self._client_credentials(scopes=self._grant_scopes)
+
+    # -- device flow -----------------------------------------------------------------------
+
+    def _device_authorization(self, *, scopes: Sequence[str] | None) -> DeviceAuthorization:
+        from ..device import parse_device_authorization
+        from .authorization import requested_scopes
+        from .fields import MISSING, get_path
+        from .scopes import join_scopes
+        from .token_response import decode_answer, raise_for_error
+        from .wire import JSON_ACCEPT, Call, rename, send
+
+        spec = self.spec
+        self._require_grant("device_code")
+        rules = spec["device"]
+        call = Call("POST", self._endpoint("device"), headers=dict(JSON_ACCEPT))
+        chosen = requested_scopes(spec, scopes)
+        if chosen:
+            call.params["scope"] = join_scopes(chosen, spec["scopes"]["separator"])
+        self._authenticate(call, rules["client_auth"])
+        call.params = rename(call.params, spec["token"]["param_names"])
+        response = send(self._session, call)
+        document = decode_answer(response, "auto")
+        raise_for_error(response, document, spec["errors"], use_flag=False)
+        assert document is not None
+        answer = dict(document)
+        for field, path in rules["response_paths"].items():
+            value = get_path(document, path)
+            if value is not MISSING:
+                answer[field] = value
+        if answer.get("interval") in (None, ""):
+            answer["interval"] = rules["default_interval"]
+        return parse_device_authorization(answer)
+
+    def _poll_device_token(
+        self,
+        device: DeviceAuthorization,
+        *,
+        cancel: threading.Event | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> dict[str, Any]:
+        from ..device import poll_for_token
+
+        rules = self.spec["device"]
+
+        def request_token() -> dict[str, Any]:
+            grant = {"grant_type": rules["grant_type"], "device_code": device["device_code"]}
+            call = self._token_call(
+                self._endpoint("token"),
+                grant,
+                client_auth=rules["client_auth"],
+                where="device",
+                request_point="access_token_request",
+            )
+            return self._send_token_call(call, ("access_token_response",))
+
+        token = poll_for_token(
+            request_token,
+            interval=device["interval"],
+            expires_in=device["expires_in"],
+            clock=self._clock,
+            cancel=cancel,
+            sleep=sleep,
+        )
+        self._check_id_token(token, nonce=None)
+        return self._install(token, grant="device_code")
+
+    # -- revocation, introspection, profile ------------------------------------------------
+
+    def _revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+        """Revoke ``token`` (default: the refresh token, else the access token)."""
+        from ..errors import TokenEndpointError, oauth2_error_from_body
+        from .token_response import decode_answer, error_in
+        from .wire import JSON_ACCEPT, Call, default_encoding, rename, send
+
+        spec = self.spec
+        rules = spec["revocation"]
+        chosen, hint = self._revocable(token, token_type_hint)
+        method = rules["method"]
+        call = Call(
+            method,
+            self._endpoint("revoke", with_token=True),
+            headers=dict(JSON_ACCEPT),
+            encoding=default_encoding(method, None),
+        )
+        if rules["token_param"]:
+            call.params[rules["token_param"]] = chosen
+            if rules["send_token_type_hint"] and hint:
+                call.params["token_type_hint"] = hint
+        if not rules["authenticate_with_token"]:
+            self._authenticate(call, rules["client_auth"])
+            call.params = rename(call.params, spec["token"]["param_names"])
+        for hook in self._hook_functions("revoke_token_request"):
+            call = hook(self, call)
+        response = send(self._session, call, withhold_token=not rules["authenticate_with_token"])
+        document = decode_answer(response, "json")
+        found = error_in(document, spec["errors"], use_flag=False)
+        if response.status_code in rules["success_status"] and (
+            found is None or not spec["errors"]["in_success_body"]
+        ):
+            return
+        if found is not None:
+            code, message = found
+            raise oauth2_error_from_body({"error": code, "error_description": message}, response)
+        raise TokenEndpointError(response)
+
+    def _revocable(self, token: str | None, hint: str | None) -> tuple[str, str | None]:
+        if token:
+            return token, hint
+        current = self._session.token or {}
+        if current.get("refresh_token"):
+            return str(current["refresh_token"]), hint or "refresh_token"
+        if current.get("access_token"):
+            return str(current["access_token"]), hint or "access_token"
+        raise ValueError("no token to revoke: pass token= or hold one")
+
+    def _introspect(self, *, token: str | None = None) -> dict[str, Any]:
+        """RFC 7662 introspection; the answer always has a boolean ``active``."""
+        from ..errors import TokenResponseParseError
+        from .token_response import decode_answer, raise_for_error
+        from .wire import JSON_ACCEPT, Call, rename, send
+
+        token = token or self._session.access_token
+        if not token:
+            raise ValueError("no token to introspect: pass token= or hold one")
+        call = Call("POST", self._endpoint("introspect"), {"token": token}, dict(JSON_ACCEPT))
+        self._authenticate(call, "inherit")
+        call.params = rename(call.params, self.spec["token"]["param_names"])
+        response = send(self._session, call)
+        document = decode_answer(response, "auto")
+        raise_for_error(response, document, self.spec["errors"], use_flag=False)
+        assert document is not None
+        if not isinstance(document.get("active"), bool):
+            raise TokenResponseParseError(response, "introspection answer lacks a boolean 'active'")
+        return document
+
+    def introspect(self, token: str) -> dict[str, Any]:
+        return self._introspect(token=token)
+
+    def _userinfo(self) -> dict[str, Any]:
+        """The profile, as the spec's ``userinfo.fields`` ({name: typed value})."""
+        from .id_token import decode_claims
+        from .userinfo import map_profile
+
+        rules = self.spec["userinfo"]
+        if rules is None:
+            raise ValueError(f"{self.spec['name']} declares no userinfo")
+        if rules["source"] == "id_token":
+            id_token = (self._session.token or {}).get("id_token")
+            if not id_token:
+                raise ValueError("the token has no id_token: sign in with the openid scope first")
+            return map_profile(decode_claims(str(id_token))[1], rules)
+        return self._profile_from_endpoint(self._endpoint("userinfo", with_token=True))
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _require_grant(self, grant: str) -> None:
+        if grant not in self.spec["grants"]:
+            raise ValueError(
+                f"{self.spec['name']} does not support the {grant} grant "
+                f"(grants: {', '.join(self.spec['grants'])})"
+            )
+
+    def _request_secret(self) -> str | None:
+        hooks = self._hook_functions("client_secret")
+        if hooks:
+            secret: str = hooks[0](self)
+            return secret
+        return self._client_secret
+
+    def _authenticate(self, call: Call, client_auth: str) -> None:
+        from .authentication import authenticate
+        from .templates import render_url
+
+        rules = self.spec["token"]
+        method = rules["client_auth"] if client_auth == "inherit" else client_auth
+        assertion = rules["client_assertion"]
+        audience = assertion.get("audience") if assertion else None
+        authenticate(
+            call,
+            method,
+            self._identity,
+            assertion=assertion,
+            audience=(
+                render_url(audience, self._placeholders(), where="token.client_assertion.audience")
+                if audience
+                else None
+            ),
+            include_client_id=rules["include_client_id"],
+            clock=self._clock,
+        )
+
+    def _token_call(
+        self,
+        url: str,
+        grant: Mapping[str, str],
+        *,
+        where: str,
+        request_point: HookPoint,
+        method: str | None = None,
+        encoding: str | None = None,
+        client_auth: str = "inherit",
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Call:
+        """A token-endpoint request: the token section's settings unless given explicitly."""
+        from .templates import render_text
+        from .wire import JSON_ACCEPT, Call, default_encoding, rename
+
+        rules = self.spec["token"]
+        if method is None:
+            method, encoding = rules["method"], rules["encoding"]
+        headers = rules["headers"] if headers is None else headers
+        params = rules["params"] if params is None else params
+        values = self._placeholders()
+        call = Call(
+            method, url, headers=dict(JSON_ACCEPT), encoding=default_encoding(method, encoding)
+        )
+        for name, template in headers.items():
+            call.headers[name] = render_text(
+                template, values, where=f"{where}.headers.{name}", header=True
+            )
+        for name, template in params.items():
+            call.params[name] = render_text(template, values, where=f"{where}.params.{name}")
+        call.params.update(grant)
+        self._authenticate(call, client_auth)
+        call.params = rename(call.params, rules["param_names"])
+        for hook in self._hook_functions(request_point):
+            call = hook(self, call)
+        return call
+
+    def _send_token_call(
+        self,
+        call: Call,
+        response_points: Sequence[HookPoint],
+        *,
+        previous: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        from .token_response import parse_token_response
+        from .wire import send
+
+        response = send(self._session, call)
+        for point in response_points:
+            for hook in self._hook_functions(point):
+                response = hook(self, response)
+        return parse_token_response(response, self.spec, clock=self._clock, previous=previous)
+
+    def _grant(self, grant: Mapping[str, str]) -> dict[str, Any]:
+        call = self._token_call(
+            self._endpoint("token"), grant, where="token", request_point="access_token_request"
+        )
+        return self._send_token_call(call, ("access_token_response",))
+
+    def _check_id_token(self, token: Mapping[str, Any], *, nonce: str | None) -> None:
+        if self.spec["protocol"] != "oidc" or not token.get("id_token"):
+            return
+        from .id_token import check_id_token
+
+        metadata = self._issuer_metadata()
+        check_id_token(
+            str(token["id_token"]),
+            issuer=metadata.issuer if metadata else None,
+            issuer_template=metadata.issuer_template if metadata else None,
+            client_id=self._client_id,
+            nonce=nonce,
+            algorithms=self.spec["oidc"]["signing_algs"],
+            now=self._clock,
+        )
+
+    def _install(self, token: dict[str, Any], *, grant: str) -> dict[str, Any]:
+        self._session.install(token)
+        self._last_grant = grant
+        return self.token

@@ -1,0 +1,245 @@
+"""From a token endpoint's answer to a normalised token dict (families E and F).
+
+Order: decode (``format``) -> errors (``errors``: HTTP status, error fields in a 200 answer,
+success flag) -> ``key_case`` -> standard fields via ``paths`` -> ``expires`` ->
+``token_type`` -> ``scope`` -> typed ``extra``. Unknown top-level fields of the answer are kept
+(as requests-oauthlib does); standard fields read from elsewhere replace top-level ones.
+The result always has ``access_token`` and ``token_type``, ``scope`` as a list when the
+provider reported scopes, and ``expires_in`` + absolute ``expires_at`` when it expires.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+from oauthlib.common import urldecode
+
+from .._responses import decode_body
+from ..errors import TokenEndpointError, TokenResponseParseError, oauth2_error_from_body
+from .errors import FieldTypeError
+from .fields import MISSING, get_path, read_typed_fields, snake_keys
+from .scopes import split_scopes
+
+_STANDARD = ("access_token", "refresh_token", "id_token")
+
+
+def decode_answer(response: requests.Response, body_format: str) -> dict[str, Any] | None:
+    """The body as a dict per the spec's ``format`` (json, form, or auto by content)."""
+    text = response.text
+    if body_format == "json":
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+    if body_format == "form":
+        try:
+            pairs = urldecode(text.strip())
+        except ValueError:
+            return None
+        return dict(pairs) if pairs else None
+    return decode_body(text)
+
+
+def error_in(
+    document: Mapping[str, Any] | None, errors: Mapping[str, Any], *, use_flag: bool = True
+) -> tuple[str, str | None] | None:
+    """``(code, message)`` when ``document`` reports an error per the spec's error shape.
+
+    ``use_flag=False`` ignores ``success_flag`` (answers of other endpoints, such as
+    revocation, need not carry it).
+    """
+    if document is None:
+        return None
+    code = get_path(document, errors["code_path"])
+    failed = code not in (MISSING, None, "", False)
+    flag = errors.get("success_flag") if use_flag else None
+    if flag is not None:
+        found = get_path(document, flag["path"])
+        if found is MISSING or not _same(found, flag["value"]):
+            failed = True
+    if not failed:
+        return None
+    if code in (MISSING, None, "", False):
+        code = "request_failed"
+    message_path = errors.get("message_path")
+    message = get_path(document, message_path) if message_path else MISSING
+    return _text(code), (None if message in (MISSING, None) else _text(message))
+
+
+def _same(found: object, wanted: object) -> bool:
+    """A flag compared as sent: ``"true"`` in a form body means True."""
+    if isinstance(found, str) and not isinstance(wanted, str):
+        return found.strip().lower() == json.dumps(wanted)
+    return found == wanted
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def raise_for_error(
+    response: requests.Response,
+    document: Mapping[str, Any] | None,
+    errors: Mapping[str, Any],
+    *,
+    allow_empty: bool = False,
+    use_flag: bool = True,
+) -> None:
+    """Raise the typed error an answer stands for; return when it is a success."""
+    success = 200 <= response.status_code < 300
+    check = errors["in_success_body"] or not success
+    found = error_in(document, errors, use_flag=use_flag) if check else None
+    if found is not None:
+        code, message = found
+        raise oauth2_error_from_body({"error": code, "error_description": message}, response)
+    if not success:
+        raise TokenEndpointError(response)
+    if document is None and not (allow_empty and not response.text.strip()):
+        raise TokenResponseParseError(response, "expected a JSON object or form-encoded parameters")
+
+
+def parse_token_response(
+    response: requests.Response,
+    spec: Mapping[str, Any],
+    *,
+    clock: Callable[[], float],
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The normalised token in ``response``, or the typed error it stands for."""
+    rules = spec["token"]["response"]
+    document = decode_answer(response, rules["format"])
+    raise_for_error(response, document, spec["errors"])
+    assert document is not None
+    try:
+        return normalise_token(document, rules, spec["scopes"], clock=clock, previous=previous)
+    except FieldTypeError as exc:
+        raise TokenResponseParseError(response, str(exc)) from None
+
+
+def normalise_token(
+    document: Mapping[str, Any],
+    rules: Mapping[str, Any],
+    scopes: Mapping[str, Any],
+    *,
+    clock: Callable[[], float],
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Apply the spec's ``token.response`` rules to a decoded, error-free answer.
+
+    ``previous`` (the token being refreshed or exchanged) supplies declared extras the new
+    answer leaves out: they describe the account (instance_url, team), not the token.
+    """
+    if rules["key_case"] == "camel_to_snake":
+        document = snake_keys(document)
+    token: dict[str, Any] = dict(document)
+    paths: Mapping[str, str] = rules["paths"]
+    for name in _STANDARD:
+        _standard_field(token, document, name, paths.get(name, name))
+    if not token.get("access_token"):
+        raise FieldTypeError(
+            f"the answer has no access token at {paths.get('access_token', 'access_token')!r}"
+        )
+    _token_type(token, document, rules["token_type"], paths.get("token_type", "token_type"))
+    _expiry(token, document, rules["expires"], paths.get("expires_in"), clock)
+    _scope(token, document, rules["scope"], paths.get("scope"), scopes["separator"])
+    extra: Mapping[str, Mapping[str, Any]] = rules["extra"]
+    carried = {
+        name: previous[name]
+        for name, rule in extra.items()
+        if previous
+        and name in previous
+        and get_path(document, rule.get("path") or name) in (MISSING, None)
+    }
+    fresh = {name: rule for name, rule in extra.items() if name not in carried}
+    token.update(read_typed_fields(document, fresh, what="token response"))
+    token.update(carried)
+    return token
+
+
+def _standard_field(
+    token: dict[str, Any], document: Mapping[str, Any], name: str, path: str
+) -> None:
+    value = get_path(document, path)
+    if value in (MISSING, None, ""):
+        token.pop(name, None)
+    elif isinstance(value, (str, int)) and not isinstance(value, bool):
+        token[name] = str(value)
+    else:
+        raise FieldTypeError(f"{name} at {path!r} should be a string, got {type(value).__name__}")
+
+
+def _token_type(
+    token: dict[str, Any], document: Mapping[str, Any], rule: Mapping[str, Any], path: str
+) -> None:
+    found = get_path(document, path)
+    if rule.get("override"):
+        token["token_type"] = rule["override"]
+    elif isinstance(found, str) and found:
+        token["token_type"] = found
+    else:
+        token["token_type"] = rule["default"]
+
+
+def _expiry(
+    token: dict[str, Any],
+    document: Mapping[str, Any],
+    rule: Mapping[str, Any],
+    path_override: str | None,
+    clock: Callable[[], float],
+) -> None:
+    path = path_override or rule["path"]
+    raw = get_path(document, path)
+    token.pop("expires_in", None)
+    token.pop("expires_at", None)
+    now = round(clock())
+    if raw in (MISSING, None, ""):
+        lifetime = rule.get("default_lifetime")
+        if lifetime is not None:
+            token["expires_in"] = int(lifetime)
+            token["expires_at"] = now + int(lifetime)
+        return
+    try:
+        number = float(raw) if not isinstance(raw, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise FieldTypeError(
+            f"the token lifetime at {path!r} is not a number: {type(raw).__name__}"
+        )
+    if rule["unit"] == "milliseconds":
+        number /= 1000
+    if rule["zero_means_never"] and number == 0:
+        return
+    if rule["kind"] == "absolute":
+        token["expires_at"] = round(number)
+        token["expires_in"] = round(number) - now
+    else:
+        token["expires_in"] = round(number)
+        token["expires_at"] = now + round(number)
+
+
+def _scope(
+    token: dict[str, Any],
+    document: Mapping[str, Any],
+    rule: Mapping[str, Any],
+    path_override: str | None,
+    default_separator: str,
+) -> None:
+    path = path_override or rule["path"]
+    raw = get_path(document, path)
+    if path != "scope" or raw in (MISSING, None):
+        token.pop("scope", None)
+    if raw in (MISSING, None):
+        return
+    if isinstance(raw, list):
+        token["scope"] = [str(item) for item in raw]
+        return
+    if not isinstance(raw, str):
+        raise FieldTypeError(f"the granted scopes at {path!r} should be a string or a list")
+    separator = rule.get("separator") or default_separator
+    token["scope"] = split_scopes(raw, separator)

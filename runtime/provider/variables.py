@@ -1,0 +1,92 @@
+"""Per-deployment values: declared variables, environments, and their validation (family A)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import VariableError
+
+VariableValue = str | int
+
+
+def resolve_variables(
+    spec: Mapping[str, Any],
+    given: Mapping[str, object] | None,
+    environment: str | None,
+    *,
+    hook_variables: Iterable[str] = (),
+) -> dict[str, VariableValue]:
+    """Every variable's value: given > environment > default; each checked against its rules.
+
+    ``hook_variables`` are extra names the spec's hooks read (not declared as variables);
+    they are accepted as given strings without further checks.
+    """
+    declared: Mapping[str, Mapping[str, Any]] = spec.get("variables") or {}
+    extras = frozenset(hook_variables) - set(declared)
+    given = dict(given or {})
+    unknown = sorted(set(given) - set(declared) - extras)
+    if unknown:
+        known = ", ".join(sorted({*declared, *extras})) or "none"
+        raise VariableError(
+            unknown[0], f"unknown variable {unknown[0]!r} for {spec['name']}; known: {known}"
+        )
+    overrides = _environment_values(spec, environment)
+    values: dict[str, VariableValue] = {}
+    for name, rules in declared.items():
+        if name in given:
+            value = given[name]
+        elif name in overrides:
+            value = overrides[name]
+        elif rules.get("default") is not None:
+            value = rules["default"]
+        else:
+            raise VariableError(
+                name, f"{spec['name']} needs the variable {name!r}: pass {name}=..."
+            )
+        values[name] = check_variable(name, value, rules)
+    for name in extras:
+        if name in given:
+            value = given[name]
+            if not isinstance(value, str) or not value:
+                raise VariableError(name, f"variable {name!r} must be a non-empty string")
+            values[name] = value
+    return values
+
+
+def _environment_values(spec: Mapping[str, Any], environment: str | None) -> Mapping[str, Any]:
+    if environment is None:
+        return {}
+    environments: Mapping[str, Mapping[str, Any]] = spec.get("environments") or {}
+    chosen = environments.get(environment)
+    if chosen is None:
+        known = ", ".join(sorted(environments)) or "none"
+        raise ValueError(
+            f"unknown environment {environment!r} for {spec['name']}; known environments: {known}"
+        )
+    return chosen.get("variables") or {}
+
+
+def check_variable(name: str, value: object, rules: Mapping[str, Any]) -> VariableValue:
+    """``value`` if it fits the declaration (type, choices, pattern), else VariableError."""
+    wanted = rules.get("type", "str")
+    if wanted == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise VariableError(
+                name, f"variable {name!r} must be an int, not {type(value).__name__}"
+            )
+    elif not isinstance(value, str):
+        raise VariableError(name, f"variable {name!r} must be a str, not {type(value).__name__}")
+    choices = rules.get("choices") or []
+    if choices and value not in choices:
+        listed = ", ".join(repr(choice) for choice in choices)
+        raise VariableError(name, f"variable {name!r} must be one of {listed}, not {value!r}")
+    pattern = rules.get("pattern")
+    if isinstance(value, str) and pattern and re.fullmatch(pattern, value) is None:
+        raise VariableError(
+            name, f"variable {name!r} does not match its pattern {pattern!r}: {value!r}"
+        )
+    if isinstance(value, str) and any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise VariableError(name, f"variable {name!r} contains whitespace or control characters")
+    return value
