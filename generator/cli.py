@@ -1,6 +1,7 @@
 """``oauthgen``: validate provider specs, print their JSON Schema, start and list specs.
 
-Exit codes: 0 success, 1 spec errors, 2 usage errors (bad arguments, unreadable paths).
+Exit codes: 0 success, 1 spec errors (or stale output with ``build --check``), 2 usage errors
+(bad arguments, unreadable paths).
 Results go to stdout; diagnostics go to stderr.
 """
 
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO, cast, get_args
 
+from .build import GenerationError, PlannedPackage, foreign_files, orphans, plan, write
 from .spec import SpecError, SpecValidationError, load_spec
 from .spec.errors import START
 from .spec.flows import supported_flows
@@ -153,8 +156,87 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    _err("build: not implemented yet: code generation lands with issue 4's next slice")
-    return EXIT_USAGE
+    findings = _Findings()
+    for argument in args.specs:
+        findings.add(argument)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        _err(f"build: --out {args.out}: not a directory")
+        findings.usage_errors += 1
+    if findings.usage_errors:
+        _err("build: nothing written")
+        return EXIT_USAGE
+    loaded, code = _load_all(findings.files, sys.stderr)
+    code = max(code, _duplicate_ids(loaded, sys.stderr))
+    packages: list[PlannedPackage] = []
+    for spec in loaded:
+        try:
+            packages.append(plan(spec, out))
+        except SpecValidationError as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic, file=sys.stderr)
+            code = max(code, EXIT_SPEC_ERRORS)
+        except GenerationError as exc:
+            _err(f"internal error (please report it): {exc}")
+            code = max(code, EXIT_SPEC_ERRORS)
+        except OSError as exc:
+            _err(f"build: {exc.filename or args.out}: {exc.strerror or exc}")
+            code = EXIT_USAGE
+    if code != EXIT_OK:
+        _err("build: nothing written" if not args.check else "build --check: not checked")
+        return code
+    if args.check:
+        return _report_check(packages, out, args)
+    foreign = foreign_files(packages)
+    for path in foreign:
+        _err(f"build: {path.as_posix()} was not written by oauthgen; refusing to replace it")
+    if foreign:
+        _err("build: nothing written (move those files, or choose another --out)")
+        return EXIT_USAGE
+    return _write_packages(packages, out)
+
+
+def _report_check(packages: Sequence[PlannedPackage], out: Path, args: argparse.Namespace) -> int:
+    stale = [file for package in packages for file in package.files if file.status != "unchanged"]
+    orphaned = orphans(out, [package.provider_id for package in packages])
+    for file in stale:
+        note = " (missing)" if file.status == "missing" else ""
+        print(f"STALE {file.path.as_posix()}{note}")
+    for path in orphaned:
+        print(f"ORPHANED {path.as_posix()} (no spec in this batch generates it)")
+    if stale or orphaned:
+        command = shlex.join(["oauthgen", "build", *args.specs, "--out", args.out])
+        _err(
+            f"build --check: {len(stale)} stale and {len(orphaned)} orphaned file(s); "
+            f"regenerate with `{command}` and delete orphaned packages"
+        )
+        return EXIT_SPEC_ERRORS
+    print(f"{len(packages)} package(s) in {out.as_posix()} are up to date", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_packages(packages: Sequence[PlannedPackage], out: Path) -> int:
+    written = 0
+    for index, package in enumerate(packages, start=1):
+        try:
+            write(package)
+        except OSError as exc:
+            _err(f"build: {exc.filename or package.directory}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        written += package.changed
+        if len(packages) > 1:
+            state = "written" if package.changed else "unchanged"
+            print(
+                f"[{index}/{len(packages)}] {package.spec_file} -> "
+                f"{package.directory.as_posix()}/ ({state})",
+                file=sys.stderr,
+            )
+    print(
+        f"oauthgen: {len(packages)} package(s) in {out.as_posix()}: "
+        f"{written} written, {len(packages) - written} unchanged",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _subcommand(
@@ -184,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  oauthgen new acme > specs/acme.yaml\n"
             "  oauthgen validate specs/\n"
             "  oauthgen list specs\n"
-            "\nexit codes: 0 ok, 1 spec errors, 2 usage errors"
+            "  oauthgen build specs --out generated\n"
+            "\nexit codes: 0 ok, 1 spec errors or stale output (build --check), 2 usage errors"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -236,14 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
     build = _subcommand(
         subparsers,
         "build",
-        "generate typed client packages from specs (not implemented yet)",
+        "generate typed client packages (<out>/<id>/__init__.py + py.typed) from specs",
         "oauthgen build specs/ --out generated --check",
         _cmd_build,
     )
     build.add_argument("specs", nargs="+", metavar="SPEC|DIR", help="spec file or directory")
     build.add_argument("--out", default="generated", metavar="DIR", help="default: generated")
     build.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if output is stale"
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 listing stale and orphaned generated files",
     )
     return parser
 

@@ -194,11 +194,13 @@ def test_list_defaults_to_specs_dir(
     assert "tweeter" in out
 
 
-def test_build_is_not_implemented_yet(capsys: Capture) -> None:
-    code, out, err = run(capsys, "build", "specs", "--out", "generated", "--check")
+def test_build_missing_spec_dir_is_a_usage_error(capsys: Capture, tmp_path: Path) -> None:
+    # The build itself is tested in test_build_pipeline.py.
+    missing = str(tmp_path / "specs")
+    code, out, err = run(capsys, "build", missing, "--out", str(tmp_path / "out"), "--check")
     assert code == 2
     assert out == ""
-    assert "not implemented yet: code generation lands with issue 4's next slice" in err
+    assert f"{missing}: no such file or directory" in err
 
 
 def test_build_still_parses_its_arguments(capsys: Capture) -> None:

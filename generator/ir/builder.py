@@ -1,0 +1,1127 @@
+"""Validated spec -> ``ModuleIR``: names checked, literals and docstrings rendered, imports counted.
+
+Nothing from the spec reaches the IR except through ``render.safe`` (identifiers, ``repr``
+literals), ``render.docstrings`` (the one escaper) and ``render.literal`` (the ``_SPEC``
+value). Names the spec contributes to the generated code are checked here against what the
+module and each method already use; a clash is a located ``SpecError``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..render.docstrings import docstring
+from ..render.layout import NOTHING, WIDTH, Atom, Group, Node, Pair, render
+from ..render.literal import render_literal
+from ..render.safe import Code, DocBlock, Identifier, code, identifier, join, literal
+from ..spec.errors import (
+    START,
+    Position,
+    SpecError,
+    SpecPath,
+    SpecValidationError,
+    one_line,
+    render_path,
+)
+from ..spec.loader import LoadedSpec
+from ..spec.model import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
+from ..spec.naming import class_name
+from ..spec.normalize import normalized_spec
+from . import facts
+from .model import ClientClass, Field, ImportSection, Method, ModuleIR, TypedDictDef
+
+# Where each name the generated module may import comes from, and whether it is needed only
+# by the type checker (imported under ``if TYPE_CHECKING:`` to keep ``import`` cheap).
+_IMPORTS: dict[str, tuple[str, bool]] = {
+    "TYPE_CHECKING": ("typing", False),
+    "Any": ("typing", False),
+    "ClassVar": ("typing", False),
+    "Final": ("typing", False),
+    "Literal": ("typing", False),
+    "TypedDict": ("typing", False),
+    "cast": ("typing", False),
+    "Callable": ("collections.abc", False),
+    "Sequence": ("collections.abc", False),
+    # Only annotations use it (lazy under ``from __future__ import annotations``); importing
+    # typing_extensions would add ~5 ms to every ``import generated.<id>``.
+    "Required": ("typing_extensions", True),
+    "OAuth1Provider": ("runtime.provider", False),
+    "OAuth2Provider": ("runtime.provider", False),
+    "RuntimeSpec": ("runtime.provider", False),
+    "threading": ("threading", True),
+    "DeviceAuthorization": ("runtime.device", True),
+    "TokenStore": ("runtime.stores", True),
+}
+_SECTIONS = (
+    ("collections.abc", "threading", "typing"),
+    ("typing_extensions",),
+    ("runtime.device", "runtime.provider", "runtime.stores"),
+)
+# Names the module binds besides the spec-derived classes.
+_MODULE_NAMES = frozenset({*_IMPORTS, "annotations", "Scope", "_SPEC", "__all__"})
+_JWT_AUTH = frozenset({"private_key_jwt", "client_secret_jwt"})
+_RSA_SIGNATURES = frozenset({"RSA-SHA1", "RSA-SHA256", "RSA-SHA512"})
+# Options the runtime reserves besides the spec's authorize.options (runtime.provider).
+_RESERVED_OPTIONS = ("user_scopes", "offline")
+
+_MethodFactory = Callable[[], Method]
+
+_FIELD_TYPES: dict[str, str] = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "list[str]": "list[str]",
+    "dict": "dict[str, Any]",
+    "json": "Any",
+}
+
+
+@dataclass(frozen=True)
+class _Param:
+    name: Identifier
+    annotation: Node
+    tail: Code = NOTHING
+    """`` = default`` / `` | None = None``; empty for a required argument."""
+
+    def node(self) -> Pair:
+        return Pair(code("{}: ", self.name), self.annotation, self.tail)
+
+
+@dataclass
+class _Imports:
+    used: set[str] = field(default_factory=set)
+
+    def use(self, name: str) -> Identifier:
+        if name not in _IMPORTS:
+            raise KeyError(f"{name} is not an import of generated modules")
+        self.used.add(name)
+        return identifier(name)
+
+    def sections(self, *, type_checking: bool) -> tuple[ImportSection, ...]:
+        by_module: dict[str, list[str]] = {}
+        for name in self.used:
+            module, checking_only = _IMPORTS[name]
+            if checking_only == type_checking:
+                by_module.setdefault(module, []).append(name)
+        indent = 4 if type_checking else 0
+        sections = []
+        for modules in _SECTIONS:
+            plain = [m for m in modules if m in by_module and by_module[m] == [m]]
+            froms = [m for m in modules if m in by_module and by_module[m] != [m]]
+            lines = [code("import {}", identifier(m)) for m in sorted(plain, key=str.lower)]
+            lines += [
+                _from_import(module, sorted(by_module[module], key=isort_key), indent)
+                for module in sorted(froms, key=str.lower)
+            ]
+            if lines:
+                sections.append(ImportSection(tuple(lines)))
+        return tuple(sections)
+
+
+def isort_key(name: str) -> tuple[int, str, str]:
+    """isort's order-by-type: CONSTANTS, then Classes, then functions and modules."""
+    if name.isupper() and len(name) > 1:
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return (kind, name.lower(), name)
+
+
+def _module_path(module: str) -> Code:
+    return code(".".join("{}" for _ in module.split(".")), *map(identifier, module.split(".")))
+
+
+def _from_import(module: str, names: list[str], indent: int) -> Code:
+    node = Group(
+        code("from {} import (", _module_path(module)),
+        tuple(Atom(identifier(name)) for name in names),
+        Code(")"),
+    )
+    listed = join(", ", [identifier(name) for name in names])
+    one_line = code("from {} import {}", _module_path(module), listed)
+    if indent + len(one_line) <= WIDTH:
+        return one_line
+    return render(node, indent=indent)
+
+
+class _Problems:
+    def __init__(self, loaded: LoadedSpec) -> None:
+        self.loaded = loaded
+        self.errors: list[SpecError] = []
+
+    def report(self, path: SpecPath, message: str, hint: str) -> None:
+        position = self._position(path)
+        self.errors.append(
+            SpecError(
+                self.loaded.file, position.line, position.column, render_path(path), message, hint
+            )
+        )
+
+    def _position(self, path: SpecPath) -> Position:
+        for end in range(len(path), -1, -1):
+            found = self.loaded.positions.get(path[:end])
+            if found is not None:
+                return found
+        return START
+
+
+def build_module(loaded: LoadedSpec, *, source: str, version: str) -> ModuleIR:
+    """The IR of ``generated/<id>/__init__.py`` for ``loaded``; ``source`` is the spec path
+    shown in the header. Raises ``SpecValidationError`` when a name cannot be generated."""
+    return _Builder(loaded, source, version).module()
+
+
+class _Builder:
+    def __init__(self, loaded: LoadedSpec, source: str, version: str) -> None:
+        self.loaded = loaded
+        self.spec: ProviderSpec = loaded.spec
+        self.source = source
+        self.version = version
+        self.imports = _Imports()
+        self.problems = _Problems(loaded)
+        self.oauth1 = self.spec.protocol == "oauth1"
+        self.names = self._class_names()
+
+    # -- names -----------------------------------------------------------------------------
+
+    def _class_names(self) -> dict[str, str]:
+        spec = self.spec
+        base = class_name(spec)
+        names = {"client": base, "token": f"{base}Token"}
+        if spec.userinfo is not None:
+            names["profile"] = f"{base}Profile"
+        if self._has_captures():
+            names["callback"] = f"{base}Callback"
+        if self.oauth1:
+            names["request_token"] = f"{base}RequestToken"
+        path: SpecPath = ("class_name",) if spec.class_name is not None else ("name",)
+        for name in names.values():
+            if name in _MODULE_NAMES or hasattr(builtins, name) or keyword.iskeyword(name):
+                self.problems.report(
+                    path,
+                    f"the generated name '{name}' clashes with a name the module already uses",
+                    "set class_name to another name",
+                )
+        return names
+
+    def _has_captures(self) -> bool:
+        spec = self.spec
+        if not spec.callback.capture:
+            return False
+        return self.oauth1 or "authorization_code" in spec.grants
+
+    def _argument(self, name: str, taken: Iterable[str], path: SpecPath, what: str) -> Identifier:
+        """A spec name used as a keyword argument; a clash is reported at ``path``."""
+        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+            self.problems.report(
+                path, f"{what} '{name}' is not a Python identifier", "use lowercase letters, _"
+            )
+            return identifier("invalid_")
+        if name in taken:
+            self.problems.report(
+                path,
+                f"{what} '{name}' clashes with a name the generated method already uses",
+                "pick another name",
+            )
+        return identifier(name)
+
+    def _key(self, name: str, path: SpecPath) -> Identifier:
+        """A spec name used as a TypedDict key in class syntax."""
+        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+            self.problems.report(
+                path, f"'{name}' cannot be a typed field name", "use lowercase letters, digits, _"
+            )
+            return identifier("invalid_")
+        return identifier(name)
+
+    # -- module ------------------------------------------------------------------------------
+
+    def module(self) -> ModuleIR:
+        spec = self.spec
+        use = self.imports.use
+        scope_alias, scope_doc = self._scope_alias()
+        typed_dicts = self._typed_dicts()
+        client = self._client()
+        use("Final"), use("RuntimeSpec")
+        spec_head = "_SPEC: Final[RuntimeSpec] = "
+        spec_constant = code(
+            "_SPEC: Final[RuntimeSpec] = {}",
+            render_literal(normalized_spec(spec), column=len(spec_head)),
+        )
+        exported = sorted(
+            [*(["Scope"] if scope_alias is not None else []), *self.names.values()], key=isort_key
+        )
+        exports = code(
+            "__all__ = {}",
+            render(
+                Group(Code("["), tuple(Atom(literal(n)) for n in exported), Code("]")),
+                column=len("__all__ = "),
+            ),
+        )
+        type_checking = self.imports.sections(type_checking=True)
+        if type_checking:
+            use("TYPE_CHECKING")
+        if self.problems.errors:
+            raise SpecValidationError(self.problems.errors)
+        return ModuleIR(
+            header=self._header(),
+            docstring=self._module_docstring(),
+            imports=self.imports.sections(type_checking=False),
+            has_type_checking=bool(type_checking),
+            type_checking_imports=type_checking,
+            exports=exports,
+            has_scope=scope_alias is not None,
+            scope_alias=scope_alias if scope_alias is not None else Code(""),
+            scope_docstring=scope_doc,
+            typed_dicts=typed_dicts,
+            spec_constant=spec_constant,
+            client=client,
+        )
+
+    def _header(self) -> Code:
+        return code(
+            "# @generated by oauthgen {} from {} (sha256:{}). Do not edit.",
+            comment_text(self.version),
+            comment_text(self.source),
+            comment_text(self.loaded.sha256),
+        )
+
+    def _module_docstring(self) -> DocBlock:
+        spec = self.spec
+        body: list[str] = []
+        if spec.description:
+            body += [spec.description.strip(), ""]
+        body.append(
+            f"Protocol: {facts.PROTOCOL_NAMES[spec.protocol]}. "
+            f"Client class: {self.names['client']}."
+        )
+        body.append(f"Flows: {', '.join(self._flow_names())}.")
+        body.append(f"Documentation: {spec.docs}")
+        body += ["", "Endpoints:", *facts.endpoint_lines(spec)]
+        return docstring(f"{spec.name} OAuth client.", body)
+
+    def _flow_names(self) -> list[str]:
+        return [method for method in self._flows() if method != "__init__"]
+
+    # -- Scope -------------------------------------------------------------------------------
+
+    def _scope_alias(self) -> tuple[Code | None, DocBlock]:
+        scopes = self.spec.scopes
+        if not scopes.supported:
+            return None, docstring("")
+        known = sorted(scopes.known)
+        if not known:
+            return Code("Scope = str"), docstring(
+                "A scope name; the spec lists no known scopes, so any string is accepted."
+            )
+        node = Group(
+            code("{}[", self.imports.use("Literal")),
+            tuple(Atom(literal(name)) for name in known),
+            Code("]"),
+        )
+        alias = code("Scope = {}", render(node, column=len("Scope = ")))
+        lines = [f"- {name}: {scopes.known[name].strip()}" for name in known]
+        return alias, docstring(f"The scopes {self.spec.name} defines.", lines)
+
+    def _scopes_type(self) -> Node:
+        return Atom(code("{}[Scope]", self.imports.use("Sequence")))
+
+    # -- typed dicts -------------------------------------------------------------------------
+
+    def _typed_dicts(self) -> tuple[TypedDictDef, ...]:
+        spec = self.spec
+        defs = [self._token_dict()]
+        if self.oauth1:
+            defs.append(
+                self._typed_dict(
+                    self.names["request_token"],
+                    "Temporary credentials from the request token step.",
+                    [
+                        ("oauth_token", Atom(Code("str")), True, "The request token."),
+                        ("oauth_token_secret", Atom(Code("str")), False, "Its secret."),
+                        (
+                            "oauth_callback_confirmed",
+                            Atom(Code("str")),
+                            False,
+                            "'true' when the provider accepted the callback URI.",
+                        ),
+                    ],
+                )
+            )
+        if spec.userinfo is not None:
+            userinfo = spec.userinfo
+            rows = self._typed_fields(userinfo.fields, ("userinfo", "fields"))
+            where = "the id_token claims" if userinfo.source == "id_token" else "the profile"
+            defs.append(
+                self._typed_dict(
+                    self.names["profile"],
+                    f"The user's {spec.name} profile, read from {where}.",
+                    rows,
+                    [f"The stable user id is {facts.q(userinfo.id_field)}."],
+                )
+            )
+        if "callback" in self.names:
+            rows = []
+            for name in sorted(spec.callback.capture):
+                captured = spec.callback.capture[name]
+                kind = {"str": "str", "int": "int", "json": "Any"}[captured.type]
+                doc = captured.description or ""
+                if captured.param and captured.param != name:
+                    doc = f"{doc} Callback parameter {facts.q(captured.param)}.".strip()
+                if captured.required:
+                    doc = f"{doc} Always present after a callback.".strip()
+                rows.append(
+                    (
+                        self._key(name, ("callback", "capture", name)),
+                        Atom(self._type(kind)),
+                        False,
+                        doc,
+                    )
+                )
+            defs.append(
+                self._typed_dict(
+                    self.names["callback"],
+                    "Values captured from the last callback (empty before one).",
+                    rows,
+                )
+            )
+        return tuple(defs)
+
+    def _token_dict(self) -> TypedDictDef:
+        spec = self.spec
+        rows: list[tuple[str, Node, bool, str]]
+        if self.oauth1:
+            rows = [
+                ("oauth_token", Atom(Code("str")), True, "The access token."),
+                ("oauth_token_secret", Atom(Code("str")), False, "Its secret."),
+            ]
+            extras = spec.oauth1.access_token.extra
+            extras_path: SpecPath = ("oauth1", "access_token", "extra")
+        else:
+            rows = [
+                ("access_token", Atom(Code("str")), True, "The access token."),
+                ("token_type", Atom(Code("str")), False, "Usually 'Bearer'."),
+                ("expires_in", Atom(Code("int")), False, "Lifetime in seconds, when it expires."),
+                ("expires_at", Atom(Code("float")), False, "Unix time when it expires."),
+                ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
+                ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
+            ]
+            if spec.protocol == "oidc":
+                rows.append(("id_token", Atom(Code("str")), False, "The OpenID Connect ID token."))
+            extras = spec.token.response.extra
+            extras_path = ("token", "response", "extra")
+        standard = {row[0] for row in rows}
+        for name in extras:
+            if name in standard:
+                self.problems.report(
+                    (*extras_path, name),
+                    f"'{name}' is a standard token field",
+                    "remove it from extra",
+                )
+        rows += [
+            row for row in self._typed_fields(extras, extras_path) if str(row[0]) not in standard
+        ]
+        return self._typed_dict(
+            self.names["token"],
+            f"A {spec.name} token as the client keeps it.",
+            rows,
+        )
+
+    def _typed_fields(
+        self, fields: Mapping[str, TypedField], path: SpecPath
+    ) -> list[tuple[str, Node, bool, str]]:
+        rows: list[tuple[str, Node, bool, str]] = []
+        for name in sorted(fields):
+            typed = fields[name]
+            doc = typed.description or ""
+            if typed.path and typed.path != name:
+                doc = f"{doc} Read from {facts.q(typed.path)}.".strip()
+            rows.append(
+                (
+                    self._key(name, (*path, name)),
+                    Atom(self._field_type(typed.type)),
+                    typed.required,
+                    doc,
+                )
+            )
+        return rows
+
+    def _field_type(self, kind: FieldType) -> Code:
+        return self._type(_FIELD_TYPES[kind])
+
+    def _type(self, text: str) -> Code:
+        if "Any" in text:
+            self.imports.use("Any")
+        return Code(text)  # one of the fixed type spellings above
+
+    def _typed_dict(
+        self,
+        name: str,
+        summary: str,
+        rows: Sequence[tuple[str, Node, bool, str]],
+        body: Sequence[str] = (),
+    ) -> TypedDictDef:
+        self.imports.use("TypedDict")
+        fields = []
+        for key, annotation, required, doc in rows:
+            if required:
+                annotation = Group(
+                    code("{}[", self.imports.use("Required")), (annotation,), Code("]")
+                )
+            declaration = render(Pair(code("{}: ", identifier(key)), annotation), indent=4)
+            fields.append(
+                Field(
+                    declaration=declaration,
+                    has_doc=bool(doc),
+                    docstring=docstring(doc, indent=4),
+                )
+            )
+        return TypedDictDef(
+            name=identifier(name),
+            docstring=docstring(summary, body, indent=4),
+            fields=tuple(fields),
+        )
+
+    # -- the client class ----------------------------------------------------------------------
+
+    def _client(self) -> ClientClass:
+        spec = self.spec
+        base = "OAuth1Provider" if self.oauth1 else "OAuth2Provider"
+        self.imports.use("ClassVar")
+        methods = [self._flows()[name]() for name in self._flows()]
+        body = []
+        if spec.description:
+            body += [spec.description.strip(), ""]
+        body += ["Endpoints:", *facts.endpoint_lines(spec)]
+        quirks = facts.quirk_lines(spec)
+        if quirks:
+            body += ["", "Quirks:", *(f"- {line}" for line in quirks)]
+        unconfirmed = facts.unconfirmed_sections(spec)
+        if unconfirmed:
+            body += ["", f"Not confirmed by a listed source: {', '.join(unconfirmed)}."]
+        body += ["", f"Documentation: {spec.docs}"]
+        return ClientClass(
+            name=identifier(self.names["client"]),
+            base=self.imports.use(base),
+            docstring=docstring(
+                f"{spec.name} client ({facts.PROTOCOL_NAMES[spec.protocol]}).", body, indent=4
+            ),
+            methods=tuple(methods),
+        )
+
+    def _flows(self) -> dict[str, _MethodFactory]:
+        """The methods of the client, in their fixed order."""
+        spec = self.spec
+        flows: dict[str, _MethodFactory] = {"__init__": self._init}
+        if self.oauth1:
+            flows["fetch_request_token"] = self._fetch_request_token
+            flows["authorization_url"] = self._authorization_url
+            flows["fetch_access_token"] = self._fetch_access_token
+            if "callback" in self.names:
+                flows["captured"] = self._captured
+            if spec.endpoints.revoke is not None:
+                flows["revoke"] = self._revoke
+            if spec.userinfo is not None:
+                flows["userinfo"] = self._userinfo
+            return flows
+        if "authorization_code" in spec.grants:
+            flows["authorization_url"] = self._authorization_url
+            flows["fetch_token"] = self._fetch_token
+            if "callback" in self.names:
+                flows["captured"] = self._captured
+        if spec.refresh is not None and spec.refresh.supported:
+            flows["refresh"] = self._refresh
+        if "client_credentials" in spec.grants:
+            flows["client_credentials"] = self._client_credentials
+        if "device_code" in spec.grants:
+            flows["device_authorization"] = self._device_authorization
+            flows["poll_device_token"] = self._poll_device_token
+        for name in sorted(spec.exchanges):
+            flows[f"exchange_{name}"] = _bind_exchange(self, name)
+        if spec.endpoints.revoke is not None:
+            flows["revoke"] = self._revoke
+        if spec.endpoints.introspect is not None:
+            flows["introspect"] = self._introspect
+        if spec.userinfo is not None:
+            flows["userinfo"] = self._userinfo
+        return flows
+
+    # -- method pieces -------------------------------------------------------------------------
+
+    def _method(
+        self,
+        name: str,
+        *,
+        summary: str,
+        body: Sequence[str] = (),
+        positional: Sequence[_Param] = (),
+        keyword: Sequence[_Param] = (),
+        returns: Code,
+        target: str,
+        call_positional: Sequence[Node] = (),
+        call_keyword: Sequence[tuple[str, Node]] = (),
+        cast_to: Code | None = None,
+        statement: bool = False,
+    ) -> Method:
+        items: list[Node] = [Atom(Code("self"))]
+        items += [param.node() for param in positional]
+        if keyword:
+            items.append(Atom(Code("*")))
+            items += [param.node() for param in keyword]
+        signature = render(
+            Group(
+                code("def {}(", identifier(name)), tuple(items), Code(")"), code(" -> {}:", returns)
+            ),
+            indent=4,
+        )
+        arguments: list[Node] = list(call_positional)
+        arguments += [Pair(code("{}=", identifier(key)), value) for key, value in call_keyword]
+        call_head = (
+            Code("super().__init__(")
+            if target == "__init__"
+            else code("self.{}(", identifier(target))
+        )
+        call: Node = Group(call_head, tuple(arguments), Code(")"))
+        if cast_to is not None:
+            call = Group(code("{}(", self.imports.use("cast")), (Atom(cast_to), call), Code(")"))
+        statement_node: Node = call if statement else Pair(Code("return "), call)
+        return Method(
+            signature=signature,
+            docstring=docstring(summary, body, indent=8),
+            body=render(statement_node, indent=8),
+        )
+
+    def _entry(self, name: str) -> Pair:
+        """``"name": name`` in a dict display."""
+        return Pair(code("{}: ", literal(name)), Atom(identifier(name)))
+
+    def _str_param(self, name: str) -> _Param:
+        return _Param(identifier(name), Atom(Code("str")), Code(" | None = None"))
+
+    def _pass(self, *names: str) -> list[tuple[str, Node]]:
+        return [(name, Atom(identifier(name))) for name in names]
+
+    def _token_type(self) -> Code:
+        return Code(identifier(self.names["token"]))
+
+    # -- __init__ ------------------------------------------------------------------------------
+
+    def _init(self) -> Method:
+        spec = self.spec
+        use = self.imports.use
+        token_type = self._token_type()
+        params: list[_Param] = []
+        args: list[tuple[str, Node]] = []
+        docs: list[str] = ["Args:"]
+        if self.oauth1:
+            fixed = ["client_key", "client_secret", "callback_uri", "environment", "token"]
+            params.append(_Param(identifier("client_key"), Atom(Code("str"))))
+            params += [self._str_param("client_secret"), self._str_param("callback_uri")]
+            docs += [
+                "    client_key: The consumer key.",
+                "    client_secret: The consumer secret.",
+                "    callback_uri: Where the provider sends the user back (oob when absent).",
+            ]
+            args += self._pass("client_key", "client_secret", "callback_uri")
+        else:
+            fixed = [
+                "client_id",
+                "client_secret",
+                "redirect_uri",
+                "environment",
+                "token",
+                "token_store",
+                "token_store_key",
+                "token_updater",
+                "private_key",
+                "key_id",
+            ]
+            params.append(_Param(identifier("client_id"), Atom(Code("str"))))
+            params += [self._str_param("client_secret"), self._str_param("redirect_uri")]
+            docs += [
+                "    client_id: The OAuth client id.",
+                "    client_secret: The client secret, if the client has one.",
+                "    redirect_uri: The callback URL registered with the provider.",
+            ]
+            args += self._pass("client_id", "client_secret", "redirect_uri")
+        fixed += ["rsa_key", "self", "cast", "super"]
+        variable_entries: list[Node] = []
+        any_optional = False
+        for name in sorted(spec.variables):
+            variable = spec.variables[name]
+            path: SpecPath = ("variables", name)
+            ident = self._argument(name, fixed, path, "variable")
+            annotation, tail, optional = self._variable_type(name, variable)
+            any_optional = any_optional or optional
+            params.append(_Param(ident, annotation, tail))
+            docs.append(f"    {name}: {self._variable_doc(name, variable)}")
+            variable_entries.append(Pair(code("{}: ", literal(name)), Atom(ident)))
+        if variable_entries:
+            given: Node = Group(Code("{"), tuple(variable_entries), Code("}"))
+            if any_optional:
+                given = Group(
+                    Code("{"),
+                    (
+                        Atom(Code("name: value")),
+                        Pair(Code("for name, value in "), given, Code(".items()")),
+                        Atom(Code("if value is not None")),
+                    ),
+                    Code("}"),
+                    commas=False,
+                )
+            args.append(("variables", given))
+        if spec.environments:
+            names = sorted(spec.environments)
+            env_type = Group(
+                code("{}[", use("Literal")), tuple(Atom(literal(n)) for n in names), Code("]")
+            )
+            params.append(_Param(identifier("environment"), env_type, Code(" | None = None")))
+            described = []
+            for env in names:
+                about = spec.environments[env].description
+                described.append(f"{env} ({about.strip()})" if about else env)
+            docs.append(f"    environment: A named deployment: {', '.join(described)}.")
+            args += self._pass("environment")
+        params.append(_Param(identifier("token"), Atom(token_type), Code(" | None = None")))
+        docs.append("    token: A token to start with, e.g. one saved earlier.")
+        args += self._pass("token")
+        if self.oauth1:
+            if spec.oauth1.signature_method in _RSA_SIGNATURES:
+                params.append(self._str_param("rsa_key"))
+                docs.append("    rsa_key: The PEM private key that signs requests.")
+                args += self._pass("rsa_key")
+            summary = f"A {spec.name} client for the consumer ``client_key``."
+        else:
+            params.append(
+                _Param(identifier("token_store"), Atom(use("TokenStore")), Code(" | None = None"))
+            )
+            params.append(self._str_param("token_store_key"))
+            updater = Atom(code("{}[[{}], object]", use("Callable"), token_type))
+            params.append(_Param(identifier("token_updater"), updater, Code(" | None = None")))
+            docs += [
+                "    token_store: Where tokens are loaded from and saved to.",
+                "    token_store_key: The key of this client's token in the store.",
+                "    token_updater: Called with every new token.",
+            ]
+            args += self._pass("token_store", "token_store_key")
+            args.append(
+                (
+                    "token_updater",
+                    Group(
+                        code("{}(", use("cast")),
+                        (Atom(use("Any")), Atom(identifier("token_updater"))),
+                        Code(")"),
+                    ),
+                )
+            )
+            if self._uses_private_key():
+                params.append(
+                    _Param(
+                        identifier("private_key"),
+                        Atom(Code("str | bytes")),
+                        Code(" | None = None"),
+                    )
+                )
+                params.append(self._str_param("key_id"))
+                docs += [
+                    "    private_key: The PEM key that signs client assertions (JWT).",
+                    "    key_id: The key id (kid) to put in the assertion header.",
+                ]
+                args += self._pass("private_key", "key_id")
+            summary = f"A {spec.name} client for ``client_id``."
+        return self._method(
+            "__init__",
+            summary=summary,
+            body=docs,
+            keyword=params,
+            returns=Code("None"),
+            target="__init__",
+            call_keyword=args,
+            statement=True,
+        )
+
+    def _uses_private_key(self) -> bool:
+        spec = self.spec
+        methods = {spec.token.client_auth, spec.device.client_auth, spec.revocation.client_auth}
+        if spec.refresh is not None:
+            methods.add(spec.refresh.client_auth)
+        methods.update(exchange.client_auth for exchange in spec.exchanges.values())
+        return bool(methods & _JWT_AUTH) or bool(spec.hooks.client_secret)
+
+    def _overridden(self, name: str) -> list[str]:
+        return sorted(
+            env for env, values in self.spec.environments.items() if name in values.variables
+        )
+
+    def _variable_type(self, name: str, variable: Variable) -> tuple[Node, Code, bool]:
+        if variable.choices:
+            annotation: Node = Group(
+                code("{}[", self.imports.use("Literal")),
+                tuple(Atom(literal(choice)) for choice in variable.choices),
+                Code("]"),
+            )
+        else:
+            annotation = Atom(Code("int" if variable.type == "int" else "str"))
+        if self._overridden(name):
+            # An environment may set it: None lets the runtime pick given > environment > default.
+            return annotation, Code(" | None = None"), True
+        if variable.default is not None:
+            return annotation, code(" = {}", literal(variable.default)), False
+        return annotation, Code(""), False
+
+    def _variable_doc(self, name: str, variable: Variable) -> str:
+        parts = [variable.description.strip()] if variable.description else []
+        if variable.choices and variable.default is None:
+            parts.append(f"One of {facts.listed(variable.choices)}.")
+        if variable.pattern:
+            parts.append(f"Must match {facts.q(variable.pattern)}.")
+        if variable.default is not None:
+            parts.append(f"Default: {facts.q(variable.default)}.")
+        elif not self._overridden(name):
+            parts.append("Required.")
+        for env in self._overridden(name):
+            value = self.spec.environments[env].variables[name]
+            parts.append(f"Environment {env}: {facts.q(value)}.")
+        return " ".join(parts)
+
+    # -- authorization ---------------------------------------------------------------------------
+
+    def _authorization_url(self) -> Method:
+        spec = self.spec
+        scopes = spec.scopes
+        params: list[_Param] = []
+        args: list[tuple[str, Node]] = []
+        option_entries: list[Node] = []
+        docs = [f"Endpoint: {spec.endpoints.authorize}", "", "Args:"]
+        taken = ["self", "scopes", "state", "request_token", *_RESERVED_OPTIONS]
+        if self.oauth1:
+            params.append(self._str_param("request_token"))
+            docs.append("    request_token: Default: the one fetch_request_token() returned.")
+            args += self._pass("request_token")
+        if scopes.supported:
+            params.append(_Param(identifier("scopes"), self._scopes_type(), Code(" | None = None")))
+            default = facts.listed(scopes.default) if scopes.default else "none"
+            docs.append(f"    scopes: The scopes to request; default: {default}.")
+            args += self._pass("scopes")
+        elif not self.oauth1:
+            args.append(("scopes", Atom(Code("None"))))
+        if not self.oauth1:
+            if spec.authorize.state != "unsupported":
+                params.append(self._str_param("state"))
+                docs.append("    state: Default: a new random value (returned with the URL).")
+                args += self._pass("state")
+            else:
+                args.append(("state", Atom(Code("None"))))
+            if scopes.supported and scopes.user_param:
+                params.append(
+                    _Param(identifier("user_scopes"), self._scopes_type(), Code(" | None = None"))
+                )
+                docs.append(f"    user_scopes: User scopes, sent as {facts.q(scopes.user_param)}.")
+                option_entries.append(self._entry("user_scopes"))
+            if spec.refresh is not None and spec.refresh.supported:
+                params.append(
+                    _Param(identifier("offline"), Atom(Code("bool")), Code(" | None = None"))
+                )
+                docs.append(
+                    "    offline: False leaves out what a refresh token needs "
+                    "(refresh.requires_scopes / requires_params)."
+                )
+                option_entries.append(self._entry("offline"))
+        for name in sorted(spec.authorize.options):
+            option = spec.authorize.options[name]
+            path: SpecPath = ("authorize", "options", name)
+            ident = self._argument(name, taken, path, "option")
+            params.append(_Param(ident, self._option_type(option), Code(" | None = None")))
+            docs.append(f"    {name}: {self._option_doc(name, option)}")
+            option_entries.append(Pair(code("{}: ", literal(name)), Atom(ident)))
+        args.append(("options", Group(Code("{"), tuple(option_entries), Code("}"))))
+        if self.oauth1:
+            summary = "The URL to send the user to, for the request token."
+            returns = Code("str")
+        else:
+            summary = "The URL to send the user to, and the state it carries."
+            returns = Code("tuple[str, str]")
+            docs[0:0] = [
+                "Keep the client (or its pending_authorization) for fetch_token: it holds the "
+                "state, the PKCE verifier and the nonce.",
+                "",
+            ]
+        return self._method(
+            "authorization_url",
+            summary=summary,
+            body=docs,
+            keyword=params,
+            returns=returns,
+            target="_authorization_url",
+            call_keyword=args,
+        )
+
+    def _option_type(self, option: AuthorizeOption) -> Node:
+        if option.type == "enum":
+            return Group(
+                code("{}[", self.imports.use("Literal")),
+                tuple(Atom(literal(value)) for value in option.values),
+                Code("]"),
+            )
+        return Atom(Code(option.type))
+
+    def _option_doc(self, name: str, option: AuthorizeOption) -> str:
+        parts = [option.description.strip()] if option.description else []
+        param = option.param or name
+        if param != name:
+            parts.append(f"Sent as {facts.q(param)}.")
+        if option.type == "bool":
+            parts.append(
+                f"True sends {facts.q(option.true_value)}, False {facts.q(option.false_value)}."
+            )
+        parts.append("Default: not sent.")
+        return " ".join(parts)
+
+    def _fetch_token(self) -> Method:
+        token = self._token_type()
+        return self._method(
+            "fetch_token",
+            summary="Exchange the authorization code for a token (authorization_code grant).",
+            body=[
+                f"Endpoint: {self.spec.endpoints.token or 'from discovery'}",
+                "",
+                "Args:",
+                "    authorization_response: The callback: its URL, query string or form body; "
+                "state and errors are checked.",
+                "    code: The authorization code itself, when the callback was read elsewhere.",
+            ],
+            keyword=[self._str_param("authorization_response"), self._str_param("code")],
+            returns=token,
+            target="_fetch_token",
+            call_keyword=self._pass("authorization_response", "code"),
+            cast_to=token,
+        )
+
+    def _captured(self) -> Method:
+        callback = Code(identifier(self.names["callback"]))
+        return self._method(
+            "captured",
+            summary="Values the provider added to the last callback (callback.capture).",
+            returns=callback,
+            target="_captured",
+            cast_to=callback,
+        )
+
+    def _refresh(self) -> Method:
+        token = self._token_type()
+        refresh = self.spec.refresh
+        assert refresh is not None
+        url = self.spec.endpoints.refresh or self.spec.endpoints.token or "from discovery"
+        return self._method(
+            "refresh",
+            summary="Trade the refresh token for a new token.",
+            body=[
+                f"Endpoint: {url}",
+                "Refresh tokens rotate: the old one stops working."
+                if refresh.rotation == "rotating"
+                else "A missing refresh_token in the answer keeps the old one.",
+            ],
+            returns=token,
+            target="_refresh",
+            cast_to=token,
+        )
+
+    def _client_credentials(self) -> Method:
+        token = self._token_type()
+        return self._method(
+            "client_credentials",
+            summary="Get a token for the client itself (client_credentials grant).",
+            body=[f"Endpoint: {self.spec.endpoints.token or 'from discovery'}"],
+            keyword=self._scope_params(),
+            returns=token,
+            target="_client_credentials",
+            call_keyword=self._scope_args(),
+            cast_to=token,
+        )
+
+    def _scope_params(self) -> list[_Param]:
+        if not self.spec.scopes.supported:
+            return []
+        return [_Param(identifier("scopes"), self._scopes_type(), Code(" | None = None"))]
+
+    def _scope_args(self) -> list[tuple[str, Node]]:
+        if not self.spec.scopes.supported:
+            return [("scopes", Atom(Code("None")))]
+        return self._pass("scopes")
+
+    def _device_authorization(self) -> Method:
+        device = Code(self.imports.use("DeviceAuthorization"))
+        return self._method(
+            "device_authorization",
+            summary="Start the device flow: the code and URL to show the user (RFC 8628).",
+            body=[
+                f"Endpoint: {self.spec.endpoints.device or 'from discovery'}",
+                "Then call poll_device_token() with the answer.",
+            ],
+            keyword=self._scope_params(),
+            returns=device,
+            target="_device_authorization",
+            call_keyword=self._scope_args(),
+        )
+
+    def _poll_device_token(self) -> Method:
+        token = self._token_type()
+        device = Code(self.imports.use("DeviceAuthorization"))
+        event = code("{}.Event", self.imports.use("threading"))
+        return self._method(
+            "poll_device_token",
+            summary="Wait until the user has approved the device, then return the token.",
+            body=[
+                "Polls at the interval the provider asks for (slowing down when told to) "
+                "until the code expires.",
+                "",
+                "Args:",
+                "    device: What device_authorization() returned.",
+                "    cancel: Set it to stop polling.",
+            ],
+            positional=[_Param(identifier("device"), Atom(device))],
+            keyword=[_Param(identifier("cancel"), Atom(event), Code(" | None = None"))],
+            returns=token,
+            target="_poll_device_token",
+            call_positional=[Atom(identifier("device"))],
+            call_keyword=self._pass("cancel"),
+            cast_to=token,
+        )
+
+    def _exchange(self, name: str) -> Method:
+        token = self._token_type()
+        exchange = self.spec.exchanges[name]
+        body = [exchange.description.strip(), ""] if exchange.description else []
+        body += [
+            f"Endpoint: {exchange.url or self.spec.endpoints.token or 'from discovery'}",
+            f"grant_type: {exchange.grant_type}",
+            "",
+            "Args:",
+            "    token: The access token to exchange; default: the current one.",
+        ]
+        return self._method(
+            f"exchange_{name}",
+            summary=f"Run the {name} token exchange.",
+            body=body,
+            keyword=[self._str_param("token")],
+            returns=token,
+            target="_exchange",
+            call_positional=[Atom(literal(name))],
+            call_keyword=self._pass("token"),
+            cast_to=token,
+        )
+
+    def _revoke(self) -> Method:
+        endpoint = f"Endpoint: {self.spec.endpoints.revoke}"
+        if self.oauth1:
+            return self._method(
+                "revoke",
+                summary="Invalidate the access token.",
+                body=[endpoint],
+                returns=Code("None"),
+                target="_revoke",
+                statement=True,
+            )
+        return self._method(
+            "revoke",
+            summary="Revoke a token (RFC 7009).",
+            body=[
+                endpoint,
+                "",
+                "Args:",
+                "    token: Default: the refresh token, else the access token.",
+                "    token_type_hint: 'access_token' or 'refresh_token'.",
+            ],
+            keyword=[self._str_param("token"), self._str_param("token_type_hint")],
+            returns=Code("None"),
+            target="_revoke",
+            call_keyword=self._pass("token", "token_type_hint"),
+            statement=True,
+        )
+
+    def _introspect(self) -> Method:
+        any_type = self.imports.use("Any")
+        return self._method(
+            "introspect",
+            summary="Ask the provider about a token (RFC 7662); the answer has ``active``.",
+            body=[
+                f"Endpoint: {self.spec.endpoints.introspect}",
+                "",
+                "Args:",
+                "    token: Default: the current access token.",
+            ],
+            # Positional-or-keyword: the runtime base already has ``introspect(token)``
+            # (its hook interface), and an override must accept that call.
+            positional=[self._str_param("token")],
+            returns=code("dict[str, {}]", any_type),
+            target="_introspect",
+            call_keyword=self._pass("token"),
+        )
+
+    def _userinfo(self) -> Method:
+        profile = Code(identifier(self.names["profile"]))
+        userinfo = self.spec.userinfo
+        assert userinfo is not None
+        where = (
+            "Read from the id_token claims."
+            if userinfo.source == "id_token"
+            else f"Endpoint: {self.spec.endpoints.userinfo or 'from discovery'}"
+        )
+        return self._method(
+            "userinfo",
+            summary="The signed-in user's profile.",
+            body=[where],
+            returns=profile,
+            target="_userinfo",
+            cast_to=profile,
+        )
+
+    # -- OAuth 1 -----------------------------------------------------------------------------------
+
+    def _fetch_request_token(self) -> Method:
+        request_token = Code(identifier(self.names["request_token"]))
+        return self._method(
+            "fetch_request_token",
+            summary="Step 1: get temporary credentials (a request token).",
+            body=[f"Endpoint: {self.spec.endpoints.request_token}"],
+            returns=request_token,
+            target="_fetch_request_token",
+            cast_to=request_token,
+        )
+
+    def _fetch_access_token(self) -> Method:
+        token = self._token_type()
+        return self._method(
+            "fetch_access_token",
+            summary="Step 3: trade the authorized request token for an access token.",
+            body=[
+                f"Endpoint: {self.spec.endpoints.access_token}",
+                "",
+                "Args:",
+                "    authorization_response: The callback URL or query string (checked).",
+                "    verifier: The oauth_verifier, when the callback was read elsewhere.",
+            ],
+            keyword=[self._str_param("authorization_response"), self._str_param("verifier")],
+            returns=token,
+            target="_fetch_access_token",
+            call_keyword=self._pass("authorization_response", "verifier"),
+            cast_to=token,
+        )
+
+
+def _bind_exchange(builder: _Builder, name: str) -> _MethodFactory:
+    def make() -> Method:
+        return builder._exchange(name)
+
+    return make
+
+
+def comment_text(text: str) -> Code:
+    """Text for a ``#`` comment: one line, every non-printable character escaped."""
+    return Code(one_line(text))
