@@ -1056,9 +1056,7 @@ class _Builder:
                 "Args:",
                 "    token: Default: the current access token.",
             ],
-            # Positional-or-keyword: the runtime base already has ``introspect(token)``
-            # (its hook interface), and an override must accept that call.
-            positional=[self._str_param("token")],
+            keyword=[self._str_param("token")],
             returns=code("dict[str, {}]", any_type),
             target="_introspect",
             call_keyword=self._pass("token"),

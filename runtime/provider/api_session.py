@@ -124,9 +124,9 @@ class SpecTokenClient(WebApplicationClient):
 class Renewal(Protocol):
     """What the provider does when the session needs a new token."""
 
-    def can_renew(self) -> bool: ...
+    def _can_renew_token(self) -> bool: ...
 
-    def renew(self) -> dict[str, Any]:
+    def _renew_token(self) -> dict[str, Any]:
         """Refresh (or fetch a new client-credentials token), install it and return it."""
         ...
 
@@ -171,10 +171,10 @@ class ProviderSession(OAuth2Session):
     ) -> dict[str, Any]:
         if self.renewal is None:
             return super().refresh_token(token_url, refresh_token, **kwargs)
-        return self.renewal.renew()
+        return self.renewal._renew_token()
 
     def _can_renew(self) -> bool:
-        return self.renewal is not None and self.renewal.can_renew()
+        return self.renewal is not None and self.renewal._can_renew_token()
 
     def _renew(self, stale_access_token: str | None, auth: Any, transport: dict[str, Any]) -> None:
         renewal = self.renewal
@@ -196,7 +196,7 @@ class ProviderSession(OAuth2Session):
                     )
                 )
             try:
-                return renewal.renew()
+                return renewal._renew_token()
             except InvalidGrantError:
                 self._rejected_refresh_token = refresh_token
                 raise

@@ -81,17 +81,17 @@ class ProviderBase:
     def http(self) -> requests.Session:
         raise NotImplementedError
 
-    def now(self) -> float:
+    def _now(self) -> float:
         return self._clock()
 
-    def variable(self, name: str) -> object:
+    def _variable(self, name: str) -> object:
         if name not in self._variables:
             raise ValueError(
                 f"{self.spec['name']} needs the variable {name!r}: pass variables={{{name!r}: ...}}"
             )
         return self._variables[name]
 
-    def introspect(self, token: str) -> dict[str, Any]:
+    def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         raise NotImplementedError(f"{self.spec['name']} has no token introspection")
 
     # -- helpers ---------------------------------------------------------------------------

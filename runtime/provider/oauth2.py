@@ -351,14 +351,14 @@ class OAuth2Provider(ProviderBase):
 
     # -- Renewal (used by the session) -----------------------------------------------------
 
-    def can_renew(self) -> bool:
+    def _can_renew_token(self) -> bool:
         refresh = self.spec["refresh"]
         token = self._session.token or {}
         if refresh and refresh["supported"] and token.get("refresh_token"):
             return True
         return self._last_grant == "client_credentials"
 
-    def renew(self) -> dict[str, Any]:
+    def _renew_token(self) -> dict[str, Any]:
         refresh = self.spec["refresh"]
         token = self._session.token or {}
         if refresh and refresh["supported"] and token.get("refresh_token"):
@@ -499,7 +499,7 @@ class OAuth2Provider(ProviderBase):
             raise TokenResponseParseError(response, "introspection answer lacks a boolean 'active'")
         return document
 
-    def introspect(self, token: str) -> dict[str, Any]:
+    def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         return self._introspect(token=token)
 
     def _userinfo(self) -> dict[str, Any]:

@@ -49,5 +49,6 @@ def absent_flows(client: ContosoIdentity) -> None:
     client.revoke()  # type: ignore[attr-defined]
     client.exchange_long_lived()  # type: ignore[attr-defined]
     client.captured()  # type: ignore[attr-defined]
+    client.introspect()  # type: ignore[attr-defined]  # contoso has no introspection endpoint
     scope: Scope = "profile"
     del scope

@@ -127,6 +127,7 @@ def after_sign_in(client: ManyQuirks) -> None:
     client.revoke(token="t", token_type_hint="refresh_token")
     assert_type(client.introspect(), dict[str, Any])
     assert_type(client.introspect(token="t"), dict[str, Any])
+    client.introspect("t")  # type: ignore[call-arg]  # keyword-only
     profile = client.userinfo()
     assert_type(profile, ManyQuirksProfile)
     assert_type(profile["id"], int)

@@ -89,13 +89,13 @@ class HookHost(Protocol):
         """The session API calls go through (token attached, provider headers applied)."""
         ...
 
-    def now(self) -> float: ...
+    def _now(self) -> float: ...
 
-    def variable(self, name: str) -> object:
+    def _variable(self, name: str) -> object:
         """A variable's value; raises ``ValueError`` naming it when it has none."""
         ...
 
-    def introspect(self, token: str) -> dict[str, Any]:
+    def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         """RFC 7662 introspection of ``token`` at the provider's introspection endpoint."""
         ...
 

@@ -19,14 +19,14 @@ def salesforce_token_introspection(
         token = body.get("access_token")
         if not token or body.get("expires_in") not in (None, "") or body.get("error"):
             return body
-        answer = host.introspect(str(token))
+        answer = host._introspect_for_hook(str(token))
         expiry = answer.get("exp")
         if (
             answer.get("active")
             and isinstance(expiry, (int, float))
             and not isinstance(expiry, bool)
         ):
-            body["expires_in"] = max(0, int(expiry - host.now()))
+            body["expires_in"] = max(0, int(expiry - host._now()))
         return body
 
     if not 200 <= response.status_code < 300:

@@ -641,7 +641,7 @@ class ManyQuirks(OAuth2Provider):
         """
         self._revoke(token=token, token_type_hint=token_type_hint)
 
-    def introspect(self, token: str | None = None) -> dict[str, Any]:
+    def introspect(self, *, token: str | None = None) -> dict[str, Any]:
         """Ask the provider about a token (RFC 7662); the answer has ``active``.
 
         Endpoint: https://api{region}.example.com/oauth/introspect
