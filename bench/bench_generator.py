@@ -1,0 +1,91 @@
+"""Generator speed and the import cost of a generated client.
+
+Run: ``.venv/bin/python bench/bench_generator.py``. Prints a markdown table; no assertions.
+Targets (issue 4): building a directory of 45 specs < 2 s, ``--check`` of it < 1 s, and
+``import generated.<x>`` <= 10 ms over ``import requests``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import markdown_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OAUTHGEN = [sys.executable, "-m", "generator"]
+SPEC_COUNT = 45
+RUNS = 5
+
+
+def make_spec_dir(target: Path) -> None:
+    """45 specs: the real ones, copied under new ids until there are enough."""
+    sources = sorted((ROOT / "specs").glob("*.yaml"))
+    for index in range(SPEC_COUNT):
+        source = sources[index % len(sources)]
+        new_id = f"{source.stem}{index}"
+        text = re.sub(r"^id: .*$", f"id: {new_id}", source.read_text(), count=1, flags=re.M)
+        (target / f"{new_id}.yaml").write_text(text)
+
+
+def wall_time(command: list[str], cwd: Path) -> float:
+    """Best-of-RUNS wall time of a whole CLI run, interpreter start included."""
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def import_ms(statement: str) -> float:
+    """Median cumulative import time of the last module in ``statement`` (ms, from -X importtime)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    module = statement.split("import ")[-1].strip()
+    samples = []
+    for _ in range(RUNS * 2):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", statement],
+            cwd=tempfile.gettempdir(), env=env, check=True, capture_output=True, text=True,
+        )
+        for line in result.stderr.splitlines():
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) == 3 and parts[2] == module:
+                samples.append(int(parts[1]) / 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "specs").mkdir()
+        make_spec_dir(work / "specs")
+        build = wall_time([*OAUTHGEN, "build", "specs", "--out", "out"], work)
+        check = wall_time([*OAUTHGEN, "build", "--check", "specs", "--out", "out"], work)
+
+    # Compile once so the import measurement is what an installed package costs.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "runtime"),
+                    str(ROOT / "generated")], check=True, env=env)
+    rows = [
+        [f"build {SPEC_COUNT} specs (whole CLI run)", f"{build:.2f} s", "< 2 s"],
+        [f"build --check {SPEC_COUNT} specs", f"{check:.2f} s", "< 1 s"],
+    ]
+    requests_ms = import_ms("import requests")
+    for client in ("github", "microsoft", "twitter"):
+        total = import_ms(f"import requests; import generated.{client}")
+        rows.append([f"import generated.{client} over requests", f"{total:.1f} ms", "<= 10 ms"])
+    print("### Generator and generated-module import cost\n")
+    print(markdown_table(["measure", "result", "target"], rows))
+    print(f"\n(import requests alone: {requests_ms:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
