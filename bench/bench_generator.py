@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import markdown_table  # noqa: E402
+from _timing import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 OAUTHGEN = [sys.executable, "-m", "generator"]
