@@ -46,7 +46,7 @@ def wall_time(command: list[str], cwd: Path) -> float:
 
 
 def import_ms(statement: str) -> float:
-    """Median cumulative import time of the last module in ``statement`` (ms, from -X importtime)."""
+    """Median cumulative import time (ms) of the last module ``statement`` imports."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     module = statement.split("import ")[-1].strip()
     samples = []
