@@ -18,6 +18,6 @@ def supported_flows(spec: ProviderSpec) -> tuple[str, ...]:
             flows.append("introspect")
     if spec.endpoints.revoke is not None:
         flows.append("revoke")
-    if spec.userinfo is not None or spec.endpoints.userinfo is not None:
+    if spec.userinfo is not None:  # the runtime maps the profile by userinfo.fields
         flows.append("userinfo")
     return tuple(flows)
