@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from runtime.stores import TokenStore
 
-__all__ = ["Facebook", "FacebookCallback", "FacebookProfile", "FacebookToken", "Scope"]
+__all__ = ["Facebook", "FacebookCallback", "FacebookProfile", "FacebookToken", "Scope", "Scopes"]
 
 Scope = Literal["email", "public_profile"]
 """The scopes Facebook defines.
@@ -38,6 +38,18 @@ Scope = Literal["email", "public_profile"]
 - email: Read the user's email address.
 - public_profile: Read the user's public profile.
 """
+
+
+class Scopes:
+    """Every scope Facebook defines, as a constant of its ``Scope`` literal.
+
+    Use them where an editor does not complete literals: ``scopes=[Scopes.EMAIL]``.
+    """
+
+    EMAIL: Final = "email"
+    """Read the user's email address."""
+    PUBLIC_PROFILE: Final = "public_profile"
+    """Read the user's public profile."""
 
 
 class FacebookToken(TypedDict, total=False):

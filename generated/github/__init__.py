@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from runtime.device import DeviceAuthorization
     from runtime.stores import TokenStore
 
-__all__ = ["GitHub", "GitHubProfile", "GitHubToken", "Scope"]
+__all__ = ["GitHub", "GitHubProfile", "GitHubToken", "Scope", "Scopes"]
 
 Scope = Literal["read:user", "repo", "user:email"]
 """The scopes GitHub defines.
@@ -42,6 +42,20 @@ Scope = Literal["read:user", "repo", "user:email"]
 - repo: Full access to public and private repositories.
 - user:email: Read the user's email addresses.
 """
+
+
+class Scopes:
+    """Every scope GitHub defines, as a constant of its ``Scope`` literal.
+
+    Use them where an editor does not complete literals: ``scopes=[Scopes.READ_USER]``.
+    """
+
+    READ_USER: Final = "read:user"
+    """Read the user's profile data."""
+    REPO: Final = "repo"
+    """Full access to public and private repositories."""
+    USER_EMAIL: Final = "user:email"
+    """Read the user's email addresses."""
 
 
 class GitHubToken(TypedDict, total=False):

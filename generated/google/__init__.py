@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from runtime.device import DeviceAuthorization
     from runtime.stores import TokenStore
 
-__all__ = ["Google", "GoogleProfile", "GoogleToken", "Scope"]
+__all__ = ["Google", "GoogleProfile", "GoogleToken", "Scope", "Scopes"]
 
 Scope = Literal[
     "email",
@@ -54,6 +54,24 @@ Scope = Literal[
 - openid: Sign the user in (OpenID Connect).
 - profile: Read the user's basic profile.
 """
+
+
+class Scopes:
+    """Every scope Google defines, as a constant of its ``Scope`` literal.
+
+    Use them where an editor does not complete literals: ``scopes=[Scopes.EMAIL]``.
+    """
+
+    EMAIL: Final = "email"
+    """Read the user's email address."""
+    AUTH_USERINFO_EMAIL: Final = "https://www.googleapis.com/auth/userinfo.email"
+    """Email address (name used in the requests-oauthlib tutorial)."""
+    AUTH_USERINFO_PROFILE: Final = "https://www.googleapis.com/auth/userinfo.profile"
+    """Basic profile (name used in the requests-oauthlib tutorial)."""
+    OPENID: Final = "openid"
+    """Sign the user in (OpenID Connect)."""
+    PROFILE: Final = "profile"
+    """Read the user's basic profile."""
 
 
 class GoogleToken(TypedDict, total=False):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from runtime.device import DeviceAuthorization
     from runtime.stores import TokenStore
 
-__all__ = ["Microsoft", "MicrosoftProfile", "MicrosoftToken", "Scope"]
+__all__ = ["Microsoft", "MicrosoftProfile", "MicrosoftToken", "Scope", "Scopes"]
 
 Scope = Literal[
     "User.Read",
@@ -53,6 +53,26 @@ Scope = Literal[
 - openid: Sign the user in (OpenID Connect).
 - profile: Read the user's basic profile.
 """
+
+
+class Scopes:
+    """Every scope Microsoft Entra ID defines, as a constant of its ``Scope`` literal.
+
+    Use them where an editor does not complete literals: ``scopes=[Scopes.USER_READ]``.
+    """
+
+    USER_READ: Final = "User.Read"
+    """Sign in and read the user's profile in Microsoft Graph."""
+    EMAIL: Final = "email"
+    """Read the user's email address."""
+    DEFAULT: Final = "https://graph.microsoft.com/.default"
+    """Every Microsoft Graph permission the app was granted."""
+    OFFLINE_ACCESS: Final = "offline_access"
+    """Get a refresh token."""
+    OPENID: Final = "openid"
+    """Sign the user in (OpenID Connect)."""
+    PROFILE: Final = "profile"
+    """Read the user's basic profile."""
 
 
 class MicrosoftToken(TypedDict, total=False):

@@ -28,10 +28,18 @@ from ..spec.errors import (
 )
 from ..spec.loader import LoadedSpec
 from ..spec.model import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
-from ..spec.naming import class_name
+from ..spec.naming import class_name, scope_constant_names
 from ..spec.normalize import normalized_spec
 from . import facts
-from .model import ClientClass, Field, ImportSection, Method, ModuleIR, TypedDictDef
+from .model import (
+    ClientClass,
+    ConstantsClass,
+    Field,
+    ImportSection,
+    Method,
+    ModuleIR,
+    TypedDictDef,
+)
 
 # Where each name the generated module may import comes from, and whether it is needed only
 # by the type checker (imported under ``if TYPE_CHECKING:`` to keep ``import`` cheap).
@@ -61,7 +69,7 @@ _SECTIONS = (
     ("runtime.device", "runtime.provider", "runtime.stores"),
 )
 # Names the module binds besides the spec-derived classes.
-_MODULE_NAMES = frozenset({*_IMPORTS, "annotations", "Scope", "_SPEC", "__all__"})
+_MODULE_NAMES = frozenset({*_IMPORTS, "annotations", "Scope", "Scopes", "_SPEC", "__all__"})
 _JWT_AUTH = frozenset({"private_key_jwt", "client_secret_jwt"})
 _RSA_SIGNATURES = frozenset({"RSA-SHA1", "RSA-SHA256", "RSA-SHA512"})
 # Options the runtime reserves besides the spec's authorize.options (runtime.provider).
@@ -246,6 +254,7 @@ class _Builder:
         spec = self.spec
         use = self.imports.use
         scope_alias, scope_doc = self._scope_alias()
+        scope_constants = self._scope_constants()
         typed_dicts = self._typed_dicts()
         client = self._client()
         use("Final"), use("RuntimeSpec")
@@ -255,7 +264,12 @@ class _Builder:
             render_literal(normalized_spec(spec), column=len(spec_head)),
         )
         exported = sorted(
-            [*(["Scope"] if scope_alias is not None else []), *self.names.values()], key=isort_key
+            [
+                *(["Scope"] if scope_alias is not None else []),
+                *(["Scopes"] if scope_constants.fields else []),
+                *self.names.values(),
+            ],
+            key=isort_key,
         )
         exports = code(
             "__all__ = {}",
@@ -279,6 +293,8 @@ class _Builder:
             has_scope=scope_alias is not None,
             scope_alias=scope_alias if scope_alias is not None else Code(""),
             scope_docstring=scope_doc,
+            has_scope_constants=bool(scope_constants.fields),
+            scope_constants=scope_constants,
             typed_dicts=typed_dicts,
             spec_constant=spec_constant,
             client=client,
@@ -328,6 +344,33 @@ class _Builder:
         alias = code("Scope = {}", render(node, column=len("Scope = ")))
         lines = [f"- {name}: {scopes.known[name].strip()}" for name in known]
         return alias, docstring(f"The scopes {self.spec.name} defines.", lines)
+
+    def _scope_constants(self) -> ConstantsClass:
+        scopes = self.spec.scopes
+        known = sorted(scopes.known) if scopes.supported else []
+        names = scope_constant_names(known)
+        fields = []
+        if known:
+            self.imports.use("Final")
+        for scope in known:
+            declaration = code("{}: Final = {}", identifier(names[scope]), literal(scope))
+            fields.append(
+                Field(
+                    declaration=render(Atom(declaration), indent=4),
+                    has_doc=True,
+                    docstring=docstring(scopes.known[scope].strip(), indent=4),
+                )
+            )
+        example = f"``scopes=[Scopes.{names[known[0]]}]``" if known else ""
+        return ConstantsClass(
+            name=identifier("Scopes"),
+            docstring=docstring(
+                f"Every scope {self.spec.name} defines, as a constant of its ``Scope`` literal.",
+                [f"Use them where an editor does not complete literals: {example}."],
+                indent=4,
+            ),
+            fields=tuple(fields),
+        )
 
     def _scopes_type(self) -> Node:
         return Atom(code("{}[Scope]", self.imports.use("Sequence")))

@@ -58,6 +58,15 @@ class TypedDictDef(_RenderedOnly):
 
 
 @dataclass(frozen=True)
+class ConstantsClass(_RenderedOnly):
+    """A plain class whose body is ``NAME: Final = "literal"`` lines, each documented."""
+
+    name: Identifier
+    docstring: DocBlock
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
 class Method(_RenderedOnly):
     signature: Code
     """``def name(...) -> T:`` laid out at the method's indentation."""
@@ -87,6 +96,10 @@ class ModuleIR(_RenderedOnly):
     has_scope: bool
     scope_alias: Code
     scope_docstring: DocBlock
+    has_scope_constants: bool
+    scope_constants: ConstantsClass
+    """``Scopes``: one ``Final`` constant per known scope, for editors that cannot complete
+    ``Literal`` values; empty when the spec lists no scopes."""
     typed_dicts: tuple[TypedDictDef, ...]
     spec_constant: Code
     """``_SPEC: Final[RuntimeSpec] = {...}``"""

@@ -3,7 +3,7 @@
 ``check_module_shape`` walks the parsed module and allows only: a docstring, imports (also
 under ``if TYPE_CHECKING:``), assignments of literals or type expressions, string
 statements (attribute docstrings), and class definitions whose bodies hold docstrings,
-annotations and undecorated functions with constant defaults. Function bodies are not
+annotations (with a name or string value) and undecorated functions with constant defaults. Function bodies are not
 executed on import and are not restricted. No calls happen at import except subscripting
 typing constructs; a spec that could make the module do more fails the build.
 """
@@ -82,8 +82,9 @@ def _class(node: ast.ClassDef) -> None:
             if not isinstance(statement.target, ast.Name):
                 raise _fail(statement, "an annotation of anything but a name")
             _type_expression(statement.annotation)
-            if statement.value is not None and not isinstance(statement.value, ast.Name):
-                raise _fail(statement, "a class attribute that is not a name")
+            value = statement.value
+            if not (value is None or isinstance(value, ast.Name) or _is_string(value)):
+                raise _fail(statement, "a class attribute that is not a name or a string")
             continue
         if isinstance(statement, ast.FunctionDef):
             _function(statement)
@@ -106,6 +107,10 @@ def _function(node: ast.FunctionDef) -> None:
             _type_expression(argument.annotation)
     if node.returns is not None:
         _type_expression(node.returns)
+
+
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _is_negative_number(node: ast.expr) -> bool:

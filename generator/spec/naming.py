@@ -24,3 +24,26 @@ def class_name(spec: ProviderSpec) -> str:
     if name is None:
         raise ValueError(f"spec {spec.id!r} has no usable class name")
     return name
+
+
+def scope_constant_names(scopes: list[str]) -> dict[str, str]:
+    """An UPPER_SNAKE constant name per scope, unique, deterministic for a given list.
+
+    ``"read:user"`` -> ``READ_USER``; a URL scope loses its scheme and host
+    (``https://www.googleapis.com/auth/drive.file`` -> ``AUTH_DRIVE_FILE``); a name two scopes
+    would share gets ``_2``, ``_3``... in the sorted order of the scopes.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for scope in sorted(scopes):
+        text = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", "", scope)
+        base = "_".join(re.findall(r"[A-Za-z0-9]+", text)).upper() or "SCOPE"
+        if base[0].isdigit():
+            base = f"SCOPE_{base}"
+        name, counter = base, 1
+        while name in taken:
+            counter += 1
+            name = f"{base}_{counter}"
+        taken.add(name)
+        names[scope] = name
+    return names

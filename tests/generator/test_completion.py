@@ -4,13 +4,16 @@ Completing ``client.`` offers the provider's flow methods and not the flows it l
 completing inside ``client.authorization_url(`` offers its keyword arguments, and the
 signature and the definition of ``Scope`` show every scope literal.
 
-jedi does not complete ``Literal`` values inside a string (``scopes=["`` offers file names),
-so for scopes the test checks what jedi does offer: the signature (``scopes: Sequence[Scope]``,
-``prompt: Literal["none", ...]``) and "go to definition" of ``Scope``, whose line lists the
-literals and whose docstring describes each one; plus key completion on the typed token.
+jedi does not complete ``Literal`` values inside a string (``scopes=["`` offers file names;
+test_completion_pyright.py shows pyright doing it), so every generated module also has a
+``Scopes`` class of ``Final`` constants: completing ``scopes=[Scopes.`` offers every scope.
+The signature (``scopes: Sequence[Scope]``, ``prompt: Literal["none", ...]``) and "go to
+definition" of ``Scope`` show the literals too; typed token keys complete as well.
 """
 
 from __future__ import annotations
+
+import ast
 
 import pytest
 
@@ -118,6 +121,29 @@ def test_go_to_scope_shows_every_scope_literal(provider_id: str) -> None:
     for name in load_spec(REPO_ROOT / fixture_source(provider_id)).spec.scopes.known:
         assert f'"{name}"' in definition
         assert f"- {name}: " in docstring
+
+
+@pytest.mark.parametrize("provider_id", ["many_quirks", "contoso"])
+def test_completing_a_scope_argument_offers_every_scope(provider_id: str) -> None:
+    module = f"tests.generator.golden.{provider_id}"
+    known = load_spec(REPO_ROOT / fixture_source(provider_id)).spec.scopes.known
+    script, line, column = _script(
+        provider_id, f"from {module} import Scopes\nclient.authorization_url(scopes=[Scopes."
+    )
+    completions = script.complete(line, column)  # type: ignore[attr-defined]
+    offered = {c.name: c for c in completions if c.name.isupper()}  # not type's mro etc.
+    assert len(offered) == len(known)
+    values = {}
+    for name, completion in offered.items():
+        values[name] = completion.get_line_code().split("=", 1)[1].strip()
+        assert completion.docstring(raw=True).strip() == known[_unquote(values[name])].strip()
+    assert sorted(_unquote(value) for value in values.values()) == sorted(known)
+
+
+def _unquote(text: str) -> str:
+    value = ast.literal_eval(text)
+    assert isinstance(value, str)
+    return value
 
 
 def _definition_text(name: object) -> str:

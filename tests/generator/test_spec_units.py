@@ -10,7 +10,7 @@ from generator.hooks import EXCLUSIVE_HOOK_POINTS, HOOK_POINT_DESCRIPTIONS, HOOK
 from generator.spec import kinds
 from generator.spec.errors import SpecError, render_path, show
 from generator.spec.model import Hooks
-from generator.spec.naming import derive_class_name
+from generator.spec.naming import derive_class_name, scope_constant_names
 from generator.spec.templates import placeholder_problems, placeholders, url_problems
 from generator.spec.wording import describe, suggest
 
@@ -176,3 +176,29 @@ def test_suggest_and_describe() -> None:
 )
 def test_derive_class_name(name: str, expected: str | None) -> None:
     assert derive_class_name(name) == expected
+
+
+def test_scope_constant_names() -> None:
+    scopes = [
+        "user:email",
+        "https://www.googleapis.com/auth/drive.file",
+        "read.user",
+        "read:user",
+        "2fa",
+        "ünïcode",
+        "***",
+        "openid",
+    ]
+    names = scope_constant_names(scopes)
+    assert names == {
+        "***": "SCOPE",
+        "2fa": "SCOPE_2FA",
+        "https://www.googleapis.com/auth/drive.file": "AUTH_DRIVE_FILE",
+        "openid": "OPENID",
+        "read.user": "READ_USER",
+        "read:user": "READ_USER_2",
+        "user:email": "USER_EMAIL",
+        "ünïcode": "N_CODE",
+    }
+    assert scope_constant_names(list(reversed(scopes))) == names
+    assert all(name.isidentifier() for name in names.values())

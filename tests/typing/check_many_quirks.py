@@ -8,7 +8,7 @@ Nothing here is executed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from typing_extensions import assert_type
 
@@ -19,6 +19,7 @@ from tests.generator.golden.many_quirks import (
     ManyQuirksProfile,
     ManyQuirksToken,
     Scope,
+    Scopes,
 )
 
 
@@ -70,12 +71,15 @@ def saved_tokens_and_updaters() -> None:
 def scopes() -> None:
     scope: Scope = "read:user"
     bad: Scope = "read:usr"  # type: ignore[assignment]
-    del scope, bad
+    constant: Scope = Scopes.READ_USER
+    assert_type(Scopes.IDENTITY_EMAIL, Literal["identity[email]"])
+    Scopes.OFFLINE = "offline"  # type: ignore[misc]
+    del scope, bad, constant
 
 
 def authorization(client: ManyQuirks) -> None:
     url, state = client.authorization_url(
-        scopes=["read:user", "identity[email]"],
+        scopes=["read:user", Scopes.IDENTITY_EMAIL],
         state="xyz",
         user_scopes=["offline"],
         offline=False,

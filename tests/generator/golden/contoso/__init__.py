@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from runtime.device import DeviceAuthorization
     from runtime.stores import TokenStore
 
-__all__ = ["ContosoIdentity", "ContosoIdentityProfile", "ContosoIdentityToken", "Scope"]
+__all__ = ["ContosoIdentity", "ContosoIdentityProfile", "ContosoIdentityToken", "Scope", "Scopes"]
 
 Scope = Literal[
     "email",
@@ -48,6 +48,24 @@ Scope = Literal[
 - openid: Sign the user in.
 - profile: Read the user's name.
 """
+
+
+class Scopes:
+    """Every scope Contoso Identity defines, as a constant of its ``Scope`` literal.
+
+    Use them where an editor does not complete literals: ``scopes=[Scopes.EMAIL]``.
+    """
+
+    EMAIL: Final = "email"
+    """Read the user's email address."""
+    DEFAULT: Final = "https://graph.example.com/.default"
+    """Every permission the app was granted."""
+    OFFLINE_ACCESS: Final = "offline_access"
+    """Get a refresh token."""
+    OPENID: Final = "openid"
+    """Sign the user in."""
+    PROFILE: Final = "profile"
+    """Read the user's name."""
 
 
 class ContosoIdentityToken(TypedDict, total=False):

@@ -36,7 +36,14 @@ if TYPE_CHECKING:
     from runtime.device import DeviceAuthorization
     from runtime.stores import TokenStore
 
-__all__ = ["ManyQuirks", "ManyQuirksCallback", "ManyQuirksProfile", "ManyQuirksToken", "Scope"]
+__all__ = [
+    "ManyQuirks",
+    "ManyQuirksCallback",
+    "ManyQuirksProfile",
+    "ManyQuirksToken",
+    "Scope",
+    "Scopes",
+]
 
 Scope = Literal["identity[email]", "offline", "read:user", "user:email"]
 """The scopes Many Quirks Inc. defines.
@@ -46,6 +53,22 @@ Scope = Literal["identity[email]", "offline", "read:user", "user:email"]
 - read:user: Read the profile.
 - user:email: Read email addresses.
 """
+
+
+class Scopes:
+    """Every scope Many Quirks Inc. defines, as a constant of its ``Scope`` literal.
+
+    Use them where an editor does not complete literals: ``scopes=[Scopes.IDENTITY_EMAIL]``.
+    """
+
+    IDENTITY_EMAIL: Final = "identity[email]"
+    """Bracketed scope names are fine."""
+    OFFLINE: Final = "offline"
+    """Get a refresh token."""
+    READ_USER: Final = "read:user"
+    """Read the profile."""
+    USER_EMAIL: Final = "user:email"
+    """Read email addresses."""
 
 
 class ManyQuirksToken(TypedDict, total=False):
