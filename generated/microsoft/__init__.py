@@ -214,6 +214,7 @@ _SPEC: Final[RuntimeSpec] = {
             "format": "auto",
             "key_case": "as_sent",
             "paths": {},
+            "fallback_paths": {},
             "expires": {
                 "path": "expires_in",
                 "kind": "relative",
@@ -267,6 +268,7 @@ _SPEC: Final[RuntimeSpec] = {
         "client_auth": "inherit",
         "authenticate_with_token": False,
         "success_status": [200],
+        "success_body": None,
         "unconfirmed": False,
     },
     "api": {
@@ -375,8 +377,8 @@ class Microsoft(OAuth2Provider):
             token: A token to start with, e.g. one saved earlier.
             token_store: Where tokens are loaded from and saved to.
             token_store_key: The key of this client's token in the store.
-            token_updater: Called with the new token after each automatic renewal by ``session``;
-                tokens returned by the flow methods are not passed to it.
+            token_updater: Called with the new token after each automatic renewal by
+                ``session``; tokens returned by the flow methods are not passed to it.
         """
         super().__init__(
             client_id=client_id,

@@ -149,6 +149,7 @@ _SPEC: Final[RuntimeSpec] = {
             "format": "auto",
             "key_case": "as_sent",
             "paths": {},
+            "fallback_paths": {},
             "expires": {
                 "path": "expires_in",
                 "kind": "relative",
@@ -186,6 +187,7 @@ _SPEC: Final[RuntimeSpec] = {
         "client_auth": "inherit",
         "authenticate_with_token": True,
         "success_status": [200],
+        "success_body": None,
         "unconfirmed": True,
     },
     "api": {

@@ -750,8 +750,8 @@ class _Builder:
             docs += [
                 "    token_store: Where tokens are loaded from and saved to.",
                 "    token_store_key: The key of this client's token in the store.",
-                "    token_updater: Called with the new token after each automatic renewal by ``session``;",
-                "        tokens returned by the flow methods are not passed to it.",
+                "    token_updater: Called with the new token after each automatic renewal by",
+                "        ``session``; tokens returned by the flow methods are not passed to it.",
             ]
             args += self._pass("token_store", "token_store_key")
             args.append(

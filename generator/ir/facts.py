@@ -147,6 +147,8 @@ def _token_notes(spec: ProviderSpec) -> list[str]:
         add(f"token response keys: {response.key_case}")
     if response.paths:
         add(f"token fields read from: {_renames(response.paths.items())}")
+    for name, fallbacks in response.fallback_paths.items():
+        add(f"{name} also read from {', '.join(q(path) for path in fallbacks)} when missing")
     expires = response.expires
     if (expires.path, expires.kind, expires.unit) != ("expires_in", "relative", "seconds"):
         add(f"expiry read from {q(expires.path)} ({expires.kind}, {expires.unit})")
@@ -183,6 +185,9 @@ def _token_notes(spec: ProviderSpec) -> list[str]:
             add(f"revocation uses {revocation.method}")
         if revocation.authenticate_with_token:
             add("revocation is authenticated with the access token")
+        if revocation.success_body is not None:
+            place = q(revocation.success_body.path) if revocation.success_body.path else "the body"
+            add(f"revocation succeeds only when {place} is {q(revocation.success_body.value)}")
     return notes
 
 

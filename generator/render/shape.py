@@ -3,9 +3,10 @@
 ``check_module_shape`` walks the parsed module and allows only: a docstring, imports (also
 under ``if TYPE_CHECKING:``), assignments of literals or type expressions, string
 statements (attribute docstrings), and class definitions whose bodies hold docstrings,
-annotations (with a name or string value) and undecorated functions with constant defaults. Function bodies are not
-executed on import and are not restricted. No calls happen at import except subscripting
-typing constructs; a spec that could make the module do more fails the build.
+annotations (valued by a name or a string at most) and undecorated functions with constant
+defaults. Function bodies are not executed on import and are not restricted. No calls
+happen at import except subscripting typing constructs; a spec that could make the module
+do more fails the build.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,8 @@ from .pending import PendingAuthorization
 
 if TYPE_CHECKING:
     import threading
+
+    import requests
 
     from ..device import DeviceAuthorization
     from ..oauth2_session import OAuth2Session
@@ -463,6 +466,7 @@ class OAuth2Provider(ProviderBase):
         if response.status_code in rules["success_status"] and (
             found is None or not spec["errors"]["in_success_body"]
         ):
+            _confirm_revocation(response, rules.get("success_body"))
             return
         if found is not None:
             code, message = found
@@ -636,3 +640,26 @@ class OAuth2Provider(ProviderBase):
         self._session.install(token)
         self._last_grant = grant
         return self.token
+
+
+def _confirm_revocation(response: requests.Response, expected: Mapping[str, Any] | None) -> None:
+    """Raise unless the answer holds the spec's ``revocation.success_body`` value."""
+    if expected is None:
+        return
+    from .fields import MISSING, get_path
+    from .flow_errors import ProviderResponseError
+    from .token_response import same_value
+
+    try:
+        document = json.loads(response.text)
+    except ValueError:
+        document = MISSING
+    path = expected["path"]
+    found = document if path is None or document is MISSING else get_path(document, path)
+    if found is MISSING or not same_value(found, expected["value"]):
+        place = f"{path!r}" if path else "the body"
+        raise ProviderResponseError(
+            "revocation",
+            response,
+            f"the answer does not confirm it ({place} should be {json.dumps(expected['value'])})",
+        )

@@ -1,7 +1,8 @@
 """From a token endpoint's answer to a normalised token dict (families E and F).
 
 Order: decode (``format``) -> errors (``errors``: HTTP status, error fields in a 200 answer,
-success flag) -> ``key_case`` -> standard fields via ``paths`` -> ``expires`` ->
+success flag) -> ``key_case`` -> standard fields via ``paths`` (then ``fallback_paths`` in
+order, for a field missing at its first place) -> ``expires`` ->
 ``token_type`` -> ``scope`` -> typed ``extra``. Unknown top-level fields of the answer are kept
 (as requests-oauthlib does); standard fields read from elsewhere replace top-level ones.
 The result always has ``access_token`` and ``token_type``, ``scope`` as a list when the
@@ -60,7 +61,7 @@ def error_in(
     flag = errors.get("success_flag") if use_flag else None
     if flag is not None:
         found = get_path(document, flag["path"])
-        if found is MISSING or not _same(found, flag["value"]):
+        if found is MISSING or not same_value(found, flag["value"]):
             failed = True
     if not failed:
         return None
@@ -71,7 +72,7 @@ def error_in(
     return _text(code), (None if message in (MISSING, None) else _text(message))
 
 
-def _same(found: object, wanted: object) -> bool:
+def same_value(found: object, wanted: object) -> bool:
     """A flag compared as sent: ``"true"`` in a form body means True."""
     if isinstance(found, str) and not isinstance(wanted, str):
         return found.strip().lower() == json.dumps(wanted)
@@ -138,15 +139,21 @@ def normalise_token(
         document = snake_keys(document)
     token: dict[str, Any] = dict(document)
     paths: Mapping[str, str] = rules["paths"]
+    fallbacks: Mapping[str, list[str]] = rules.get("fallback_paths", {})
+
+    def where(name: str, default: str) -> list[str]:
+        return [paths.get(name) or default, *fallbacks.get(name, ())]
+
     for name in _STANDARD:
-        _standard_field(token, document, name, paths.get(name, name))
+        _standard_field(token, document, name, where(name, name))
     if not token.get("access_token"):
-        raise FieldTypeError(
-            f"the answer has no access token at {paths.get('access_token', 'access_token')!r}"
-        )
-    _token_type(token, document, rules["token_type"], paths.get("token_type", "token_type"))
-    _expiry(token, document, rules["expires"], paths.get("expires_in"), clock)
-    _scope(token, document, rules["scope"], paths.get("scope"), scopes["separator"])
+        places = " or ".join(repr(path) for path in where("access_token", "access_token"))
+        raise FieldTypeError(f"the answer has no access token at {places}")
+    _token_type(token, document, rules["token_type"], where("token_type", "token_type"))
+    _expiry(token, document, rules["expires"], where("expires_in", rules["expires"]["path"]), clock)
+    _scope(
+        token, document, rules["scope"], where("scope", rules["scope"]["path"]), scopes["separator"]
+    )
     extra: Mapping[str, Mapping[str, Any]] = rules["extra"]
     carried = {
         name: previous[name]
@@ -161,10 +168,22 @@ def normalise_token(
     return token
 
 
+def _first(
+    document: Mapping[str, Any], paths: list[str], absent: tuple[object, ...] = (MISSING, None, "")
+) -> tuple[Any, str]:
+    """The first value at one of ``paths`` that is not ``absent``, and its path; else
+    ``(MISSING, paths[0])``."""
+    for path in paths:
+        value = get_path(document, path)
+        if value not in absent:
+            return value, path
+    return MISSING, paths[0]
+
+
 def _standard_field(
-    token: dict[str, Any], document: Mapping[str, Any], name: str, path: str
+    token: dict[str, Any], document: Mapping[str, Any], name: str, paths: list[str]
 ) -> None:
-    value = get_path(document, path)
+    value, path = _first(document, paths)
     if value in (MISSING, None, ""):
         token.pop(name, None)
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
@@ -174,9 +193,9 @@ def _standard_field(
 
 
 def _token_type(
-    token: dict[str, Any], document: Mapping[str, Any], rule: Mapping[str, Any], path: str
+    token: dict[str, Any], document: Mapping[str, Any], rule: Mapping[str, Any], paths: list[str]
 ) -> None:
-    found = get_path(document, path)
+    found, _ = _first(document, paths)
     if rule.get("override"):
         token["token_type"] = rule["override"]
     elif isinstance(found, str) and found:
@@ -189,11 +208,10 @@ def _expiry(
     token: dict[str, Any],
     document: Mapping[str, Any],
     rule: Mapping[str, Any],
-    path_override: str | None,
+    paths: list[str],
     clock: Callable[[], float],
 ) -> None:
-    path = path_override or rule["path"]
-    raw = get_path(document, path)
+    raw, path = _first(document, paths)
     token.pop("expires_in", None)
     token.pop("expires_at", None)
     now = round(clock())
@@ -227,11 +245,10 @@ def _scope(
     token: dict[str, Any],
     document: Mapping[str, Any],
     rule: Mapping[str, Any],
-    path_override: str | None,
+    paths: list[str],
     default_separator: str,
 ) -> None:
-    path = path_override or rule["path"]
-    raw = get_path(document, path)
+    raw, path = _first(document, paths, absent=(MISSING, None))  # "" grants no scope
     if path != "scope" or raw in (MISSING, None):
         token.pop("scope", None)
     if raw in (MISSING, None):

@@ -10,6 +10,7 @@ checks something that would differ if the quirk were not applied.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -412,6 +413,55 @@ def test_e_expiry_variants(
     assert int(before) + lifetime - 1 <= token["expires_at"] <= after + lifetime + 1
 
 
+FALLBACKS = spec_text(
+    "fallbacks",
+    """\
+endpoints:
+  authorize: https://auth.fb.example/authorize
+  token: https://auth.fb.example/token
+token:
+  response:
+    fallback_paths:
+      access_token: [data.token]
+      expires_in: [expires, data.lifetime]
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "access_token", "lifetime"),
+    [
+        ("access_token=at&expires=100", "at", 100),  # old Facebook: form body, `expires`
+        ({"access_token": "at", "expires_in": 30, "expires": 100}, "at", 30),  # first place wins
+        ({"data": {"token": "dt", "lifetime": 40}}, "dt", 40),  # the last fallback
+        ({"access_token": "at", "expires": ""}, "at", None),  # empty counts as missing
+    ],
+)
+def test_e_fallback_paths_are_tried_in_order(
+    tmp_path: Any, answer: str | dict[str, Any], access_token: str, lifetime: int | None
+) -> None:
+    client = build_client(tmp_path, FALLBACKS)(client_id="cid", client_secret="sec")
+    with requests_mock.Mocker() as m:
+        if isinstance(answer, str):
+            m.post("https://auth.fb.example/token", text=answer)
+        else:
+            m.post("https://auth.fb.example/token", json=answer)
+        token = client.fetch_token(code="c")
+    assert token["access_token"] == access_token
+    assert token.get("expires_in") == lifetime
+
+
+def test_e_no_access_token_at_any_place_names_every_place(tmp_path: Any) -> None:
+    client = build_client(tmp_path, FALLBACKS)(client_id="cid", client_secret="sec")
+    with requests_mock.Mocker() as m:
+        m.post("https://auth.fb.example/token", json={"data": {}, "expires": 5})
+        with pytest.raises(
+            TokenResponseParseError, match=re.escape("'access_token' or 'data.token'")
+        ):
+            client.fetch_token(code="c")
+    assert client.token is None or not client.token.get("access_token")
+
+
 # -- G, H, I, J: refresh + exchange, API session, profile, revocation ------------------------
 
 ROTOR = spec_text(
@@ -603,6 +653,48 @@ def test_j_revocation_delete_authenticated_with_the_token(rotor_class: Any) -> N
     assert sent.method == "DELETE"
     assert sent.headers["Authorization"] == "token AT"
     assert not sent.text and "token=" not in sent.url and "RT" not in sent.url
+
+
+REVOKER = spec_text(
+    "revoker",
+    """\
+endpoints:
+  authorize: https://auth.rv.example/authorize
+  token: https://auth.rv.example/token
+  revoke: https://auth.rv.example/revoke
+revocation:
+  success_body: {success_body}
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("success_body", "answer", "confirmed"),
+    [
+        ("{path: revoked, value: true}", '{"ok": true, "revoked": true}', True),
+        ("{path: revoked, value: true}", '{"ok": true, "revoked": false}', False),
+        ("{path: revoked, value: true}", '{"ok": true}', False),
+        ("{path: revoked, value: true}", "<html>ok</html>", False),
+        ("{}", "true", True),  # the whole body: Facebook's `true`
+        ("{}", "false", False),
+        ("{path: status, value: done}", '{"status": "done"}', True),
+        ("{path: status, value: done}", '{"status": "pending"}', False),
+    ],
+)
+def test_j_revocation_success_body_must_confirm(
+    tmp_path: Any, success_body: str, answer: str, confirmed: bool
+) -> None:
+    cls = build_client(tmp_path, REVOKER.replace("{success_body}", success_body))
+    client = cls(client_id="cid", client_secret="sec", token={"access_token": "AT"})
+    with requests_mock.Mocker() as m:
+        m.post("https://auth.rv.example/revoke", text=answer)
+        if confirmed:
+            client.revoke()
+        else:
+            with pytest.raises(ProviderResponseError, match="does not confirm") as caught:
+                client.revoke()
+            assert "AT" not in str(caught.value) and caught.value.status_code == 200
+        assert form(m.last_request.text)["token"] == ["AT"]
 
 
 QUERY_API = spec_text(

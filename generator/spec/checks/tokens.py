@@ -52,6 +52,7 @@ def check_token(ctx: CheckContext) -> None:
                 "the client reads it already; keep only provider-specific fields",
                 key=True,
             )
+    _check_fallback_paths(ctx)
     echo = token.response.scope
     if echo.format == "list" and echo.separator is not None:
         ctx.report(
@@ -59,6 +60,19 @@ def check_token(ctx: CheckContext) -> None:
             "a list of scopes has no separator",
             "remove it, or use format: string",
         )
+
+
+def _check_fallback_paths(ctx: CheckContext) -> None:
+    response = ctx.spec.token.response
+    primary_defaults = {"expires_in": response.expires.path, "scope": response.scope.path}
+    for name, fallbacks in response.fallback_paths.items():
+        primary = response.paths.get(name) or primary_defaults.get(name, name)
+        if primary in fallbacks:
+            ctx.report(
+                ("token", "response", "fallback_paths", name, fallbacks.index(primary)),
+                f"{show(primary)} is where {name} is read first",
+                "list only the other places it may be",
+            )
 
 
 def check_refresh_and_exchanges(ctx: CheckContext) -> None:

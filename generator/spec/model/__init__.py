@@ -12,7 +12,7 @@ H api, I userinfo, J revocation, K device, L oauth1; anything else is a named ho
 
 from .authorize import Authorize, AuthorizeOption, Callback, CallbackErrors, CapturedValue, Scopes
 from .hooks import Hooks
-from .lifecycle import DeviceFlow, Exchange, Refresh, Revocation
+from .lifecycle import DeviceFlow, Exchange, Refresh, Revocation, SuccessBody
 from .protocols import OAuth1, OAuth1AccessToken, OAuth1RequestToken, Oidc
 from .provider import ProviderSpec
 from .resources import Api, Userinfo
@@ -71,6 +71,7 @@ __all__ = [
     "Revocation",
     "ScopeEcho",
     "Scopes",
+    "SuccessBody",
     "SuccessFlag",
     "TokenRequest",
     "TokenResponse",

@@ -86,6 +86,16 @@ class Exchange:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SuccessBody:
+    """A value a successful answer must hold (Facebook answers `true`; Slack `revoked: true`)."""
+
+    path: FieldPath | None = field(
+        default=None, metadata=meta("Field holding the value; null: the whole JSON body.")
+    )
+    value: bool | int | str = field(default=True, metadata=meta("The value meaning success."))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Revocation:
     """Revoking tokens (quirk J1)."""
 
@@ -102,6 +112,10 @@ class Revocation:
     )
     success_status: Annotated[tuple[HttpStatus, ...], Unique("status"), MinItems(1)] = field(
         default=(200,), metadata=meta("HTTP statuses meaning success.")
+    )
+    success_body: SuccessBody | None = field(
+        default=None,
+        metadata=meta("A value the answer must also hold; without it any body is a success."),
     )
     unconfirmed: bool = unconfirmed_field()
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from ..kinds import IntRange
+from ..kinds import IntRange, MinItems, Unique
 from .vocabulary import (
     BodyEncoding,
     ClientAuth,
@@ -97,6 +97,15 @@ class TokenResponse:
     paths: Mapping[StandardTokenField, FieldPath] = field(
         default_factory=dict,
         metadata=meta("Where standard fields are when not at the top (authed_user.access_token)."),
+    )
+    fallback_paths: Mapping[
+        StandardTokenField, Annotated[tuple[FieldPath, ...], Unique("path"), MinItems(1)]
+    ] = field(
+        default_factory=dict,
+        metadata=meta(
+            "Where else a standard field may be, tried in order when it is missing "
+            "(expires_in: [expires])."
+        ),
     )
     expires: Expiry = field(default_factory=Expiry, metadata=meta("Token lifetime."))
     token_type: TokenTypeRule = field(

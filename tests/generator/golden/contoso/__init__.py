@@ -220,6 +220,7 @@ _SPEC: Final[RuntimeSpec] = {
             "format": "json",
             "key_case": "as_sent",
             "paths": {},
+            "fallback_paths": {},
             "expires": {
                 "path": "expires_in",
                 "kind": "relative",
@@ -273,6 +274,7 @@ _SPEC: Final[RuntimeSpec] = {
         "client_auth": "inherit",
         "authenticate_with_token": False,
         "success_status": [200],
+        "success_body": None,
         "unconfirmed": False,
     },
     "api": {
@@ -383,8 +385,8 @@ class ContosoIdentity(OAuth2Provider):
             token: A token to start with, e.g. one saved earlier.
             token_store: Where tokens are loaded from and saved to.
             token_store_key: The key of this client's token in the store.
-            token_updater: Called with the new token after each automatic renewal by ``session``;
-                tokens returned by the flow methods are not passed to it.
+            token_updater: Called with the new token after each automatic renewal by
+                ``session``; tokens returned by the flow methods are not passed to it.
             private_key: The PEM key that signs client assertions (JWT).
             key_id: The key id (kid) to put in the assertion header.
         """

@@ -150,6 +150,7 @@ _SPEC: Final[RuntimeSpec] = {
             "format": "auto",
             "key_case": "as_sent",
             "paths": {},
+            "fallback_paths": {},
             "expires": {
                 "path": "expires_in",
                 "kind": "relative",
@@ -187,6 +188,7 @@ _SPEC: Final[RuntimeSpec] = {
         "client_auth": "inherit",
         "authenticate_with_token": False,
         "success_status": [200],
+        "success_body": None,
         "unconfirmed": False,
     },
     "api": {
