@@ -289,7 +289,7 @@ _SPEC: Final[RuntimeSpec] = {
         "signature_type": "header",
         "realm": None,
         "callback_param": None,
-        "request_token": {"method": "POST", "params": {}},
+        "request_token": {"method": "POST", "params": {}, "options": {}},
         "access_token": {"method": "POST", "send_verifier": True, "extra": {}},
         "unconfirmed": False,
     },

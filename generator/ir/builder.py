@@ -877,13 +877,9 @@ class _Builder:
                     "(refresh.requires_scopes / requires_params)."
                 )
                 option_entries.append(self._entry("offline"))
-        for name in sorted(spec.authorize.options):
-            option = spec.authorize.options[name]
-            path: SpecPath = ("authorize", "options", name)
-            ident = self._argument(name, taken, path, "option")
-            params.append(_Param(ident, self._option_type(option), Code(" | None = None")))
-            docs.append(f"    {name}: {self._option_doc(name, option)}")
-            option_entries.append(Pair(code("{}: ", literal(name)), Atom(ident)))
+        self._typed_options(
+            spec.authorize.options, ("authorize",), taken, params, docs, option_entries
+        )
         args.append(("options", Group(Code("{"), tuple(option_entries), Code("}"))))
         if self.oauth1:
             summary = "The URL to send the user to, for the request token."
@@ -905,6 +901,24 @@ class _Builder:
             target="_authorization_url",
             call_keyword=args,
         )
+
+    def _typed_options(
+        self,
+        options: Mapping[str, AuthorizeOption],
+        section: SpecPath,
+        taken: Sequence[str],
+        params: list[_Param],
+        docs: list[str],
+        entries: list[Node],
+    ) -> None:
+        """Append a keyword argument, its docstring line and its ``options`` dict entry for
+        each typed option of ``section``."""
+        for name in sorted(options):
+            option = options[name]
+            ident = self._argument(name, taken, (*section, "options", name), "option")
+            params.append(_Param(ident, self._option_type(option), Code(" | None = None")))
+            docs.append(f"    {name}: {self._option_doc(name, option)}")
+            entries.append(Pair(code("{}: ", literal(name)), Atom(ident)))
 
     def _option_type(self, option: AuthorizeOption) -> Node:
         if option.type == "enum":
@@ -1128,12 +1142,22 @@ class _Builder:
 
     def _fetch_request_token(self) -> Method:
         request_token = Code(identifier(self.names["request_token"]))
+        params: list[_Param] = []
+        docs = [f"Endpoint: {self.spec.endpoints.request_token}"]
+        entries: list[Node] = []
+        options = self.spec.oauth1.request_token.options
+        if options:
+            docs += ["", "Args:"]
+        self._typed_options(options, ("oauth1", "request_token"), ["self"], params, docs, entries)
+        args = [("options", Group(Code("{"), tuple(entries), Code("}")))] if entries else []
         return self._method(
             "fetch_request_token",
             summary="Step 1: get temporary credentials (a request token).",
-            body=[f"Endpoint: {self.spec.endpoints.request_token}"],
+            body=docs,
+            keyword=params,
             returns=request_token,
             target="_fetch_request_token",
+            call_keyword=args,
             cast_to=request_token,
         )
 

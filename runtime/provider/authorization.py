@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from .pending import PendingAuthorization
@@ -63,16 +63,28 @@ def requested_scopes(
 
 
 def option_params(spec: Mapping[str, Any], options: Mapping[str, object]) -> list[tuple[str, str]]:
-    """The typed options as wire parameters; None means "not given"."""
-    declared: Mapping[str, Mapping[str, Any]] = spec["authorize"]["options"]
+    """The typed authorization options as wire parameters; None means "not given"."""
+    return typed_option_params(
+        spec["authorize"]["options"], options, reserved=RESERVED_OPTIONS, what="authorization"
+    )
+
+
+def typed_option_params(
+    declared: Mapping[str, Mapping[str, Any]],
+    options: Mapping[str, object],
+    *,
+    reserved: Collection[str] = (),
+    what: str,
+) -> list[tuple[str, str]]:
+    """Typed options (spec ``options`` sections) as wire parameters; None means "not given"."""
     params: list[tuple[str, str]] = []
     for name, value in options.items():
         rule = declared.get(name)
         if rule is None:
-            if name in RESERVED_OPTIONS:
+            if name in reserved:
                 continue
-            known = ", ".join(sorted({*declared, *RESERVED_OPTIONS})) or "none"
-            raise ValueError(f"unknown authorization option {name!r}; known: {known}")
+            known = ", ".join(sorted({*declared, *reserved})) or "none"
+            raise ValueError(f"unknown {what} option {name!r}; known: {known}")
         if value is None:
             continue
         params.append((rule.get("param") or name, _option_value(name, value, rule)))

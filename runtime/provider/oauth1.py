@@ -99,18 +99,23 @@ class OAuth1Provider(ProviderBase):
 
     # -- the three steps -------------------------------------------------------------------
 
-    def _fetch_request_token(self) -> dict[str, Any]:
-        """Temporary credentials (``oauth1.request_token``: method and extra parameters)."""
+    def _fetch_request_token(
+        self, *, options: Mapping[str, object] | None = None
+    ) -> dict[str, Any]:
+        """Temporary credentials (``oauth1.request_token``: method, extra parameters and the
+        typed ``options``, whose None values are not sent)."""
         from ..oauth1_session import TokenRequestDenied
-        from .authorization import fixed_params
+        from .authorization import fixed_params, typed_option_params
 
         rules = self.spec["oauth1"]["request_token"]
+        chosen = typed_option_params(rules.get("options", {}), options or {}, what="request token")
         client = self._signer.client
         client.resource_owner_key = client.resource_owner_secret = client.verifier = None
         self._token = {}
         params = dict(
             fixed_params(rules["params"], self._placeholders(), "oauth1.request_token.params")
         )
+        params.update(chosen)
         client.callback_uri = self.callback_uri
         try:
             response = self._send(rules["method"], self._endpoint("request_token"), params)

@@ -817,6 +817,9 @@ oauth1:
   request_token:
     method: POST
     params: {x_auth_access_type: write}
+    options:
+      lang: {type: enum, values: [en, fr]}
+      include_entities: {type: bool, param: include, true_value: "1", false_value: "0"}
   access_token:
     method: POST
     send_verifier: true
@@ -895,6 +898,27 @@ def test_l_oauth1_request_token_authorize_access_token_signed(tmp_path: Any) -> 
         assert client.userinfo() == {"id_str": "7", "followers": 3}
         assert oauth_params(m.last_request)["oauth_token"] == "AT"
         assert signed_ok(m.last_request, "AS")
+
+
+def test_l_oauth1_request_token_options_are_sent_and_signed(tmp_path: Any) -> None:
+    client = build_client(tmp_path, TWEETS)(client_key="ck", client_secret=SECRET)
+    with requests_mock.Mocker() as m:
+        m.post("https://us.tweets.example/oauth/request_token", text="oauth_token=RT")
+        client.fetch_request_token(lang="fr", include_entities=False)
+        sent = m.last_request
+        assert form(sent.text) == {
+            "x_auth_access_type": ["write"],
+            "lang": ["fr"],
+            "include": ["0"],
+        }
+        assert signed_ok(sent, None)
+        client.fetch_request_token(lang=None, include_entities=True)
+        assert form(m.last_request.text) == {"x_auth_access_type": ["write"], "include": ["1"]}
+        with pytest.raises(ValueError, match="'lang' must be one of 'en', 'fr', not 'de'"):
+            client.fetch_request_token(lang="de")
+        with pytest.raises(ValueError, match="unknown request token option 'realm'"):
+            client._fetch_request_token(options={"realm": "x"})
+        assert m.call_count == 2
 
 
 def test_l_oauth1_cancel_and_foreign_request_token(tmp_path: Any) -> None:

@@ -67,7 +67,9 @@ def test_oauth1_fixture() -> None:
     spec = _load("tweeter").spec
     assert spec.protocol == "oauth1"
     assert spec.oauth1.signature_method == "HMAC-SHA1"
-    assert spec.oauth1.request_token.params == {"x_auth_access_type": "write"}
+    assert spec.oauth1.request_token.params == {}
+    option = spec.oauth1.request_token.options["x_auth_access_type"]
+    assert (option.type, option.values) == ("enum", ("read", "write"))
     assert set(spec.oauth1.access_token.extra) == {"user_id", "screen_name"}
     assert spec.scopes.supported is False
     assert supported_flows(spec) == ("oauth1_authorization", "revoke", "userinfo")

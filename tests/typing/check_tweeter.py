@@ -29,6 +29,8 @@ def three_legs(client: Tweeter) -> None:
     request_token = client.fetch_request_token()
     assert_type(request_token, TweeterRequestToken)
     assert_type(request_token["oauth_token"], str)
+    client.fetch_request_token(x_auth_access_type="read")
+    client.fetch_request_token(x_auth_access_type="admin")  # type: ignore[arg-type]
     url = client.authorization_url(screen_name="someone")
     assert_type(url, str)
     client.authorization_url(request_token=request_token["oauth_token"])

@@ -23,6 +23,7 @@ RULES: tuple[Callable[[CheckContext], None], ...] = (
     variables.check_templates,
     authorization.check_scopes,
     authorization.check_authorize,
+    authorization.check_request_token_options,
     authorization.check_callback,
     tokens.check_token,
     tokens.check_client_assertion,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..errors import SpecPath, show
 from ..model import AuthorizeOption
 from .context import CheckContext
@@ -13,6 +15,10 @@ _MANAGED_AUTHORIZE_PARAMS = frozenset(
         "code_challenge", "code_challenge_method", "nonce",
     }
 )  # fmt: skip
+# Keyword arguments the generated methods already have (generator.ir builds them).
+_AUTHORIZATION_URL_ARGUMENTS = frozenset(
+    {"self", "scopes", "state", "request_token", "user_scopes", "offline"}
+)
 
 
 def check_scopes(ctx: CheckContext) -> None:
@@ -93,7 +99,7 @@ def check_authorize(ctx: CheckContext) -> None:
             )
     wire_names: dict[str, str] = {name: "params" for name in authorize.params}
     for name, option in authorize.options.items():
-        _check_option(ctx, (*path, "options", name), option)
+        _check_option(ctx, (*path, "options", name), option, _AUTHORIZATION_URL_ARGUMENTS)
         wire = option.param or name
         if wire in managed:
             ctx.report(
@@ -136,7 +142,42 @@ def check_authorize(ctx: CheckContext) -> None:
         )
 
 
-def _check_option(ctx: CheckContext, path: SpecPath, option: AuthorizeOption) -> None:
+def check_request_token_options(ctx: CheckContext) -> None:
+    if ctx.spec.protocol != "oauth1":
+        return  # check_protocol_keys reports an oauth1 section elsewhere
+    step = ctx.spec.oauth1.request_token
+    path: SpecPath = ("oauth1", "request_token")
+    wire_names = {name: "params" for name in step.params}
+    for name, option in step.options.items():
+        _check_option(ctx, (*path, "options", name), option, {"self"})
+        wire = option.param or name
+        if wire.startswith("oauth_"):
+            ctx.report(
+                (*path, "options", name),
+                f"option sends {show(wire)}; oauth_ parameters are the signature's own",
+                "remove the option",
+                key=True,
+            )
+        elif wire in wire_names:
+            ctx.report(
+                (*path, "options", name),
+                f"parameter {show(wire)} is already set by {wire_names[wire]}",
+                "keep one of them",
+                key=True,
+            )
+        wire_names[wire] = f"options.{name}"
+
+
+def _check_option(
+    ctx: CheckContext, path: SpecPath, option: AuthorizeOption, taken: Collection[str]
+) -> None:
+    if path[-1] in taken:
+        ctx.report(
+            path,
+            f"option {show(path[-1])} clashes with an argument the method already has",
+            "rename the option and set param: to the name the provider expects",
+            key=True,
+        )
     if option.type == "enum" and not option.values:
         ctx.report(path, "an enum option needs values", "add values: [a, b]", key=True)
     if option.type != "enum" and option.values:

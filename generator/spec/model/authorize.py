@@ -53,7 +53,7 @@ class Scopes:
 
 @dataclass(frozen=True, kw_only=True)
 class AuthorizeOption:
-    """A typed optional keyword argument of authorization_url (quirk B3)."""
+    """A typed optional keyword argument of a flow method (quirks B3, L3); None: not sent."""
 
     type: Literal["str", "int", "bool", "enum"] = field(
         metadata=meta("Argument type; enum takes one of `values`.")

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from ..kinds import MinItems, Unique
+from .authorize import AuthorizeOption
 from .tokens import TypedField
 from .vocabulary import (
+    ArgumentName,
     ClientParams,
     HttpMethod,
     ParamName,
@@ -39,6 +41,10 @@ class OAuth1RequestToken:
 
     method: HttpMethod = field(default="POST", metadata=meta("HTTP method."))
     params: ClientParams = field(default_factory=dict, metadata=meta("Extra parameters."))
+    options: Mapping[ArgumentName, AuthorizeOption] = field(
+        default_factory=dict,
+        metadata=meta("Typed optional arguments of fetch_request_token (x_auth_access_type)."),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

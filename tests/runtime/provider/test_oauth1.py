@@ -49,7 +49,7 @@ def test_the_whole_dance_with_the_tweeter_fixture() -> None:
             f"{BASE}/oauth/request_token",
             text="oauth_token=RT&oauth_token_secret=RS&oauth_callback_confirmed=true",
         )
-        request_token = provider._fetch_request_token()
+        request_token = provider._fetch_request_token(options={"x_auth_access_type": "write"})
         sent = m.last_request
         assert request_token["oauth_token"] == "RT"
         params = oauth_params(sent)
