@@ -87,6 +87,25 @@ def typed_fields(min_size: int = 0) -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(snake, field, min_size=min_size, max_size=4)
 
 
+def typed_options(names: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.dictionaries(
+        names,
+        st.one_of(
+            st.fixed_dictionaries(
+                {"type": st.sampled_from(["str", "int", "bool"])},
+                optional={"description": text},
+            ),
+            st.fixed_dictionaries(
+                {
+                    "type": st.just("enum"),
+                    "values": st.lists(plain_value, min_size=1, max_size=4, unique=True),
+                }
+            ),
+        ),
+        max_size=3,
+    )
+
+
 @st.composite
 def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
     protocol = draw(st.sampled_from(["oauth2", "oidc", "oauth1"]))
@@ -146,21 +165,8 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
         scopes["required"] = ["openid"]
     data["scopes"] = scopes
     options = draw(
-        st.dictionaries(
-            argument_name.filter(lambda n: n not in ("offline", "user_scopes", "request_token")),
-            st.one_of(
-                st.fixed_dictionaries(
-                    {"type": st.sampled_from(["str", "int", "bool"])},
-                    optional={"description": text},
-                ),
-                st.fixed_dictionaries(
-                    {
-                        "type": st.just("enum"),
-                        "values": st.lists(plain_value, min_size=1, max_size=4, unique=True),
-                    }
-                ),
-            ),
-            max_size=3,
+        typed_options(
+            argument_name.filter(lambda n: n not in ("offline", "user_scopes", "request_token"))
         )
     )
     data["authorize"] = {
@@ -180,6 +186,7 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
         data["oauth1"] = {
             "signature_method": draw(st.sampled_from(["HMAC-SHA1", "RSA-SHA256", "PLAINTEXT"])),
             "access_token": {"extra": draw(typed_fields())},
+            "request_token": {"options": draw(typed_options(argument_name))},
         }
     else:
         grants = draw(
@@ -212,12 +219,33 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
                     ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
                 )
             ),
-            "response": {"extra": draw(typed_fields())},
+            "response": {
+                "extra": draw(typed_fields()),
+                "fallback_paths": draw(
+                    st.dictionaries(
+                        st.sampled_from(["access_token", "refresh_token", "expires_in"]),
+                        st.lists(snake.map(lambda n: f"data.{n}"), min_size=1, unique=True),
+                        max_size=2,
+                    )
+                ),
+            },
         }
         if draw(st.booleans()):
             data["endpoints"]["introspect"] = endpoint + "introspect"
     if draw(st.booleans()):
         data["endpoints"]["revoke"] = endpoint + "revoke"
+        if draw(st.booleans()):
+            data["revocation"] = {
+                "success_body": draw(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "path": snake,
+                            "value": st.one_of(st.booleans(), st.integers(), plain_value),
+                        },
+                    )
+                )
+            }
     if draw(st.booleans()):
         fields = draw(typed_fields(min_size=1))
         data["endpoints"]["userinfo"] = endpoint + "me"
