@@ -57,6 +57,20 @@ def test_validate_reports_every_file(capsys: Capture, monkeypatch: pytest.Monkey
     assert "bad_enums.yaml:4:11: protocol:" in err
 
 
+def test_validate_finds_what_only_the_generated_code_would_clash_on(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    spec = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    clashing = tmp_path / "clash.yaml"
+    extra = "variables:\n  cast: {type: str}\nauthorize:\n  params: {x: '{cast}'}\n"
+    clashing.write_text(spec + extra, encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(clashing))
+    assert code == 1 and out == ""
+    assert f"{clashing}:" in err and "variables.cast: variable 'cast' clashes" in err
+    assert main(["build", str(clashing), "--out", str(tmp_path / "out")]) == 1
+    assert not (tmp_path / "out").exists()
+
+
 def test_validate_missing_file_is_a_usage_error(capsys: Capture, tmp_path: Path) -> None:
     code, out, err = run(capsys, "validate", str(tmp_path / "nope.yaml"))
     assert code == 2
