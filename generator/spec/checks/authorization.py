@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 
 from ..errors import SpecPath, show
 from ..model import AuthorizeOption
@@ -97,25 +97,15 @@ def check_authorize(ctx: CheckContext) -> None:
                 "use the matching section (scopes, authorize.pkce, …) instead",
                 key=True,
             )
-    wire_names: dict[str, str] = {name: "params" for name in authorize.params}
-    for name, option in authorize.options.items():
-        _check_option(ctx, (*path, "options", name), option, _AUTHORIZATION_URL_ARGUMENTS)
-        wire = option.param or name
-        if wire in managed:
-            ctx.report(
-                (*path, "options", name),
-                f"option sends {show(wire)}, which the client sets itself",
-                "remove the option",
-                key=True,
-            )
-        elif wire in wire_names:
-            ctx.report(
-                (*path, "options", name),
-                f"parameter {show(wire)} is already set by authorize.{wire_names[wire]}",
-                "keep one of them",
-                key=True,
-            )
-        wire_names[wire] = f"options.{name}"
+    wire_names = _check_options(
+        ctx,
+        path,
+        authorize.options,
+        fixed=authorize.params,
+        taken=_AUTHORIZATION_URL_ARGUMENTS,
+        managed=lambda wire: wire in managed,
+        managed_reason="which the client sets itself",
+    )
     sent = {
         *wire_names,
         *(name for name in (ctx.spec.scopes.param, ctx.spec.scopes.user_param) if name),
@@ -146,26 +136,45 @@ def check_request_token_options(ctx: CheckContext) -> None:
     if ctx.spec.protocol != "oauth1":
         return  # check_protocol_keys reports an oauth1 section elsewhere
     step = ctx.spec.oauth1.request_token
-    path: SpecPath = ("oauth1", "request_token")
-    wire_names = {name: "params" for name in step.params}
-    for name, option in step.options.items():
-        _check_option(ctx, (*path, "options", name), option, {"self"})
+    _check_options(
+        ctx,
+        ("oauth1", "request_token"),
+        step.options,
+        fixed=step.params,
+        taken=(),
+        managed=lambda wire: wire.startswith("oauth_"),
+        managed_reason="an oauth_ parameter, which the signature sets",
+    )
+
+
+def _check_options(
+    ctx: CheckContext,
+    section: SpecPath,
+    options: Mapping[str, AuthorizeOption],
+    *,
+    fixed: Mapping[str, str],
+    taken: Collection[str],
+    managed: Callable[[str], bool],
+    managed_reason: str,
+) -> set[str]:
+    """Check a section's typed options; returns every parameter name the section sends."""
+    section_name = ".".join(map(str, section))
+    wire_names = {name: "params" for name in fixed}
+    for name, option in options.items():
+        path = (*section, "options", name)
+        _check_option(ctx, path, option, taken)
         wire = option.param or name
-        if wire.startswith("oauth_"):
-            ctx.report(
-                (*path, "options", name),
-                f"option sends {show(wire)}; oauth_ parameters are the signature's own",
-                "remove the option",
-                key=True,
-            )
+        if managed(wire):
+            ctx.report(path, f"option sends {show(wire)}, {managed_reason}", "remove it", key=True)
         elif wire in wire_names:
             ctx.report(
-                (*path, "options", name),
-                f"parameter {show(wire)} is already set by {wire_names[wire]}",
+                path,
+                f"parameter {show(wire)} is already set by {section_name}.{wire_names[wire]}",
                 "keep one of them",
                 key=True,
             )
         wire_names[wire] = f"options.{name}"
+    return set(wire_names)
 
 
 def _check_option(
