@@ -16,14 +16,13 @@ from typing import Any
 
 import pytest
 import requests_mock
-from oauthlib.oauth1.rfc5849 import signature, utils
-from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
 from oauthlib.oauth2 import AccessDeniedError, MismatchingStateError
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, InvalidGrantError
 
 from runtime.errors import AuthorizationDenied, TokenResponseParseError
 from runtime.provider.flow_errors import CallbackValueError, ProviderResponseError
 from tests.generator.functional_support import basic, build_client, form, query, s256
+from tests.runtime.provider.support import hmac_sha1_signed, oauth_params
 
 HEADER = """\
 spec: 1
@@ -835,21 +834,8 @@ userinfo:
 )
 
 
-def _text(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 def signed_ok(sent: Any, token_secret: str | None) -> bool:
-    """Verify the request's HMAC-SHA1 signature independently with oauthlib."""
-    headers = {name: _text(value) for name, value in sent.headers.items()}
-    endpoint: Any = BaseEndpoint(request_validator=None)
-    request = endpoint._create_request(sent.url, sent.method, _text(sent.body) or "", headers)
-    return bool(signature.verify_hmac_sha1(request, SECRET, token_secret))
-
-
-def oauth_params(sent: Any) -> dict[str, str]:
-    pairs = utils.parse_authorization_header(_text(sent.headers["Authorization"]))
-    return {name: utils.unescape(value) for name, value in pairs}
+    return hmac_sha1_signed(sent, SECRET, token_secret)
 
 
 def test_l_oauth1_request_token_authorize_access_token_signed(tmp_path: Any) -> None:

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from oauthlib.oauth1.rfc5849 import signature, utils
+from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
+
 from generator.spec.loader import load_spec, parse_spec
 from generator.spec.normalize import normalized_spec
 from runtime.provider import OAuth1Provider, OAuth2Provider, RuntimeSpec
@@ -81,3 +84,22 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def _text(value: Any) -> Any:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def hmac_sha1_signed(sent: Any, client_secret: str, token_secret: str | None) -> bool:
+    """Whether a sent request's HMAC-SHA1 signature verifies, checked independently by oauthlib's
+    server side."""
+    headers = {name: _text(value) for name, value in sent.headers.items()}
+    endpoint: Any = BaseEndpoint(request_validator=None)
+    request = endpoint._create_request(sent.url, sent.method, _text(sent.body) or "", headers)
+    return bool(signature.verify_hmac_sha1(request, client_secret, token_secret))
+
+
+def oauth_params(sent: Any) -> dict[str, str]:
+    """The OAuth parameters of a sent request's Authorization header."""
+    pairs = utils.parse_authorization_header(_text(sent.headers["Authorization"]))
+    return {name: utils.unescape(value) for name, value in pairs}
