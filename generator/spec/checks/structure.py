@@ -87,6 +87,12 @@ def check_revocation(ctx: CheckContext) -> None:
             "add the revocation URL to endpoints",
             key=True,
         )
+    if revocation.success_body is not None and 204 in revocation.success_status:
+        ctx.report(
+            ("revocation", "success_status", revocation.success_status.index(204)),
+            "a 204 answer has no body, so success_body could never confirm it",
+            "remove 204, or remove success_body",
+        )
     if revocation.token_param is None and not revocation.authenticate_with_token:
         ctx.report(
             ("revocation", "token_param"),
