@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..render.docstrings import docstring
@@ -28,7 +28,7 @@ from ..spec.errors import (
 )
 from ..spec.loader import LoadedSpec
 from ..spec.model import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
-from ..spec.naming import class_name, scope_constant_names
+from ..spec.naming import AUTHORIZATION_URL_ARGUMENTS, class_name, scope_constant_names
 from ..spec.normalize import normalized_spec
 from . import facts
 from .model import (
@@ -72,8 +72,6 @@ _SECTIONS = (
 _MODULE_NAMES = frozenset({*_IMPORTS, "annotations", "Scope", "Scopes", "_SPEC", "__all__"})
 _JWT_AUTH = frozenset({"private_key_jwt", "client_secret_jwt"})
 _RSA_SIGNATURES = frozenset({"RSA-SHA1", "RSA-SHA256", "RSA-SHA512"})
-# Options the runtime reserves besides the spec's authorize.options (runtime.provider).
-_RESERVED_OPTIONS = ("user_scopes", "offline")
 
 _MethodFactory = Callable[[], Method]
 
@@ -843,7 +841,7 @@ class _Builder:
         args: list[tuple[str, Node]] = []
         option_entries: list[Node] = []
         docs = [f"Endpoint: {spec.endpoints.authorize}", "", "Args:"]
-        taken = ["self", "scopes", "state", "request_token", *_RESERVED_OPTIONS]
+        taken = AUTHORIZATION_URL_ARGUMENTS
         if self.oauth1:
             params.append(self._str_param("request_token"))
             docs.append("    request_token: Default: the one fetch_request_token() returned.")
@@ -906,7 +904,7 @@ class _Builder:
         self,
         options: Mapping[str, AuthorizeOption],
         section: SpecPath,
-        taken: Sequence[str],
+        taken: Collection[str],
         params: list[_Param],
         docs: list[str],
         entries: list[Node],

@@ -8,6 +8,12 @@ import re
 from . import kinds
 from .model import ProviderSpec
 
+# Keyword arguments the generated authorization_url has besides the spec's authorize.options
+# (user_scopes and offline are the runtime's reserved options): an option must not reuse them.
+AUTHORIZATION_URL_ARGUMENTS = frozenset(
+    {"self", "scopes", "state", "request_token", "user_scopes", "offline"}
+)
+
 
 def derive_class_name(display_name: str) -> str | None:
     """``"Microsoft Entra ID"`` -> ``"MicrosoftEntraID"``; None when no valid name results."""

@@ -184,7 +184,7 @@ def _standard_field(
     token: dict[str, Any], document: Mapping[str, Any], name: str, paths: list[str]
 ) -> None:
     value, path = _first(document, paths)
-    if value in (MISSING, None, ""):
+    if value is MISSING:
         token.pop(name, None)
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
         token[name] = str(value)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Mapping
 
 from ..errors import SpecPath, show
 from ..model import AuthorizeOption
+from ..naming import AUTHORIZATION_URL_ARGUMENTS
 from .context import CheckContext
 
 # Parameters the runtime sets itself; a spec must not fix or reuse them.
@@ -15,10 +16,6 @@ _MANAGED_AUTHORIZE_PARAMS = frozenset(
         "code_challenge", "code_challenge_method", "nonce",
     }
 )  # fmt: skip
-# Keyword arguments the generated methods already have (generator.ir builds them).
-_AUTHORIZATION_URL_ARGUMENTS = frozenset(
-    {"self", "scopes", "state", "request_token", "user_scopes", "offline"}
-)
 
 
 def check_scopes(ctx: CheckContext) -> None:
@@ -102,7 +99,7 @@ def check_authorize(ctx: CheckContext) -> None:
         path,
         authorize.options,
         fixed=authorize.params,
-        taken=_AUTHORIZATION_URL_ARGUMENTS,
+        taken=AUTHORIZATION_URL_ARGUMENTS,
         managed=lambda wire: wire in managed,
         managed_reason="which the client sets itself",
     )
