@@ -438,7 +438,8 @@ class OAuth2Provider(ProviderBase):
     def _revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke ``token`` (default: the refresh token, else the access token)."""
         from ..errors import TokenEndpointError, oauth2_error_from_body
-        from .token_response import decode_answer, error_in
+        from .fields import MISSING
+        from .token_response import error_in
         from .wire import JSON_ACCEPT, Call, default_encoding, rename, send
 
         spec = self.spec
@@ -461,12 +462,16 @@ class OAuth2Provider(ProviderBase):
         for hook in self._hook_functions("revoke_token_request"):
             call = hook(self, call)
         response = send(self._session, call, withhold_token=not rules["authenticate_with_token"])
-        document = decode_answer(response, "json")
+        try:
+            body = json.loads(response.text)  # any JSON: success_body may be a bare `true`
+        except ValueError:
+            body = MISSING
+        document = body if isinstance(body, dict) else None
         found = error_in(document, spec["errors"], use_flag=False)
         if response.status_code in rules["success_status"] and (
             found is None or not spec["errors"]["in_success_body"]
         ):
-            _confirm_revocation(response, rules.get("success_body"))
+            _confirm_revocation(response, body, rules.get("success_body"))
             return
         if found is not None:
             code, message = found
@@ -642,20 +647,19 @@ class OAuth2Provider(ProviderBase):
         return self.token
 
 
-def _confirm_revocation(response: requests.Response, expected: Mapping[str, Any] | None) -> None:
-    """Raise unless the answer holds the spec's ``revocation.success_body`` value."""
+def _confirm_revocation(
+    response: requests.Response, body: Any, expected: Mapping[str, Any] | None
+) -> None:
+    """Raise unless ``body`` (the parsed answer, or MISSING) holds the spec's
+    ``revocation.success_body`` value."""
     if expected is None:
         return
     from .fields import MISSING, get_path
     from .flow_errors import ProviderResponseError
     from .token_response import same_value
 
-    try:
-        document = json.loads(response.text)
-    except ValueError:
-        document = MISSING
     path = expected["path"]
-    found = document if path is None or document is MISSING else get_path(document, path)
+    found = body if path is None or body is MISSING else get_path(body, path)
     if found is MISSING or not same_value(found, expected["value"]):
         place = f"{path!r}" if path else "the body"
         raise ProviderResponseError(
