@@ -7,14 +7,17 @@ import os
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost", "ip6-loopback"})
+# Only the name localhost itself: names below it (evil.localhost) and /etc/hosts aliases
+# (ip6-localhost) are resolved by whatever resolver the machine has, which may send them
+# anywhere (RFC 8252 §8.3 prefers IP literals; RFC 6761 §6.3 only asks resolvers to map them).
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 
 
 @lru_cache(maxsize=256)
 def is_loopback_host(host: str) -> bool:
-    """True for localhost and any address in 127.0.0.0/8 or ::1 (RFC 8252 §8.3)."""
+    """True for the name localhost and any address in 127.0.0.0/8 or ::1 (RFC 8252 §8.3)."""
     host = host.strip("[]").lower()
-    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+    if host in _LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

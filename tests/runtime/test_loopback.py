@@ -420,6 +420,8 @@ def test_foreign_host_header_is_refused() -> None:
     with LoopbackRedirectReceiver(state="s") as receiver:
         url = f"{receiver.redirect_uri}?code=x&state=s"
         assert browser_get(url, headers={"Host": "evil.example"}).status_code == 400
+        evil = {"Host": f"evil.localhost:{receiver.port}"}
+        assert browser_get(url, headers=evil).status_code == 400
         assert not receiver.completed
         assert browser_get(url, headers={"Host": f"localhost:{receiver.port}"}).status_code == 200
         assert receiver.wait(2) == url

@@ -28,14 +28,29 @@ def prepared(url: str = API, method: str = "GET") -> requests.PreparedRequest:
 
 @pytest.mark.parametrize(
     "host",
-    ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "app.localhost"],
+    ["localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.1.2.3", "::1", "[::1]"],
 )
 def test_loopback_hosts(host: str) -> None:
     assert is_loopback_host(host)
 
 
 @pytest.mark.parametrize(
-    "host", ["example.com", "10.0.0.1", "192.168.1.1", "localhost.example.com", "128.0.0.1", ""]
+    "host",
+    [
+        "example.com",
+        "10.0.0.1",
+        "192.168.1.1",
+        "localhost.example.com",
+        "128.0.0.1",
+        "",
+        # Names under .localhost are not guaranteed to resolve to loopback (a resolver or
+        # /etc/hosts may send them anywhere): only the name localhost itself counts.
+        "evil.localhost",
+        "a.b.localhost",
+        "EVIL.LOCALHOST",
+        "evil.localhost.",
+        "ip6-localhost",
+    ],
 )
 def test_non_loopback_hosts(host: str) -> None:
     assert not is_loopback_host(host)
@@ -51,6 +66,8 @@ def test_non_loopback_hosts(host: str) -> None:
         ("http://[::1]:9000/token", True),
         ("http://example.com/token", False),
         ("http://127.0.0.1.nip.io/token", False),
+        ("http://evil.localhost/token", False),
+        ("http://LOCALHOST./token", True),
         ("ftp://127.0.0.1/token", False),
     ],
 )
