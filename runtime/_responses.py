@@ -8,6 +8,7 @@ from typing import Any
 import requests
 from oauthlib.common import urldecode
 
+from ._response_reading import is_error_status, text_of
 from .errors import TokenEndpointError, TokenResponseParseError, oauth2_error_from_body
 
 
@@ -31,17 +32,20 @@ def decode_body(text: str) -> dict[str, Any] | None:
 def checked_params(response: requests.Response, *, allow_empty: bool = False) -> dict[str, Any]:
     """The parameters of a successful answer; the matching typed error for anything else.
 
-    An OAuth ``error`` wins whatever the status (some servers answer errors with 200); a
-    non-2xx without one is ``TokenEndpointError``; a 2xx that is neither JSON nor a form is
+    The body decides first: an OAuth ``error`` wins whatever the status (some servers answer
+    errors with 200). The status is the fallback: a non-2xx without an error is
+    ``TokenEndpointError``; an answer without a real status (a test's ``MagicMock``) is read
+    by its body alone, as requests-oauthlib did. A body that is neither JSON nor a form is
     ``TokenResponseParseError`` unless ``allow_empty`` and the body is empty.
     """
-    params = decode_body(response.text)
+    text = text_of(response)
+    params = decode_body(text)
     if params is not None and params.get("error"):
         raise oauth2_error_from_body(params, response)
-    if not 200 <= response.status_code < 300:
+    if is_error_status(response):
         raise TokenEndpointError(response)
     if params is None:
-        if allow_empty and not response.text.strip():
+        if allow_empty and not text.strip():
             return {}
         raise TokenResponseParseError(response, "expected a JSON object or form-encoded parameters")
     return params

@@ -39,6 +39,8 @@ __all__ = [
     "oauth2_error_from_body",
 ]
 
+from ._response_reading import describe, status_of, url_of
+
 if TYPE_CHECKING:
     import requests
 
@@ -61,14 +63,12 @@ class TokenEndpointError(OAuth2Error):
     error = "token_endpoint_error"
 
     def __init__(self, response: requests.Response) -> None:
-        content_type = response.headers.get("Content-Type", "no content type")
         super().__init__(
             description=(
-                f"token endpoint {_url_without_query(response.url)} answered HTTP "
-                f"{response.status_code} {response.reason or ''} ({content_type}, "
-                f"{len(response.content)} bytes) without an OAuth error code"
-            ).replace("  ", " "),
-            status_code=response.status_code,
+                f"token endpoint {url_of(response)} answered {describe(response)} without an "
+                "OAuth error code"
+            ),
+            status_code=status_of(response),
         )
         self.response = response
 
@@ -79,13 +79,12 @@ class TokenResponseParseError(MissingTokenError):
     error = "invalid_token_response"
 
     def __init__(self, response: requests.Response, reason: str) -> None:
-        content_type = response.headers.get("Content-Type", "no content type")
         super().__init__(
             description=(
-                f"token endpoint {_url_without_query(response.url)} answered HTTP "
-                f"{response.status_code} with an unusable body ({content_type}): {reason}"
+                f"token endpoint {url_of(response)} answered with an unusable body "
+                f"({describe(response)}): {reason}"
             ),
-            status_code=response.status_code,
+            status_code=status_of(response),
         )
         self.response = response
 
@@ -133,8 +132,9 @@ def oauth2_error_from_body(
         error = InvalidRequest(**kwargs)
     elif type(error) is AccessDeniedError:
         error = AuthorizationDenied(**kwargs)
-    if response is not None:
-        error.status_code = response.status_code
+    status = status_of(response)
+    if status is not None:
+        error.status_code = status
     error.response = response  # type: ignore[attr-defined]  # extra context for callers
     return error
 
@@ -149,10 +149,6 @@ def _kwargs_to_params(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _url_without_query(url: str | None) -> str:
-    return (url or "").split("?", 1)[0]
 
 
 _DEVICE_FLOW_ERRORS: dict[str, type[OAuth2Error]] = {

@@ -22,6 +22,7 @@ from oauthlib.oauth1 import (
 
 from ._oauth1_signing import SignatureMethod, SignatureType
 from ._redact import mask, masked_mapping
+from ._response_reading import describe, status_of, text_of
 from .oauth1_auth import OAuth1, _without_query
 
 __all__ = [
@@ -234,20 +235,21 @@ class OAuth1Session(requests.Session):
     def _fetch_token(self, url: str, **request_kwargs: Any) -> dict[str, Any]:
         log.debug("Fetching a token from %s", _without_query(url))
         response = self.post(url, **request_kwargs)
-        if response.status_code >= 400:
-            reason = f" {response.reason}" if response.reason else ""
+        status = status_of(response)
+        if status is not None and status >= 400:
+            reason = getattr(response, "reason", None)
+            reason = f" {reason}" if isinstance(reason, str) and reason else ""
             raise TokenRequestDenied(
                 f"Token request to {_without_query(url)} failed with HTTP status "
-                f"{response.status_code}{reason}.",
+                f"{status}{reason}.",
                 response,
             )
         try:
-            token = dict(urldecode(response.text.strip()))
+            token = dict(urldecode(text_of(response).strip()))
         except (ValueError, TypeError):
-            content_type = response.headers.get("Content-Type", "no content type")
             raise ValueError(
                 f"Unable to decode the token response from {_without_query(url)} "
-                f"(HTTP {response.status_code}, {content_type}, {len(response.content)} bytes):"
+                f"({describe(response)}):"
                 " expected an application/x-www-form-urlencoded or JSON body. This is "
                 "commonly caused by an error page returned with a success status."
             ) from None

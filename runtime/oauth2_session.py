@@ -55,6 +55,7 @@ from oauthlib.oauth2.rfc6749.errors import (
 
 from ._lifecycle import DEFAULT_LEEWAY, TokenLifecycle
 from ._redact import mask, redact_query_strings
+from ._response_reading import header_of, status_of, text_of
 from ._responses import checked_params
 from ._token_attach import attach_token
 from ._transport import require_secure_url
@@ -642,9 +643,11 @@ class OAuth2Session(requests.Session):
         checked_params(response)
         previous = self._client.token
         try:
-            token = self._client.parse_request_body_response(response.text, scope=self.scope)
+            token = self._client.parse_request_body_response(text_of(response), scope=self.scope)
         except OAuth2Error as error:
-            error.status_code = response.status_code
+            status = status_of(response)
+            if status is not None:
+                error.status_code = status
             error.response = response  # type: ignore[attr-defined]
             raise
         finally:
@@ -988,10 +991,9 @@ def _transport_kwargs(transport: Mapping[str, Any]) -> dict[str, Any]:
 
 def _rejects_token(response: requests.Response) -> bool:
     """A 401, or any answer whose ``WWW-Authenticate`` says the token is invalid (RFC 6750)."""
-    if response.status_code == 401:
+    if status_of(response) == 401:
         return True
-    challenge = response.headers.get("WWW-Authenticate", "")
-    return 'error="invalid_token"' in challenge
+    return 'error="invalid_token"' in (header_of(response, "WWW-Authenticate") or "")
 
 
 def _replayable(data: Any, files: Any) -> bool:

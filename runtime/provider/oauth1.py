@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from requests.auth import AuthBase
 
+from .._response_reading import header_of, status_of, url_of
 from .base import ProviderBase
 from .defaults import DEFAULT_TIMEOUT
 from .templates import render_text
@@ -249,17 +250,19 @@ class OAuth1Provider(ProviderBase):
         from ..oauth1_session import TokenMissing, TokenRequestDenied
         from .token_response import decode_answer, error_in
 
-        url = (response.url or "").split("?", 1)[0]
+        url = url_of(response)
         document = decode_answer(response, "auto")
         found = error_in(document, self.spec["errors"]) if document else None
-        if response.status_code >= 400 or (found and self.spec["errors"]["in_success_body"]):
+        status = status_of(response)
+        failed = status >= 400 if status is not None else found is not None
+        if failed or (found and self.spec["errors"]["in_success_body"]):
             detail = f": {found[0]}" + (f" ({found[1]})" if found[1] else "") if found else ""
+            with_status = f" with HTTP status {status}" if status is not None else ""
             raise TokenRequestDenied(
-                f"{what} request to {url} failed with HTTP status {response.status_code}{detail}",
-                response,
+                f"{what} request to {url} failed{with_status}{detail}", response
             )
         if document is None:
-            content_type = response.headers.get("Content-Type", "no content type")
+            content_type = header_of(response, "Content-Type") or "no content type"
             raise TokenMissing(
                 f"the {what} answer from {url} is neither form-encoded nor JSON ({content_type})",
                 {},

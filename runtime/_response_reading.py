@@ -1,0 +1,66 @@
+"""Reading an HTTP answer without assuming more than requests-oauthlib did.
+
+Test suites written for requests-oauthlib replace ``session.send`` with a function that
+returns ``unittest.mock.MagicMock()`` with only ``text`` set, or
+``unittest.mock.Mock(spec=requests.Response)`` (which has no ``status_code``, ``headers``,
+``url`` or ``reason``: requests sets those in ``__init__``). requests-oauthlib read only
+``.text`` of a token answer, so the runtime reads everything else through these helpers: a
+value of the wrong type (a ``MagicMock`` attribute) or a missing attribute counts as absent,
+and the body decides before the status does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def status_of(response: object) -> int | None:
+    """The HTTP status when the answer has a real one (an ``int``), else None."""
+    status = getattr(response, "status_code", None)
+    if isinstance(status, int) and not isinstance(status, bool):
+        return status
+    return None
+
+
+def is_error_status(response: object) -> bool:
+    """True only for a real HTTP status outside 2xx; an unknown status is not an error."""
+    status = status_of(response)
+    return status is not None and not 200 <= status < 300
+
+
+def text_of(response: object) -> str:
+    """The body as text (``response.text``); an answer without a text body reads as ``""``."""
+    text = getattr(response, "text", None)
+    return text if isinstance(text, str) else ""
+
+
+def header_of(response: object, name: str) -> str | None:
+    """The value of header ``name``, or None when it (or the header mapping) is absent."""
+    headers = getattr(response, "headers", None)
+    if not isinstance(headers, Mapping):
+        return None
+    value: Any = headers.get(name)
+    return value if isinstance(value, str) else None
+
+
+def url_of(response: object) -> str:
+    """The answer's URL without its query (which may carry credentials); ``""`` if unknown."""
+    url = getattr(response, "url", None)
+    return url.split("?", 1)[0] if isinstance(url, str) else ""
+
+
+def describe(response: object) -> str:
+    """``HTTP 500 Internal Server Error, text/html, 12 bytes``: the facts an error message
+    may show (never the body, which can echo credentials); unknown facts are left out."""
+    status = status_of(response)
+    reason = getattr(response, "reason", None)
+    parts = []
+    if status is not None:
+        shown_reason = f" {reason}" if isinstance(reason, str) and reason else ""
+        parts.append(f"HTTP {status}{shown_reason}")
+    parts.append(header_of(response, "Content-Type") or "no content type")
+    content = getattr(response, "content", None)
+    if isinstance(content, bytes):
+        parts.append(f"{len(content)} bytes")
+    return ", ".join(parts)
