@@ -1,16 +1,21 @@
 """``pip install .`` ships runtime, generator (with its templates) and the generated clients.
 
 Installs a wheel into a fresh virtual environment and imports from outside the repository,
-so nothing resolves through the editable install.
+so nothing resolves through the editable install. The editable install (``bin/bootstrap``) is
+checked separately: a type checker run from another folder must see its packages.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import sysconfig
+import textwrap
 import venv
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -66,3 +71,51 @@ assert generated.github.__file__.startswith({str(env_dir)!r}), generated.github.
         text=True, cwd=tmp_path, timeout=120,
     )
     assert "acme" in cli.stdout
+
+
+def _installed_editable() -> bool:
+    """Whether this environment's site-packages holds an editable install of oauthgen.
+
+    Looks only there: a checkout on ``sys.path`` has its own ``oauthgen.egg-info``.
+    """
+    site_packages = sysconfig.get_paths()["purelib"]
+    for dist in metadata.distributions(name="oauthgen", path=[site_packages]):
+        direct_url = dist.read_text("direct_url.json")
+        if direct_url and json.loads(direct_url).get("dir_info", {}).get("editable"):
+            return True
+    return False
+
+
+def test_editable_install_is_visible_to_mypy_outside_the_checkout(tmp_path: Path) -> None:
+    """A user's app in another folder type-checks against the editable install (no import hook)."""
+    if not _installed_editable():
+        pytest.skip("oauthgen is not installed editable in this environment")
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            """\
+            from generated.github import GitHub
+            from runtime import OAuth2Session
+
+            client = GitHub(client_id="cid", redirect_uri="https://app.example/cb")
+            reveal_type(client)
+            reveal_type(OAuth2Session("cid"))
+            not_a_url: int = client.authorization_url()[0]
+            """
+        )
+    )
+    clean_env = {
+        key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "MYPYPATH"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+         "app.py"],
+        capture_output=True, text=True, cwd=tmp_path, env=clean_env, timeout=300, check=False,
+    )
+    out = result.stdout + result.stderr
+    assert "import-not-found" not in out, out
+    assert 'app.py:5: note: Revealed type is "generated.github.GitHub"' in out, out
+    assert 'app.py:6: note: Revealed type is "runtime.oauth2_session.OAuth2Session"' in out, out
+    # The deliberate mistake is the only error: the types are real, not Any.
+    assert 'app.py:7: error: Incompatible types in assignment (expression has type "str", ' \
+        'variable has type "int")' in out, out
+    assert "Found 1 error in 1 file" in out, out

@@ -45,7 +45,9 @@ def test_a_negative_check_that_stops_failing_is_caught(tmp_path: Path) -> None:
     """With ``Scope`` widened to ``str``, the wrong-scope lines no longer fail: mypy says so."""
     golden = tmp_path / "tests" / "generator" / "golden" / "many_quirks"
     shutil.copytree(GOLDEN / "many_quirks", golden)
-    for package in ("tests", "tests/generator", "tests/typing"):
+    # Regular packages all the way down: a path-based editable install puts the repository's
+    # own ``tests`` on mypy's search path, and mypy must pick this copy.
+    for package in ("tests", "tests/generator", "tests/generator/golden", "tests/typing"):
         (tmp_path / package).mkdir(exist_ok=True)
         (tmp_path / package / "__init__.py").write_text("")
     shutil.copy(HERE / "check_many_quirks.py", tmp_path / "tests" / "typing")
