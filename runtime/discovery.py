@@ -55,6 +55,8 @@ class ServerMetadata:
     grant_types_supported: tuple[str, ...] | None = None
     response_types_supported: tuple[str, ...] | None = None
     scopes_supported: tuple[str, ...] | None = None
+    # RFC 9207: authorization responses carry ``iss``, which OAuth2Session then requires.
+    authorization_response_iss_parameter_supported: bool = False
     raw: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, hash=False
     )
@@ -96,6 +98,9 @@ class ServerMetadata:
             grant_types_supported=_strings(document, "grant_types_supported"),
             response_types_supported=_strings(document, "response_types_supported"),
             scopes_supported=_strings(document, "scopes_supported"),
+            authorization_response_iss_parameter_supported=_boolean(
+                document, "authorization_response_iss_parameter_supported"
+            ),
             raw=MappingProxyType(copy.deepcopy(dict(document))),
         )
 
@@ -223,6 +228,15 @@ def _strings(document: Mapping[str, Any], name: str) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise DiscoveryError(f"{name} must be a JSON array of strings, not {_short(value)}")
     return tuple(value)
+
+
+def _boolean(document: Mapping[str, Any], name: str) -> bool:
+    value = document.get(name)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise DiscoveryError(f"{name} must be a JSON boolean, not {_short(value)}")
+    return value
 
 
 def _json_type(value: object) -> str:

@@ -29,8 +29,10 @@ __all__ = [
     "AccessDenied",
     "AuthorizationDenied",
     "AuthorizationPendingError",
+    "CallbackError",
     "ExpiredTokenError",
     "InvalidRequest",
+    "IssuerMismatchError",
     "PKCEMethodError",
     "SlowDownError",
     "TokenEndpointError",
@@ -100,6 +102,21 @@ class InvalidRequest(InvalidClientIdError, InvalidRequestError):
 class AuthorizationDenied(AccessDeniedError, AccessDenied):
     """``access_denied`` from a token endpoint: RFC 6749's and RFC 8628's class at once, so
     handlers written for either catch it."""
+
+
+class CallbackError(OAuth2Error):
+    """An authorization response (the redirect back to the client) that must not be used.
+
+    Raised before any token request; ``except OAuth2Error`` clauses catch it.
+    """
+
+    error = "invalid_callback"
+
+
+class IssuerMismatchError(CallbackError):
+    """RFC 9207: the authorization response's ``iss`` is missing or names another issuer."""
+
+    error = "invalid_issuer"
 
 
 class PKCEMethodError(ValueError, AttributeError):

@@ -27,6 +27,8 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 * a 401 (or ``invalid_token``) on a renewable token: renew once, retry once;
 * client-credentials tokens fetched anew when they expire;
 * a default timeout on every request;
+* RFC 9207: with the issuer's ``metadata``, an authorization response whose ``iss`` names
+  another issuer (or lacks it when the metadata says it is sent) is refused;
 * device flow (RFC 8628), revocation (RFC 7009), introspection (RFC 7662), the JWT bearer
   grant (RFC 7523) and configuration from an issuer's metadata (``from_issuer``).
 """
@@ -45,6 +47,7 @@ from oauthlib.oauth2 import (
     BackendApplicationClient,
     Client,
     LegacyApplicationClient,
+    MobileApplicationClient,
     WebApplicationClient,
 )
 from oauthlib.oauth2.rfc6749.errors import (
@@ -368,11 +371,28 @@ class OAuth2Session(requests.Session):
                 )
             )
         require_secure_url(authorization_response)
+        self._check_response_issuer(authorization_response)
         # oauthlib refuses http:// outright; a loopback callback (RFC 8252) is fine, and only
         # its query and fragment are read, so hand oauthlib the same URL under https.
         if authorization_response[:7].lower() == "http://":
             authorization_response = "https://" + authorization_response[7:]
         return self._client.parse_request_uri_response(authorization_response, state=expected)
+
+    def _check_response_issuer(self, authorization_response: str) -> None:
+        """RFC 9207: with the issuer's metadata, ``iss`` must name that issuer (and must be
+        there when the metadata says the server sends it)."""
+        metadata = self.metadata
+        if metadata is None:
+            return
+        from ._callback import check_issuer, response_parameters, single_issuer
+
+        implicit = isinstance(self._client, MobileApplicationClient)
+        part: Literal["query", "fragment"] = "fragment" if implicit else "query"
+        check_issuer(
+            single_issuer(response_parameters(authorization_response, part)),
+            expected=metadata.issuer,
+            advertised=metadata.authorization_response_iss_parameter_supported,
+        )
 
     def token_from_fragment(self, authorization_response: str) -> TokenDict:
         """Implicit grant: read the token from the callback URL's fragment."""

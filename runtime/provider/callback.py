@@ -25,9 +25,9 @@ from .flow_errors import CallbackValueError
 def callback_params(authorization_response: str, mode: str) -> dict[str, str]:
     """The callback's parameters; a parameter given twice is refused (it would be ambiguous)."""
     text = authorization_response.strip()
-    if "://" in text:
+    parts = urlsplit(text)
+    if parts.scheme and parts.netloc:  # a URL; not a parameter string whose values hold "://"
         require_secure_url(text)
-        parts = urlsplit(text)
         if mode == "fragment":
             text = parts.fragment
         elif mode == "form_post":

@@ -10,21 +10,21 @@ from typing import TYPE_CHECKING
 
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from ..errors import CallbackError
+
 if TYPE_CHECKING:
     import requests
 
 
-class CallbackValueError(OAuth2Error):
+class CallbackValueError(CallbackError):
     """A value the spec requires on the callback is missing or malformed."""
-
-    error = "invalid_callback"
 
     def __init__(self, name: str, description: str) -> None:
         super().__init__(description=description)
         self.name = name
 
 
-class CallbackSignatureError(OAuth2Error):
+class CallbackSignatureError(CallbackError):
     """The callback's signature (Shopify's hmac) does not verify."""
 
     error = "invalid_callback_signature"

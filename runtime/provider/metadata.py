@@ -38,6 +38,8 @@ class Metadata:
     issuer: str
     issuer_template: str | None = None
     endpoints: dict[str, str] = field(default_factory=dict)
+    # RFC 9207: the discovered document says authorization responses carry ``iss``.
+    iss_parameter_supported: bool = False
 
 
 def static_metadata(issuer: str, hooks: Sequence[DiscoveryHook]) -> Metadata:
@@ -75,7 +77,12 @@ def discover_metadata(
             for name, attribute in ENDPOINT_FIELDS.items()
             if (value := getattr(metadata, attribute)) is not None
         }
-        return Metadata(issuer, _template(document), endpoints)
+        return Metadata(
+            issuer,
+            _template(document),
+            endpoints,
+            metadata.authorization_response_iss_parameter_supported,
+        )
     raise DiscoveryError(f"no metadata found for issuer {issuer!r}", urls_tried=tuple(urls))
 
 

@@ -224,6 +224,7 @@ class OAuth2Provider(ProviderBase):
             if authorization_response is None:
                 raise ValueError("pass authorization_response= (the callback) or code=")
             params = callback_params(authorization_response, callback["mode"])
+            self._check_callback_issuer(params)
             self._callback_errors(params)
             verify_state(
                 params, callback["state_param"], self._pending.state, spec["authorize"]["state"]
@@ -246,6 +247,25 @@ class OAuth2Provider(ProviderBase):
         self._check_id_token(token, nonce=self._pending.nonce)
         self._pending = PendingAuthorization()
         return self._install(token, grant="authorization_code")
+
+    def _check_callback_issuer(self, params: Mapping[str, str]) -> None:
+        """RFC 9207 for OIDC specs: ``iss`` on the callback must be the spec's issuer (as
+        rendered, or matching the issuer template a discovery hook set), and must be there
+        when the discovered metadata says the provider sends it."""
+        from .._callback import check_issuer
+
+        if self.spec["protocol"] != "oidc" or self._issuer() is None:
+            return
+        if self._spec_url("token") is None:
+            self._discovery()  # the exchange needs it next; it also says whether iss is sent
+        metadata = self._issuer_metadata()
+        assert metadata is not None
+        check_issuer(
+            params.get("iss"),
+            expected=metadata.issuer,
+            advertised=metadata.iss_parameter_supported,
+            template=metadata.issuer_template,
+        )
 
     def _client_credentials(self, *, scopes: Sequence[str] | None) -> dict[str, Any]:
         from .authorization import requested_scopes

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import jwt
 import pytest
@@ -29,6 +29,7 @@ from oauthlib.oauth2.rfc8628.errors import AccessDenied, ExpiredTokenError
 from runtime import OAuth2Session
 from runtime.client_auth import ClientCredentials
 from runtime.discovery import DiscoveryError
+from runtime.errors import IssuerMismatchError
 from runtime.jwt_assertions import CLIENT_ASSERTION_TYPE
 from runtime.loopback import authorize_with_loopback
 
@@ -152,16 +153,20 @@ def assertion_claims(body: dict[str, str]) -> tuple[dict[str, Any], dict[str, An
 # -- discovery -------------------------------------------------------------------------------
 
 
-def test_from_issuer_runs_the_code_flow_on_metadata_endpoints(
-    oidc_server: RunningServer, user: HeadlessUser
-) -> None:
-    session = OAuth2Session.from_issuer(
-        oidc_server.issuer,
+def web_app_from_issuer(server: RunningServer) -> OAuth2Session:
+    return OAuth2Session.from_issuer(
+        server.issuer,
         WEB_CLIENT_ID,
         client_secret=WEB_CLIENT_SECRET,
         redirect_uri=WEB_REDIRECT_URI,
         scope=["openid"],
     )
+
+
+def test_from_issuer_runs_the_code_flow_on_metadata_endpoints(
+    oidc_server: RunningServer, user: HeadlessUser
+) -> None:
+    session = web_app_from_issuer(oidc_server)
     recorder = Recorder()
     session.register_compliance_hook("access_token_response", recorder)
     session.register_compliance_hook("refresh_token_response", recorder)
@@ -192,6 +197,34 @@ def test_from_issuer_runs_the_code_flow_on_metadata_endpoints(
     assert recorder.last_body()["grant_type"] == "refresh_token"
     assert refreshed["refresh_token"] != token["refresh_token"]
     assert introspect(oidc_server, refreshed["access_token"])["active"] is True
+
+
+def test_from_issuer_checks_the_iss_of_the_servers_authorization_response(
+    oidc_server: RunningServer, user: HeadlessUser
+) -> None:
+    """RFC 9207: oidc-provider advertises and sends ``iss``; a response without it, or naming
+    another issuer, is refused before the code is spent, and the real one still works."""
+
+    session = web_app_from_issuer(oidc_server)
+    assert session.metadata is not None
+    assert session.metadata.authorization_response_iss_parameter_supported is True
+    url, _ = session.authorization_url()
+    callback = user.authorize(url, WEB_REDIRECT_URI)
+    parts = urlsplit(callback)
+    params = parse_qs(parts.query)
+    assert params["iss"] == [oidc_server.issuer]
+
+    def with_iss(*iss: str) -> str:
+        others = [f"{name}={quote(value[0], safe='')}" for name, value in params.items()]
+        kept = [pair for pair in others if not pair.startswith("iss=")]
+        query = "&".join([*kept, *(f"iss={quote(value, safe='')}" for value in iss)])
+        return parts._replace(query=query).geturl()
+
+    for forged in (with_iss(), with_iss("https://attacker.example")):
+        with pytest.raises(IssuerMismatchError):
+            session.fetch_token(authorization_response=forged)
+    token = session.fetch_token(authorization_response=callback)  # the code was not spent
+    assert token["access_token"]
 
 
 def test_from_issuer_refuses_metadata_naming_another_issuer(oidc_server: RunningServer) -> None:

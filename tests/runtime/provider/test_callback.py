@@ -167,3 +167,11 @@ def test_required_pkce_without_verifier_is_refused() -> None:
     provider = oauth2_class(inline_spec("authorize:\n  pkce: required\n"))(client_id="cid")
     with pytest.raises(ValueError, match="requires PKCE"):
         provider._fetch_token(code="c")
+
+
+def test_parameter_string_with_a_url_value_is_not_taken_for_a_url() -> None:
+    provider = provider_for()
+    _, state = provider._authorization_url(scopes=None, state=None, options={})
+    token = run(provider, f"spapi_oauth_code=the-code&st={state}&realmId=https://realm.example/x")
+    assert token["access_token"] == "at"
+    assert provider._captured()["realm_id"] == "https://realm.example/x"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -9,6 +10,7 @@ import pytest
 import requests_mock
 
 from runtime.discovery import DiscoveryError
+from runtime.errors import IssuerMismatchError
 from runtime.provider import OAuth2Provider
 from runtime.provider.flow_errors import IdTokenError
 
@@ -241,3 +243,93 @@ def test_entra_discovery_document_with_tenantid_literal() -> None:
             provider._fetch_token(authorization_response=f"?code=c&state={state}")["access_token"]
             == "at"
         )
+
+
+# -- RFC 9207: the callback's iss ---------------------------------------------------------------
+
+EXPLICIT = (
+    f"endpoints:\n  issuer: {ISSUER}\n  authorize: {ISSUER}/authorize\n  token: {ISSUER}/token\n"
+)
+
+
+def exchange(provider: OAuth2Provider, m: requests_mock.Mocker, extra: str) -> dict[str, Any]:
+    """The callback of a fresh authorization URL plus ``extra``; only the token is mocked."""
+    _, state = provider._authorization_url(scopes=None, state=None, options={})
+    token_url = provider._endpoint("token")
+    m.post(token_url, json={"access_token": "at", "token_type": "bearer"})
+    return provider._fetch_token(authorization_response=f"?code=c&state={state}{extra}")
+
+
+def token_requests(m: requests_mock.Mocker) -> list[Any]:
+    return [r for r in m.request_history if r.method == "POST"]
+
+
+@pytest.mark.parametrize("iss", ["https://evil.example", f"{ISSUER}/", ""])
+def test_callback_iss_of_another_issuer_is_refused(iss: str) -> None:
+    provider = provider_for(EXPLICIT)
+    with requests_mock.Mocker() as m:
+        with pytest.raises(IssuerMismatchError, match=r"not from 'https://id\.acme\.example'"):
+            exchange(provider, m, f"&iss={iss}")
+        assert not token_requests(m)
+
+
+def test_callback_with_the_right_iss_or_none_when_not_advertised_is_accepted() -> None:
+    provider = provider_for(EXPLICIT)
+    with requests_mock.Mocker() as m:
+        assert exchange(provider, m, f"&iss={ISSUER}")["access_token"] == "at"
+        assert exchange(provider, m, "")["access_token"] == "at"
+        assert len(token_requests(m)) == 2
+
+
+def test_discovered_iss_support_makes_iss_required() -> None:
+    provider = provider_for(f"endpoints:\n  issuer: {ISSUER}\n")
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{ISSUER}/.well-known/openid-configuration",
+            json={**DOCUMENT, "authorization_response_iss_parameter_supported": True},
+        )
+        with pytest.raises(IssuerMismatchError, match="has no 'iss'"):
+            exchange(provider, m, "")
+        assert not token_requests(m)
+        assert exchange(provider, m, f"&iss={ISSUER}")["access_token"] == "at"
+
+
+def test_callback_iss_is_checked_against_the_rendered_tenant_issuer() -> None:
+    tenant = "0f0e0d0c-0b0a-0908-0706-050403020100"
+    provider = contoso(variables={"tenant": tenant})
+    with requests_mock.Mocker() as m:
+        with pytest.raises(IssuerMismatchError):
+            exchange(provider, m, "&iss=https://login.example.com/common/v2.0")
+        with pytest.raises(IssuerMismatchError):
+            exchange(provider, m, "&iss=https://login.example.us/" + tenant + "/v2.0")
+        assert not token_requests(m)
+        assert exchange(provider, m, f"&iss=https://login.example.com/{tenant}/v2.0")
+
+
+def test_multi_tenant_callback_iss_must_fit_the_issuer_template() -> None:
+    """Tenant ``common``: the user's own tenant is in iss, one path segment of the template."""
+    provider = contoso()
+    with requests_mock.Mocker() as m:
+        for wrong in (
+            "https://evil.example/T9/v2.0",
+            "https://login.example.com/T9/extra/v2.0",
+            "https://login.example.com//v2.0",
+        ):
+            with pytest.raises(IssuerMismatchError):
+                exchange(provider, m, f"&iss={wrong}")
+        assert not token_requests(m)
+        assert exchange(provider, m, "&iss=https://login.example.com/T9/v2.0")
+
+
+def test_generated_microsoft_client_checks_the_callback_iss() -> None:
+    # Imported by name: generated/ is a namespace package that mypy also sees as a directory.
+    microsoft: Any = importlib.import_module("generated.microsoft")
+    client = microsoft.Microsoft(client_id="app", client_secret="s", redirect_uri="https://app.example/cb")
+    _, state = client.authorization_url()
+    with requests_mock.Mocker() as m:
+        with pytest.raises(IssuerMismatchError):
+            client.fetch_token(
+                authorization_response=f"https://app.example/cb?code=c&state={state}"
+                "&iss=https://login.evil.example/common/v2.0"
+            )
+        assert not m.called

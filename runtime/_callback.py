@@ -1,0 +1,86 @@
+"""Checks on an authorization response (the redirect back to the client) shared by
+``OAuth2Session`` and the generated clients.
+
+RFC 9207 (authorization server issuer identification): an authorization server that
+advertises ``authorization_response_iss_parameter_supported`` puts its issuer identifier in
+``iss`` on every authorization response; a client that knows which issuer it sent the user to
+refuses a response without it or naming another issuer (a mix-up attack, RFC 9207 §2.4),
+comparing the strings exactly. https://www.rfc-editor.org/rfc/rfc9207#section-2.4
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import parse_qsl, urlsplit
+
+from .errors import IssuerMismatchError
+
+_PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
+
+
+def response_parameters(url: str, part: Literal["query", "fragment"]) -> dict[str, list[str]]:
+    """Every value of every parameter in the URL's query or fragment, decoded."""
+    parts = urlsplit(url)
+    found: dict[str, list[str]] = {}
+    for name, value in parse_qsl(getattr(parts, part), keep_blank_values=True):
+        found.setdefault(name, []).append(value)
+    return found
+
+
+def single_issuer(params: dict[str, list[str]]) -> str | None:
+    """The response's ``iss``; given twice, it identifies nothing."""
+    values = params.get("iss", [])
+    if len(values) > 1:
+        raise IssuerMismatchError(description="the authorization response carries 'iss' twice")
+    return values[0] if values else None
+
+
+def check_issuer(
+    received: str | None,
+    *,
+    expected: str | None,
+    advertised: bool,
+    template: str | None = None,
+) -> None:
+    """Refuse an authorization response whose ``iss`` does not identify ``expected``.
+
+    ``received`` is the response's ``iss`` (None when absent). Without an ``expected`` issuer
+    there is nothing to compare. ``iss`` must be present when the issuer's metadata
+    ``advertised`` it, and when present it must equal ``expected``, or match ``template``, an
+    issuer whose ``{claim}`` placeholders each stand for one path segment (Microsoft Entra's
+    ``https://login.microsoftonline.com/{tid}/v2.0`` for multi-tenant apps).
+    """
+    if expected is None:
+        return
+    if received is None:
+        if advertised:
+            raise IssuerMismatchError(
+                description=(
+                    f"the authorization response has no 'iss' although the issuer {expected!r} "
+                    f"says it sends one (authorization_response_iss_parameter_supported, "
+                    f"RFC 9207): it may come from another authorization server"
+                )
+            )
+        return
+    if received == expected or (template is not None and _matches_template(received, template)):
+        return
+    shown = _bounded(received)
+    raise IssuerMismatchError(
+        description=(
+            f"the authorization response comes from issuer {shown}, not from {expected!r} "
+            f"that this client sent the user to (RFC 9207 mix-up defence)"
+        )
+    )
+
+
+def _matches_template(received: str, template: str) -> bool:
+    pieces = _PLACEHOLDER.split(template)
+    pattern = "[^/?#]+".join(re.escape(piece) for piece in pieces)
+    return re.fullmatch(pattern, received) is not None
+
+
+def _bounded(value: str, limit: int = 100) -> str:
+    """A repr of a value the response chose, bounded in length."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
