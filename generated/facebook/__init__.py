@@ -214,6 +214,7 @@ _SPEC: Final[RuntimeSpec] = {
                 "zero_means_never": False,
                 "default_lifetime": None,
             },
+            "refresh_expires": None,
             "token_type": {"default": "Bearer", "override": None},
             "scope": {"path": "scope", "format": "string", "separator": None},
             "extra": {},
@@ -251,7 +252,9 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "revocation": {
         "method": "DELETE",
+        "encoding": None,
         "token_param": None,
+        "default_token": "refresh_token",
         "send_token_type_hint": False,
         "client_auth": "none",
         "authenticate_with_token": True,
@@ -339,7 +342,7 @@ class Facebook(OAuth2Provider):
     - API token name 'access_token'
     - runtime hooks at protected_request: facebook_appsecret_proof
 
-    Not confirmed by a listed source: authorize, errors.
+    Not confirmed by a listed source: authorize, errors, revocation.
 
     Documentation: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
     """

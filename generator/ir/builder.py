@@ -453,6 +453,21 @@ class _Builder:
                 ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
                 ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
             ]
+            if spec.token.response.refresh_expires is not None:
+                rows += [
+                    (
+                        "refresh_token_expires_in",
+                        Atom(Code("int")),
+                        False,
+                        "Lifetime of the refresh token in seconds.",
+                    ),
+                    (
+                        "refresh_token_expires_at",
+                        Atom(Code("float")),
+                        False,
+                        "Unix time when the refresh token expires; sign in again after it.",
+                    ),
+                ]
             if spec.protocol == "oidc":
                 rows.append(("id_token", Atom(Code("str")), False, "The OpenID Connect ID token."))
             extras = spec.token.response.extra

@@ -156,6 +156,10 @@ def _token_notes(spec: ProviderSpec) -> list[str]:
         add("an expiry of 0 means the token does not expire")
     if expires.default_lifetime is not None:
         add(f"lifetime assumed when missing: {expires.default_lifetime} s")
+    if response.refresh_expires is not None:
+        add(
+            f"refresh tokens expire; their lifetime is read from {q(response.refresh_expires.path)}"
+        )
     if response.token_type.override is not None:
         add(f"token_type forced to {q(response.token_type.override)}")
     if response.scope.format != "string" or response.scope.path != "scope":
@@ -183,6 +187,10 @@ def _token_notes(spec: ProviderSpec) -> list[str]:
         revocation = spec.revocation
         if revocation.method != "POST":
             add(f"revocation uses {revocation.method}")
+        if revocation.encoding is not None:
+            add(f"revocation parameters sent as {revocation.encoding}")
+        if revocation.default_token == "access_token":
+            add("revoke() revokes the access token unless told otherwise")
         if revocation.authenticate_with_token:
             add("revocation is authenticated with the access token")
         if revocation.success_body is not None:
@@ -207,6 +215,12 @@ def unconfirmed_sections(spec: ProviderSpec) -> list[str]:
         sections["token.response"] = spec.token.response.unconfirmed
         sections["refresh"] = spec.refresh is not None and spec.refresh.unconfirmed
         sections["device"] = "device_code" in spec.grants and spec.device.unconfirmed
+        for name, exchange in spec.exchanges.items():
+            sections[f"exchanges.{name}"] = exchange.unconfirmed
+    if spec.protocol == "oidc":
+        sections["oidc"] = spec.oidc.unconfirmed
+    if spec.endpoints.revoke is not None:
+        sections["revocation"] = spec.revocation.unconfirmed
     if spec.userinfo is not None:
         sections["userinfo"] = spec.userinfo.unconfirmed
     return sorted(name for name, flag in sections.items() if flag)

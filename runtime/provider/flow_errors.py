@@ -6,9 +6,10 @@ Messages name fields and URLs, never token values.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
 
 from ..errors import CallbackError
 
@@ -50,3 +51,16 @@ class ProviderResponseError(OAuth2Error):
         where = f" from {url}" if url else ""
         super().__init__(description=f"{what}{where}: {reason}", status_code=status)
         self.response = response
+
+
+class RefreshTokenExpiredError(InvalidGrantError):
+    """The refresh token's own lifetime (reported by the provider) has passed: nothing was sent,
+    and the user must sign in again. An ``InvalidGrantError``, which is what the provider would
+    have answered."""
+
+    def __init__(self, provider: str, expired_at: float) -> None:
+        moment = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expired_at))
+        super().__init__(
+            description=f"the {provider} refresh token expired at {moment}; sign the user in again"
+        )
+        self.expired_at = expired_at

@@ -303,9 +303,15 @@ class OAuth2Provider(ProviderBase):
         rules = spec["refresh"]
         if not rules or not rules["supported"]:
             raise ValueError(f"{spec['name']} does not issue refresh tokens")
-        refresh_token = self._session.token.get("refresh_token") if self._session.token else None
+        current = self._session.token or {}
+        refresh_token = current.get("refresh_token")
         if not refresh_token:
             raise ValueError("no refresh token: get a token with refresh first")
+        expired_at = current.get("refresh_token_expires_at")
+        if isinstance(expired_at, (int, float)) and expired_at <= self._now():
+            from .flow_errors import RefreshTokenExpiredError
+
+            raise RefreshTokenExpiredError(spec["name"], float(expired_at))
         grant = {"grant_type": rules["grant_type"], rules["token_param"]: str(refresh_token)}
         if rules["send_scope"]:
             scope = self._session.token.get("scope") or requested_scopes(spec, None)
@@ -465,13 +471,15 @@ class OAuth2Provider(ProviderBase):
 
         spec = self.spec
         rules = spec["revocation"]
-        chosen, hint = self._revocable(token, token_type_hint)
+        chosen, hint = self._revocable(
+            token, token_type_hint, rules.get("default_token", "refresh_token")
+        )
         method = rules["method"]
         call = Call(
             method,
             self._endpoint("revoke", with_token=True),
             headers=dict(JSON_ACCEPT),
-            encoding=default_encoding(method, None),
+            encoding=default_encoding(method, rules.get("encoding")),
         )
         if rules["token_param"]:
             call.params[rules["token_param"]] = chosen
@@ -500,11 +508,13 @@ class OAuth2Provider(ProviderBase):
             raise oauth2_error_from_body({"error": code, "error_description": message}, response)
         raise TokenEndpointError(response)
 
-    def _revocable(self, token: str | None, hint: str | None) -> tuple[str, str | None]:
+    def _revocable(
+        self, token: str | None, hint: str | None, default: str
+    ) -> tuple[str, str | None]:
         if token:
             return token, hint
         current = self._session.token or {}
-        if current.get("refresh_token"):
+        if default == "refresh_token" and current.get("refresh_token"):
             return str(current["refresh_token"]), hint or "refresh_token"
         if current.get("access_token"):
             return str(current["access_token"]), hint or "access_token"

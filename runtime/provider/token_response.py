@@ -156,6 +156,7 @@ def normalise_token(
         raise FieldTypeError(f"the answer has no access token at {places}")
     _token_type(token, document, rules["token_type"], where("token_type", "token_type"))
     _expiry(token, document, rules["expires"], where("expires_in", rules["expires"]["path"]), clock)
+    _refresh_expiry(token, document, rules.get("refresh_expires"), clock, previous)
     _scope(
         token, document, rules["scope"], where("scope", rules["scope"]["path"]), scopes["separator"]
     )
@@ -244,6 +245,43 @@ def _expiry(
     else:
         token["expires_in"] = round(number)
         token["expires_at"] = now + round(number)
+
+
+def _refresh_expiry(
+    token: dict[str, Any],
+    document: Mapping[str, Any],
+    rule: Mapping[str, Any] | None,
+    clock: Callable[[], float],
+    previous: Mapping[str, Any] | None,
+) -> None:
+    """``refresh_token_expires_in`` / ``_at`` per the spec's ``refresh_expires``.
+
+    An answer without a new refresh token keeps the old one (rotation ``may_omit``), so it
+    also keeps the old one's expiry.
+    """
+    token.pop("refresh_token_expires_in", None)
+    token.pop("refresh_token_expires_at", None)
+    if rule is None:
+        return
+    raw = get_path(document, rule["path"])
+    if raw in (MISSING, None, ""):
+        if previous and "refresh_token" not in document and "refresh_token_expires_at" in previous:
+            token["refresh_token_expires_at"] = previous["refresh_token_expires_at"]
+        return
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise FieldTypeError(f"the refresh token lifetime at {rule['path']!r} is not a number")
+    try:
+        number = float(raw)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise FieldTypeError(f"the refresh token lifetime at {rule['path']!r} is not a number")
+    if rule["unit"] == "milliseconds":
+        number /= 1000
+    now = round(clock())
+    expires_at = round(number) if rule["kind"] == "absolute" else now + round(number)
+    token["refresh_token_expires_in"] = expires_at - now
+    token["refresh_token_expires_at"] = expires_at
 
 
 def _scope(

@@ -57,6 +57,9 @@ class Exchange:
     result: Mapping[str, Any] = field(default_factory=dict)  # a subset of what the method returns
     error: str | None = None  # the OAuth error code the method must raise with instead
     callback: Mapping[str, str] = field(default_factory=dict)  # extra callback parameters
+    # The token the client holds before this step (e.g. one with a refresh token); default: the
+    # result of the token (or OAuth 1 access_token) step.
+    holding: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def _exchange(value: Any, where: str) -> Exchange:
         result=_mapping(items.get("result"), f"{where}.result"),
         error=items.get("error"),
         callback=_strings(items.get("callback"), f"{where}.callback"),
+        holding=_mapping(items["holding"], f"{where}.holding") if "holding" in items else None,
     )
 
 

@@ -228,6 +228,15 @@ class Flow:
 
     # -- token-using calls --------------------------------------------------------------------
 
+    def signed_in(self, exchange: Exchange | None) -> Flow:
+        """This flow after sign-in, or a new one holding the exchange's documented token."""
+        if exchange is not None and exchange.holding is not None:
+            flow = Flow(self.cases, self.mock, token=dict(exchange.holding))
+            flow.remember(exchange.holding)
+            return flow
+        self.sign_in()
+        return self
+
     def sign_in(self) -> None:
         if self.cases.access_token:
             self.fetch_access_token(self.cases.access_token)

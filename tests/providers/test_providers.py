@@ -61,7 +61,7 @@ def _run_token_error(flow: Flow) -> None:
 def _run_refresh(flow: Flow) -> None:
     exchange = flow.cases.refresh
     assert exchange is not None
-    flow.sign_in()
+    flow = flow.signed_in(exchange)
     flow.answer(exchange)
     token = flow.client.refresh()
     flow.check_request(exchange.request, "refresh request")
@@ -71,7 +71,7 @@ def _run_refresh(flow: Flow) -> None:
 def _run_userinfo(flow: Flow) -> None:
     exchange = flow.cases.userinfo
     assert exchange is not None
-    flow.sign_in()
+    flow = flow.signed_in(exchange)
     flow.answer(exchange)
     profile = flow.client.userinfo()
     flow.check_request(exchange.request, "userinfo request")
@@ -83,7 +83,7 @@ def _run_userinfo(flow: Flow) -> None:
 def _run_revocation(flow: Flow) -> None:
     exchange = flow.cases.revocation
     assert exchange is not None
-    flow.sign_in()
+    flow = flow.signed_in(exchange)
     flow.answer(exchange)
     if exchange.error:
         flow.check_error(exchange, flow.client.revoke, "revocation")
@@ -93,9 +93,9 @@ def _run_revocation(flow: Flow) -> None:
 
 
 def _run_api(flow: Flow) -> None:
-    assert flow.cases.api is not None
-    flow.sign_in()
-    flow.call_api(flow.cases.api)
+    api = flow.cases.api
+    assert api is not None
+    flow.signed_in(None).call_api(api)
 
 
 def _run_request_token(flow: Flow) -> None:

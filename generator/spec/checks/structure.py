@@ -93,6 +93,12 @@ def check_revocation(ctx: CheckContext) -> None:
             "a 204 answer has no body, so success_body could never confirm it",
             "remove 204, or remove success_body",
         )
+    if revocation.method == "GET" and revocation.encoding in ("form", "json"):
+        ctx.report(
+            ("revocation", "encoding"),
+            f"a GET request has no body for {revocation.encoding} parameters",
+            "use encoding: query, or method: POST or DELETE",
+        )
     if revocation.token_param is None and not revocation.authenticate_with_token:
         ctx.report(
             ("revocation", "token_param"),

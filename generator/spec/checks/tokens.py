@@ -7,7 +7,17 @@ from ..model import BodyEncoding, HttpMethod
 from .context import CheckContext
 
 _STANDARD_TOKEN_FIELDS = frozenset(
-    {"access_token", "refresh_token", "expires_in", "expires_at", "token_type", "scope", "id_token"}
+    {
+        "access_token",
+        "refresh_token",
+        "expires_in",
+        "expires_at",
+        "refresh_token_expires_in",
+        "refresh_token_expires_at",
+        "token_type",
+        "scope",
+        "id_token",
+    }
 )
 _STANDARD_OAUTH1_TOKEN_FIELDS = frozenset(
     {"oauth_token", "oauth_token_secret", "oauth_callback_confirmed"}

@@ -100,8 +100,22 @@ class Revocation:
     """Revoking tokens (quirk J1)."""
 
     method: Literal["POST", "GET", "DELETE"] = field(default="POST", metadata=meta("HTTP method."))
+    encoding: BodyEncoding | None = field(
+        default=None,
+        metadata=meta(
+            "Where parameters go (json: a JSON body, as GitHub's DELETE wants); "
+            "default: form for POST, query for GET and DELETE."
+        ),
+    )
     token_param: ParamName | None = field(
         default="token", metadata=meta("Parameter carrying the token; null: not sent as one.")
+    )
+    default_token: Literal["refresh_token", "access_token"] = field(
+        default="refresh_token",
+        metadata=meta(
+            "What revoke() revokes when called without a token: the refresh token when there "
+            "is one (which ends the grant at most providers), or always the access token."
+        ),
     )
     send_token_type_hint: bool = field(default=True, metadata=meta("Send token_type_hint."))
     client_auth: ClientAuthOrInherit = field(

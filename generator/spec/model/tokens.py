@@ -61,6 +61,23 @@ class Expiry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RefreshExpiry:
+    """How the refresh token's own lifetime is reported (GitHub, LinkedIn)."""
+
+    path: FieldPath = field(
+        default="refresh_token_expires_in",
+        metadata=meta("Field holding the refresh token's lifetime or expiry time."),
+    )
+    kind: Literal["relative", "absolute"] = field(
+        default="relative",
+        metadata=meta("relative: seconds from now; absolute: a Unix time."),
+    )
+    unit: Literal["seconds", "milliseconds"] = field(
+        default="seconds", metadata=meta("Unit of the value.")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class TokenTypeRule:
     """token_type fixes (quirk E3)."""
 
@@ -108,6 +125,14 @@ class TokenResponse:
         ),
     )
     expires: Expiry = field(default_factory=Expiry, metadata=meta("Token lifetime."))
+    refresh_expires: RefreshExpiry | None = field(
+        default=None,
+        metadata=meta(
+            "The refresh token's lifetime, when the provider reports one; the token then holds "
+            "refresh_token_expires_in and refresh_token_expires_at, and an expired refresh token "
+            "is never sent."
+        ),
+    )
     token_type: TokenTypeRule = field(
         default_factory=TokenTypeRule, metadata=meta("token_type defaults.")
     )

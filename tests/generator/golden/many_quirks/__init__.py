@@ -274,6 +274,7 @@ _SPEC: Final[RuntimeSpec] = {
                 "zero_means_never": True,
                 "default_lifetime": 3600,
             },
+            "refresh_expires": None,
             "token_type": {"default": "Bearer", "override": "Bearer"},
             "scope": {"path": "authed_user.scope", "format": "string", "separator": ","},
             "extra": {
@@ -353,7 +354,9 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "revocation": {
         "method": "DELETE",
+        "encoding": None,
         "token_param": None,
+        "default_token": "refresh_token",
         "send_token_type_hint": True,
         "client_auth": "inherit",
         "authenticate_with_token": True,

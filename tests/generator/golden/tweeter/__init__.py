@@ -158,6 +158,7 @@ _SPEC: Final[RuntimeSpec] = {
                 "zero_means_never": False,
                 "default_lifetime": None,
             },
+            "refresh_expires": None,
             "token_type": {"default": "Bearer", "override": None},
             "scope": {"path": "scope", "format": "string", "separator": None},
             "extra": {},
@@ -183,7 +184,9 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "revocation": {
         "method": "POST",
+        "encoding": None,
         "token_param": "access_token",
+        "default_token": "refresh_token",
         "send_token_type_hint": False,
         "client_auth": "inherit",
         "authenticate_with_token": False,
