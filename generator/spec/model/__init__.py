@@ -5,9 +5,9 @@ hints (``spec/convert.py``) and the JSON Schema is derived from them (``spec/sch
 Field docs live in ``metadata["doc"]``; ``metadata["protocols"]`` limits a key to some
 protocols; string kinds (identifier, URL, scope name, ...) come from ``typing.Annotated``.
 
-Quirk families of providers.md §2 map to: A variables/environments/endpoints, B scopes and
-authorize, C callback, D token, E token.response, F errors, G refresh and exchanges,
-H api, I userinfo, J revocation, K device, L oauth1; anything else is a named hook.
+Each way providers differ has its section: variables, environments and endpoints; scopes and
+authorize; callback; token and token.response; errors; refresh and exchanges; api; userinfo;
+revocation; device; oauth1. What cannot be data is a named hook.
 """
 
 from .authorize import Authorize, AuthorizeOption, Callback, CallbackErrors, CapturedValue, Scopes

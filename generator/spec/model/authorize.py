@@ -1,4 +1,4 @@
-"""Scopes, the authorization request and the callback (quirk families B, C)."""
+"""Scopes, the authorization request and the callback."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from .vocabulary import (
 
 @dataclass(frozen=True, kw_only=True)
 class Scopes:
-    """How scopes are named and sent (quirks B1, B2)."""
+    """How scopes are named and sent."""
 
     supported: bool = field(
         default=True, metadata=meta("False when the provider has no scope parameter at all.")
@@ -53,7 +53,7 @@ class Scopes:
 
 @dataclass(frozen=True, kw_only=True)
 class AuthorizeOption:
-    """A typed optional keyword argument of a flow method (quirks B3, L3); None: not sent."""
+    """A typed optional keyword argument of a flow method; None: not sent."""
 
     type: Literal["str", "int", "bool", "enum"] = field(
         metadata=meta("Argument type; enum takes one of `values`.")
@@ -71,7 +71,7 @@ class AuthorizeOption:
 
 @dataclass(frozen=True, kw_only=True)
 class Authorize:
-    """The authorization request (quirks B3-B9)."""
+    """The authorization request."""
 
     response_type: ParamValue | None = field(
         default="code",
@@ -112,7 +112,7 @@ class Authorize:
         default=False, metadata=meta("Leave out parameters whose value is empty.")
     )
     unencoded_params: Annotated[tuple[ParamName, ...], Unique("parameter")] = field(
-        default=(), metadata=meta("Parameters sent without percent-encoding (quirk B9).")
+        default=(), metadata=meta("Parameters sent without percent-encoding.")
     )
     fragment: Fragment | None = field(
         default=None, metadata=meta("Fragment appended to the URL (WeChat: wechat_redirect).")
@@ -122,7 +122,7 @@ class Authorize:
 
 @dataclass(frozen=True, kw_only=True)
 class CapturedValue:
-    """A value the provider adds to the redirect (quirk C1, C3)."""
+    """A value the provider adds to the redirect."""
 
     param: ParamName | None = field(
         default=None, metadata=meta("Callback parameter; default: the capture name.")
@@ -136,7 +136,7 @@ class CapturedValue:
 
 @dataclass(frozen=True, kw_only=True)
 class CallbackErrors:
-    """Parameters that carry an error on the redirect (quirk C4)."""
+    """Parameters that carry an error on the redirect."""
 
     code_param: ParamName = field(default="error", metadata=meta("Error code parameter."))
     message_param: ParamName | None = field(
@@ -149,7 +149,7 @@ class CallbackErrors:
 
 @dataclass(frozen=True, kw_only=True)
 class Callback:
-    """How the provider sends the user back (quirks C1-C4)."""
+    """How the provider sends the user back."""
 
     mode: Literal["query", "fragment", "form_post"] = field(
         default="query", metadata=meta("Where the callback parameters arrive.")

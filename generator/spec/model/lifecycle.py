@@ -29,7 +29,7 @@ from .vocabulary import (
 
 @dataclass(frozen=True, kw_only=True)
 class Refresh:
-    """Refreshing tokens (quirks G1-G6)."""
+    """Refreshing tokens."""
 
     supported: bool = field(default=True, metadata=meta("Whether refresh tokens are issued."))
     rotation: Literal["may_omit", "rotating"] = field(
@@ -66,7 +66,7 @@ class Refresh:
 
 @dataclass(frozen=True, kw_only=True)
 class Exchange:
-    """A non-standard token exchange (long-lived tokens, quirks D9, G5)."""
+    """A non-standard token exchange (long-lived tokens)."""
 
     description: Text | None = field(default=None, metadata=meta("Shown in the docstring."))
     url: EndpointUrl | None = field(default=None, metadata=meta("Default: endpoints.token."))
@@ -97,7 +97,7 @@ class SuccessBody:
 
 @dataclass(frozen=True, kw_only=True)
 class Revocation:
-    """Revoking tokens (quirk J1)."""
+    """Revoking tokens."""
 
     method: Literal["POST", "GET", "DELETE"] = field(default="POST", metadata=meta("HTTP method."))
     encoding: BodyEncoding | None = field(
@@ -136,7 +136,7 @@ class Revocation:
 
 @dataclass(frozen=True, kw_only=True)
 class DeviceFlow:
-    """Device authorization grant details (quirks K1, K2)."""
+    """Device authorization grant details."""
 
     client_auth: ClientAuthOrInherit = field(
         default="inherit", metadata=meta("Client authentication; inherit: as token.")

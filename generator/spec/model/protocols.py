@@ -1,4 +1,4 @@
-"""Protocol-specific sections: OpenID Connect and OAuth 1.0a (quirk families A4, B8, L)."""
+"""Protocol-specific sections: OpenID Connect and OAuth 1.0a."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from .vocabulary import (
 
 @dataclass(frozen=True, kw_only=True)
 class Oidc:
-    """OpenID Connect details (quirks A4, B8)."""
+    """OpenID Connect details."""
 
     nonce: Support = field(default="supported", metadata=meta("Whether nonce is sent."))
     signing_algs: Annotated[
@@ -37,7 +37,7 @@ class Oidc:
 
 @dataclass(frozen=True, kw_only=True)
 class OAuth1RequestToken:
-    """The temporary-credentials step (quirk L3)."""
+    """The temporary-credentials step."""
 
     method: HttpMethod = field(default="POST", metadata=meta("HTTP method."))
     params: ClientParams = field(default_factory=dict, metadata=meta("Extra parameters."))
@@ -49,7 +49,7 @@ class OAuth1RequestToken:
 
 @dataclass(frozen=True, kw_only=True)
 class OAuth1AccessToken:
-    """The token-credentials step (quirk L5)."""
+    """The token-credentials step."""
 
     method: HttpMethod = field(default="POST", metadata=meta("HTTP method."))
     send_verifier: bool = field(default=True, metadata=meta("Send oauth_verifier."))
@@ -60,7 +60,7 @@ class OAuth1AccessToken:
 
 @dataclass(frozen=True, kw_only=True)
 class OAuth1:
-    """OAuth 1.0a signing and steps (quirks L1-L5)."""
+    """OAuth 1.0a signing and steps."""
 
     signature_method: Literal[
         "HMAC-SHA1",

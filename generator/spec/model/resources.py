@@ -1,4 +1,4 @@
-"""Calling the API with the token, and the user profile (quirk families H, I)."""
+"""Calling the API with the token, and the user profile."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .vocabulary import (
 
 @dataclass(frozen=True, kw_only=True)
 class Api:
-    """How API requests carry the token (quirks H1-H5, A6)."""
+    """How API requests carry the token."""
 
     base_url: TokenUrl | None = field(
         default=None, metadata=meta("Base URL of the API; may use {token.field} (instance_url).")
@@ -51,7 +51,7 @@ class Api:
 
 @dataclass(frozen=True, kw_only=True)
 class Userinfo:
-    """Fetching the user's profile (quirks I1-I5)."""
+    """Fetching the user's profile."""
 
     source: Literal["endpoint", "id_token"] = field(
         default="endpoint",

@@ -1,4 +1,4 @@
-"""The token request, parsing its response, and error shapes (quirk families D, E, F)."""
+"""The token request, parsing its response, and error shapes."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class TypedField:
 
 @dataclass(frozen=True, kw_only=True)
 class Expiry:
-    """How the token lifetime is reported (quirk E2)."""
+    """How the token lifetime is reported."""
 
     path: FieldPath = field(
         default="expires_in", metadata=meta("Field holding the lifetime or the expiry time.")
@@ -79,7 +79,7 @@ class RefreshExpiry:
 
 @dataclass(frozen=True, kw_only=True)
 class TokenTypeRule:
-    """token_type fixes (quirk E3)."""
+    """token_type fixes."""
 
     default: ParamValue = field(default="Bearer", metadata=meta("Used when token_type is missing."))
     override: ParamValue | None = field(
@@ -89,7 +89,7 @@ class TokenTypeRule:
 
 @dataclass(frozen=True, kw_only=True)
 class ScopeEcho:
-    """How granted scopes come back (quirk E4)."""
+    """How granted scopes come back."""
 
     path: FieldPath = field(default="scope", metadata=meta("Field with the granted scopes."))
     format: Literal["string", "list"] = field(
@@ -102,14 +102,14 @@ class ScopeEcho:
 
 @dataclass(frozen=True, kw_only=True)
 class TokenResponse:
-    """Parsing the token endpoint's answer (quirks E1-E6)."""
+    """Parsing the token endpoint's answer."""
 
     format: Literal["json", "form", "auto"] = field(
         default="auto", metadata=meta("Body format; auto decides by Content-Type.")
     )
     key_case: Literal["as_sent", "camel_to_snake"] = field(
         default="as_sent",
-        metadata=meta("camel_to_snake: read accessToken as access_token (quirk E5)."),
+        metadata=meta("camel_to_snake: read accessToken as access_token."),
     )
     paths: Mapping[StandardTokenField, FieldPath] = field(
         default_factory=dict,
@@ -160,7 +160,7 @@ JwsAlgorithm = Literal[
 
 @dataclass(frozen=True, kw_only=True)
 class ClientAssertion:
-    """The signed JWT that authenticates the client (RFC 7523, quirk D5)."""
+    """The signed JWT that authenticates the client (RFC 7523)."""
 
     signing_alg: JwsAlgorithm = field(
         default="RS256",
@@ -176,7 +176,7 @@ class ClientAssertion:
 
 @dataclass(frozen=True, kw_only=True)
 class TokenRequest:
-    """The authorization-code token request (quirks D1-D9)."""
+    """The authorization-code token request."""
 
     client_auth: ClientAuth = field(
         default="client_secret_basic", metadata=meta("How the client authenticates.")
@@ -220,7 +220,7 @@ class SuccessFlag:
 
 @dataclass(frozen=True, kw_only=True)
 class ErrorShape:
-    """Where errors are in token endpoint answers (quirks F1, F2)."""
+    """Where errors are in token endpoint answers."""
 
     in_success_body: bool = field(
         default=True, metadata=meta("An error field in a 200 answer is still an error.")

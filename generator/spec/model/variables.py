@@ -1,4 +1,4 @@
-"""Per-deployment values and the provider's URLs (quirk family A)."""
+"""Per-deployment values and the provider's URLs."""
 
 from __future__ import annotations
 
