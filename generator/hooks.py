@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from runtime.provider.hooks import BUILTIN_HOOKS as RUNTIME_BUILTIN_HOOKS
 from runtime.provider.hooks import HOOKS as RUNTIME_HOOKS
 from runtime.provider.hooks.points import (
     EXCLUSIVE_HOOK_POINTS,
@@ -27,6 +28,7 @@ __all__ = [
     "HookPoint",
     "find_hook",
     "hook_names",
+    "registered_hooks",
 ]
 
 
@@ -40,15 +42,27 @@ class HookInfo:
     client should accept them as constructor arguments and pass them in ``variables``."""
 
 
-HOOKS: tuple[HookInfo, ...] = tuple(
+def registered_hooks() -> tuple[HookInfo, ...]:
+    """Built-in hooks, then those of installed ``oauthgen.hooks`` plugins."""
+    return tuple(
+        HookInfo(hook.name, hook.point, hook.description, hook.variables)
+        for hook in RUNTIME_HOOKS.values()
+    )
+
+
+BUILTIN_HOOKS: tuple[HookInfo, ...] = tuple(
     HookInfo(hook.name, hook.point, hook.description, hook.variables)
-    for hook in RUNTIME_HOOKS.values()
+    for hook in RUNTIME_BUILTIN_HOOKS.values()
 )
+"""The hooks this repository implements: the JSON Schema lists these (plugins vary by
+installation, so the schema cannot)."""
+
+HOOKS = BUILTIN_HOOKS
 
 
 def hook_names(point: HookPoint) -> tuple[str, ...]:
-    return tuple(hook.name for hook in HOOKS if hook.point == point)
+    return tuple(hook.name for hook in registered_hooks() if hook.point == point)
 
 
 def find_hook(name: str) -> HookInfo | None:
-    return next((hook for hook in HOOKS if hook.name == name), None)
+    return next((hook for hook in registered_hooks() if hook.name == name), None)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..hooks import HOOKS, HookPoint, find_hook, hook_names
+from ..hooks import BUILTIN_HOOKS, HookPoint, find_hook, hook_names, registered_hooks
 from .errors import show
 from .templates import Problem, TemplateScope, url_problems
 
@@ -202,11 +202,12 @@ FRAGMENT = StringKind(
 
 
 def hook_kind(point: HookPoint) -> StringKind:
-    """Names of the registered hooks that run at ``point``; a closed set (schema enum)."""
-    names = hook_names(point)
-    known = ", ".join(names) or "none yet"
+    """Names of the hooks that run at ``point``: the built-in ones (the schema's enum) and those
+    of installed ``oauthgen.hooks`` plugins (checked when a spec is loaded)."""
+    builtin = tuple(hook.name for hook in BUILTIN_HOOKS if hook.point == point)
 
     def registered_here(value: str) -> Problem | None:
+        names = hook_names(point)
         if value in names:
             return None
         hook = find_hook(value)
@@ -215,14 +216,19 @@ def hook_kind(point: HookPoint) -> StringKind:
                 f"hook '{value}' runs at {hook.point}, not at {point}",
                 f"list it under hooks.{hook.point}",
             )
-        close = difflib.get_close_matches(value, [h.name for h in HOOKS], n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"hooks for {point}: {known}"
+        every = [h.name for h in registered_hooks()]
+        close = difflib.get_close_matches(value, every, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else f"hooks for {point}: {', '.join(names) or 'none yet'}"
+        )
         return Problem(f"unknown hook {show(value)}", hint)
 
     return StringKind(
         f"hook for {point}",
-        "|".join(re.escape(name) for name in names) or "(?!)",
-        f"hooks for {point}: {known}",
+        "|".join(re.escape(name) for name in builtin) or "(?!)",
+        f"hooks for {point}: {', '.join(builtin) or 'none yet'}",
         registered_here,
-        choices=names,
+        choices=builtin,
     )

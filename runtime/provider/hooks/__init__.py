@@ -3,13 +3,14 @@
 ``HOOKS`` maps a hook's name to its :class:`HookInfo` (point, description, function). Specs
 name hooks per point (``hooks: {callback: [shopify_callback_hmac]}``); the generator validates
 those names against this registry (``generator/hooks.py`` reads it), and the provider engine
-runs them at their point in the listed order. Signatures per point: ``points.py``.
+runs them at their point in the listed order. Signatures per point: ``points.py``. Packages
+outside the repository add hooks through the ``oauthgen.hooks`` entry points (``plugins.py``).
 Heavy dependencies (PyJWT, cryptography, XML) are imported inside the hooks that use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from .apple import apple_client_secret_jwt, apple_form_post_user
@@ -36,6 +37,7 @@ from .shopify import shopify_callback_hmac
 from .slack import slack_split_tokens
 
 __all__ = [
+    "BUILTIN_HOOKS",
     "EXCLUSIVE_HOOK_POINTS",
     "HOOKS",
     "HOOK_POINTS",
@@ -127,4 +129,36 @@ _REGISTERED = (
     ),
 )
 
-HOOKS: Mapping[str, HookInfo] = MappingProxyType({hook.name: hook for hook in _REGISTERED})
+BUILTIN_HOOKS: Mapping[str, HookInfo] = MappingProxyType({hook.name: hook for hook in _REGISTERED})
+
+
+class _Registry(Mapping[str, HookInfo]):
+    """The built-in hooks and those installed packages register (``plugins``), read on first use
+    so importing the runtime does not scan every installed distribution."""
+
+    def __init__(self) -> None:
+        self._hooks: Mapping[str, HookInfo] | None = None
+
+    def _all(self) -> Mapping[str, HookInfo]:
+        if self._hooks is None:
+            from .plugins import plugin_hooks
+
+            self._hooks = MappingProxyType({**BUILTIN_HOOKS, **plugin_hooks(BUILTIN_HOOKS)})
+        return self._hooks
+
+    def reload(self) -> None:
+        """Read the entry points again (after installing a plugin in a running process)."""
+        self._hooks = None
+
+    def __getitem__(self, name: str) -> HookInfo:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+HOOKS = _Registry()
+"""Every hook a spec may name: built-in ones and ``oauthgen.hooks`` entry points."""
