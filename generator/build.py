@@ -4,8 +4,9 @@
 compiles, and its top level only defines names (``render.shape``). ``plan`` does that for a
 batch and compares with what is on disk; ``write`` applies a plan atomically per file (a
 temporary file in the same directory, then ``os.replace``). Nothing is written unless every
-spec of the batch generated cleanly. Output depends only on the spec bytes, the path shown in
-the header and the generator version: no timestamps, no hash-seed dependent ordering.
+spec of the batch generated cleanly. Output depends only on the spec bytes, its file name
+and the generator version: no timestamps, no hash-seed dependent ordering, and nothing from
+how the spec's path was typed or where the command ran.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def generator_version() -> str:
 def render_module(loaded: LoadedSpec, *, source: str, version: str | None = None) -> str:
     """The text of ``generated/<id>/__init__.py`` for ``loaded``.
 
-    ``source`` is the spec path shown in the header. Raises ``SpecValidationError`` when the
-    spec cannot be generated (located), ``GenerationError`` when the output fails its checks.
+    ``source`` names the spec in the header (``header_source``). Raises
+    ``SpecValidationError`` when the spec cannot be generated (located), ``GenerationError``
+    when the output fails its checks.
     """
     module = build_module(loaded, source=source, version=version or generator_version())
     text = render_template(TEMPLATE, m=module)
@@ -63,9 +65,14 @@ def render_module(loaded: LoadedSpec, *, source: str, version: str | None = None
     return text
 
 
-def display_path(path: str | os.PathLike[str]) -> str:
-    """A spec path as given on the command line, with forward slashes."""
-    return PurePath(os.fspath(path)).as_posix()
+def header_source(path: str | os.PathLike[str]) -> str:
+    """How the generated header names a spec: its file name.
+
+    Not the path as typed: ``specs``, ``./specs/`` and an absolute path must generate the
+    same bytes, or ``build --check`` calls everything stale. The header's sha256 pins the
+    content.
+    """
+    return PurePath(os.fspath(path)).name
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ class PlannedPackage:
 
 def plan(loaded: LoadedSpec, out: Path) -> PlannedPackage:
     """Render one spec's package and compare it with what ``out`` holds."""
-    text = render_module(loaded, source=display_path(loaded.file))
+    text = render_module(loaded, source=header_source(loaded.file))
     directory = out / loaded.spec.id
     contents = {"__init__.py": text.encode("utf-8"), "py.typed": b""}
     files = tuple(

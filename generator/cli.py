@@ -18,8 +18,8 @@ from typing import TextIO, cast, get_args
 from .build import (
     GenerationError,
     PlannedPackage,
-    display_path,
     foreign_files,
+    header_source,
     orphans,
     plan,
     render_module,
@@ -127,7 +127,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         # Render in memory too: names that only clash in the generated code (a variable
         # called `cast`) are found here, so a spec that validates also builds.
         try:
-            render_module(spec, source=display_path(spec.file))
+            render_module(spec, source=header_source(spec.file))
         except SpecValidationError as exc:
             for diagnostic in exc.diagnostics:
                 print(diagnostic, file=sys.stderr)

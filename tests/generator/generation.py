@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.build import render_module
+from generator.build import header_source, render_module
 from generator.spec import LoadedSpec, parse_spec
 from tests.generator.spec_testing import FIXTURES, HERE, REPO_ROOT
 
@@ -24,14 +24,14 @@ UPDATE_COMMAND = f"{UPDATE_VARIABLE}=1 .venv/bin/pytest tests/generator/test_bui
 
 
 def fixture_source(name: str) -> str:
-    """The fixture's path as the golden headers show it (relative to the repository)."""
+    """The fixture's path relative to the repository."""
     return (FIXTURES / f"{name}.yaml").relative_to(REPO_ROOT).as_posix()
 
 
 def render_fixture(name: str) -> str:
     source = fixture_source(name)
     loaded = parse_spec((REPO_ROOT / source).read_bytes(), source)
-    return render_module(loaded, source=source)
+    return render_module(loaded, source=header_source(source))
 
 
 def render_text(yaml_text: str, file: str = "inline.yaml") -> tuple[LoadedSpec, str]:

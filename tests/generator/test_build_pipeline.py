@@ -177,6 +177,28 @@ def test_check_clean_output(capsys: Capture, specs: Path, tmp_path: Path) -> Non
     assert tree(out) == before
 
 
+def test_check_does_not_depend_on_how_the_spec_path_is_spelled(
+    capsys: Capture, specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built from ``specs``, checked as ``./specs/``, an absolute path, ``../`` or a file."""
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "build", "specs")[0] == 0
+    others = [f"specs/{p.name}" for p in sorted(specs.iterdir())
+              if p.stem not in {"minimal", "tweeter"}]
+    spellings = [
+        ["./specs/"],
+        [str(specs)],
+        [f"../{tmp_path.name}/specs"],
+        [str(specs / "minimal.yaml"), "./specs/../specs/tweeter.yaml", *others],
+    ]
+    for argv in spellings:
+        code, stdout, err = run(capsys, "build", *argv, "--check")
+        assert (code, stdout) == (0, ""), (argv, stdout, err)
+    monkeypatch.chdir(specs)  # another working directory, too
+    code, stdout, err = run(capsys, "build", ".", "--out", "../generated", "--check")
+    assert (code, stdout) == (0, ""), stdout
+
+
 def test_check_lists_stale_missing_and_orphaned_files(
     capsys: Capture, specs: Path, tmp_path: Path
 ) -> None:
