@@ -14,8 +14,26 @@ import re
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from .errors import IssuerMismatchError
+from .errors import IssuerMismatchError, RepeatedParameterError
 
+# Parameters of authorization responses (RFC 6749 §4.1.2, §4.2.2, §5.1, §5.2; OIDC Core 3.2.2.5;
+# RFC 9207), each of which must appear at most once.
+OAUTH_RESPONSE_PARAMETERS = frozenset(
+    {
+        "code",
+        "state",
+        "iss",
+        "error",
+        "error_description",
+        "error_uri",
+        "access_token",
+        "token_type",
+        "expires_in",
+        "scope",
+        "refresh_token",
+        "id_token",
+    }
+)
 _PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
 
 
@@ -28,12 +46,13 @@ def response_parameters(url: str, part: Literal["query", "fragment"]) -> dict[st
     return found
 
 
-def single_issuer(params: dict[str, list[str]]) -> str | None:
-    """The response's ``iss``; given twice, it identifies nothing."""
-    values = params.get("iss", [])
-    if len(values) > 1:
-        raise IssuerMismatchError(description="the authorization response carries 'iss' twice")
-    return values[0] if values else None
+def single_values(params: dict[str, list[str]]) -> dict[str, str]:
+    """One value per parameter; an OAuth parameter given twice is refused (RFC 6749 §3.1:
+    "Request and response parameters MUST NOT be included more than once")."""
+    for name in sorted(OAUTH_RESPONSE_PARAMETERS.intersection(params)):
+        if len(params[name]) > 1:
+            raise RepeatedParameterError(name)
+    return {name: values[-1] for name, values in params.items()}
 
 
 def check_issuer(

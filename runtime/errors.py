@@ -13,7 +13,9 @@ from oauthlib.oauth2.rfc6749.errors import (
     AccessDeniedError,
     CustomOAuth2Error,
     InvalidClientIdError,
+    InvalidGrantError,
     InvalidRequestError,
+    MismatchingStateError,
     MissingTokenError,
     OAuth2Error,
     raise_from_error,
@@ -30,10 +32,12 @@ __all__ = [
     "AuthorizationDenied",
     "AuthorizationPendingError",
     "CallbackError",
+    "CallbackReusedError",
     "ExpiredTokenError",
     "InvalidRequest",
     "IssuerMismatchError",
     "PKCEMethodError",
+    "RepeatedParameterError",
     "SlowDownError",
     "TokenEndpointError",
     "TokenResponseParseError",
@@ -117,6 +121,35 @@ class IssuerMismatchError(CallbackError):
     """RFC 9207: the authorization response's ``iss`` is missing or names another issuer."""
 
     error = "invalid_issuer"
+
+
+class RepeatedParameterError(CallbackError, MismatchingStateError):
+    """A parameter of the authorization response appears more than once (RFC 6749 §3.1).
+
+    Also a ``MismatchingStateError``: a repeated ``state`` is a state that cannot be checked,
+    and code written for requests-oauthlib catches that class around the callback.
+    """
+
+    error = "invalid_callback"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            description=(
+                f"the authorization response carries {name!r} more than once; it is ambiguous "
+                f"and is not used (RFC 6749 §3.1)"
+            )
+        )
+        self.name = name
+
+
+class CallbackReusedError(CallbackError, InvalidGrantError):
+    """This session already exchanged the code of this authorization response.
+
+    Raised before anything is sent; also an ``InvalidGrantError``, which the server answers
+    to a code used twice (RFC 6749 §4.1.2).
+    """
+
+    error = "invalid_callback"
 
 
 class PKCEMethodError(ValueError, AttributeError):

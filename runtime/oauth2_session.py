@@ -4,6 +4,8 @@ Interface-compatible with requests-oauthlib's ``OAuth2Session``; the differences
 
 * an explicit ``state=`` given to ``authorization_url`` is remembered and verified later, and a
   callback carrying a state the session cannot check is refused;
+* the callback's parameters are decoded before they are checked; an OAuth parameter given
+  twice is refused, and a session exchanges a callback's code once;
 * the PKCE verifier is public (``code_verifier`` property and constructor argument) so a web
   app can carry it to the callback request, and ``pkce="plain"`` sends its challenge;
 * assigning a token clears what the previous one left behind (access token, expiry);
@@ -35,6 +37,7 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -69,7 +72,7 @@ from .device import (
     parse_device_authorization,
     poll_for_token,
 )
-from .errors import PKCEMethodError, TokenUpdated
+from .errors import CallbackReusedError, PKCEMethodError, TokenUpdated
 from .jwt_assertions import JWT_BEARER_GRANT_TYPE
 
 if TYPE_CHECKING:
@@ -190,6 +193,9 @@ class OAuth2Session(requests.Session):
         # A refresh token the server answered invalid_grant to is not sent again.
         self._rejected_refresh_token: str | None = None
         self.metadata = metadata
+        # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
+        self._exchanged_codes: set[bytes] = set()
+        self._exchange_lock = threading.Lock()
         self.auth = _no_auth
         self.compliance_hook: dict[str, list[Callable[..., Any]]] = {
             hook_type: [] for hook_type in COMPLIANCE_HOOK_TYPES
@@ -360,9 +366,19 @@ class OAuth2Session(requests.Session):
         return str(found)
 
     def _parse_authorization_response(self, authorization_response: str) -> dict[str, Any]:
-        """Parse the callback with oauthlib, verifying ``state`` whenever one is in play."""
+        """Parse the callback with oauthlib, verifying ``state`` whenever one is in play.
+
+        The parameters oauthlib reads (the query, or the fragment for the implicit grant) are
+        decoded first: an OAuth parameter given twice is refused, and so is a state this
+        session cannot check, however it is spelt (``%73tate=``).
+        """
+        from ._callback import response_parameters, single_values
+
+        implicit = isinstance(self._client, MobileApplicationClient)
+        part: Literal["query", "fragment"] = "fragment" if implicit else "query"
+        params = single_values(response_parameters(authorization_response, part))
         expected = self._state
-        if expected is None and "state=" in authorization_response:
+        if expected is None and "state" in params:
             raise MismatchingStateError(
                 description=(
                     "the authorization response carries a state but this session has none to "
@@ -371,28 +387,40 @@ class OAuth2Session(requests.Session):
                 )
             )
         require_secure_url(authorization_response)
-        self._check_response_issuer(authorization_response)
+        self._check_response_issuer(params)
         # oauthlib refuses http:// outright; a loopback callback (RFC 8252) is fine, and only
         # its query and fragment are read, so hand oauthlib the same URL under https.
         if authorization_response[:7].lower() == "http://":
             authorization_response = "https://" + authorization_response[7:]
         return self._client.parse_request_uri_response(authorization_response, state=expected)
 
-    def _check_response_issuer(self, authorization_response: str) -> None:
+    def _check_response_issuer(self, params: Mapping[str, str]) -> None:
         """RFC 9207: with the issuer's metadata, ``iss`` must name that issuer (and must be
         there when the metadata says the server sends it)."""
         metadata = self.metadata
         if metadata is None:
             return
-        from ._callback import check_issuer, response_parameters, single_issuer
+        from ._callback import check_issuer
 
-        implicit = isinstance(self._client, MobileApplicationClient)
-        part: Literal["query", "fragment"] = "fragment" if implicit else "query"
         check_issuer(
-            single_issuer(response_parameters(authorization_response, part)),
+            params.get("iss"),
             expected=metadata.issuer,
             advertised=metadata.authorization_response_iss_parameter_supported,
         )
+
+    def _claim_code(self, code: str) -> None:
+        """Remember that this authorization response's code is being exchanged; a second
+        exchange by this session is refused before it is sent."""
+        digest = hashlib.sha256(code.encode()).digest()  # the code itself is not kept
+        with self._exchange_lock:
+            if digest in self._exchanged_codes:
+                raise CallbackReusedError(
+                    description=(
+                        "this session already exchanged the code of this authorization "
+                        "response; an authorization code is used once (RFC 6749 §4.1.2)"
+                    )
+                )
+            self._exchanged_codes.add(digest)
 
     def token_from_fragment(self, authorization_response: str) -> TokenDict:
         """Implicit grant: read the token from the callback URL's fragment."""
@@ -434,11 +462,12 @@ class OAuth2Session(requests.Session):
         """
         token_url = self._endpoint(token_url, "token_endpoint")
         require_secure_url(token_url)
+        callback_code: str | None = None
         if not code and authorization_response:
             self._parse_authorization_response(authorization_response)
-            code = self._client.code
+            code = callback_code = self._client.code
         elif not code and isinstance(self._client, WebApplicationClient):
-            code = self._client.code
+            code = callback_code = self._client.code
             if not code:
                 raise ValueError("Please supply either code or authorization_response parameters.")
 
@@ -470,6 +499,8 @@ class OAuth2Session(requests.Session):
         ):
             kwargs["scope"] = self.scope  # these grants take the scope at the token endpoint
 
+        if callback_code:
+            self._claim_code(callback_code)
         try:
             token = self._request_token(
                 token_url,

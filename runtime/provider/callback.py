@@ -58,12 +58,13 @@ def raise_callback_error(params: Mapping[str, str], errors: Mapping[str, Any]) -
 def verify_state(
     params: Mapping[str, str], state_param: str, expected: str | None, support: str
 ) -> None:
-    """Check the echoed state against the one sent (B7); ``required`` also demands it."""
+    """Check the echoed state against the one sent (B7): a state that was sent must come back,
+    whether the spec says ``required`` or ``supported``."""
     if support == "unsupported":
         return
     received = params.get(state_param)
     if received is None:
-        if support == "required" and expected is not None:
+        if expected is not None:
             raise MismatchingStateError(
                 description=f"the callback has no {state_param!r}; it cannot be tied to this client"
             )

@@ -145,9 +145,26 @@ def test_missing_code_and_duplicate_parameters() -> None:
         provider._fetch_token()
 
 
-def test_state_supported_tolerates_a_missing_state() -> None:
+@pytest.mark.parametrize("support", ["supported", "required"])
+def test_a_state_that_was_sent_must_come_back(support: str) -> None:
+    """Without it the callback cannot be tied to the authorization this client started (a
+    login CSRF), whatever the spec says about the provider echoing it."""
+    spec = inline_spec(f"authorize:\n  state: {support}\n")
+    provider = oauth2_class(spec)(client_id="cid")
+    url, state = provider._authorization_url(scopes=None, state=None, options={})
+    assert f"state={state}" in url
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "at"})
+        with pytest.raises(MismatchingStateError, match="has no 'state'"):
+            provider._fetch_token(authorization_response="?code=the-code")
+        assert not m.called
+        token = provider._fetch_token(authorization_response=f"?code=the-code&state={state}")
+        assert token["access_token"] == "at"
+
+
+def test_state_supported_without_a_pending_state_accepts_a_stateless_callback() -> None:
+    """A client that sent no state (another instance, nothing resumed) has nothing to demand."""
     provider = oauth2_class(inline_spec("authorize:\n  state: supported\n"))(client_id="cid")
-    provider._authorization_url(scopes=None, state=None, options={})
     with requests_mock.Mocker() as m:
         m.post(TOKEN_URL, json={"access_token": "at"})
         assert (
