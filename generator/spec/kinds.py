@@ -184,6 +184,12 @@ TOKEN_VALUE = StringKind(
     "one line; may use {variable}, {client_id}, {access_token} and {token.field}",
     template="token",
 )
+API_HEADER_VALUE = StringKind(
+    "header value",
+    _NO_CONTROL + r"{0,2000}",
+    "one line; may use {variable}, {client_id}, {client_secret}, {access_token} and {token.field}",
+    template="api_header",
+)
 PLAIN_URL = StringKind("URL", _URL, "an https:// URL", _https_url)
 ENDPOINT_URL = StringKind(
     "URL", _URL, "an https:// URL; may use {variable}", template="static", url=True

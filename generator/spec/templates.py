@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 
 from .errors import show
 
-TemplateScope = Literal["none", "static", "client", "token"]
-"""Which placeholders a value may use: none; declared variables; + ``client_id``; + token data."""
+TemplateScope = Literal["none", "static", "client", "token", "api_header"]
+"""Which placeholders a value may use: none; declared variables; + ``client_id``; + token data;
++ ``client_secret`` (API headers only)."""
 
 CLIENT_BUILTINS = frozenset({"client_id"})
 TOKEN_BUILTINS = frozenset({"client_id", "access_token"})
+API_HEADER_BUILTINS = TOKEN_BUILTINS | {"client_secret"}
 TOKEN_FIELD_PREFIX = "token."
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

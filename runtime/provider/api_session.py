@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from oauthlib.common import add_params_to_uri, urldecode
@@ -29,12 +29,18 @@ from ..oauth2_session import OAuth2Session
 from .templates import Placeholders, render_text
 
 PlaceholdersFor = Callable[[Mapping[str, Any]], Placeholders]
+SECRET_PLACEHOLDER = "{client_secret}"
 
 
 class ApiAuth:
     """How ``api`` puts the token and the companion headers/query on a request."""
 
-    def __init__(self, api: Mapping[str, Any], placeholders: PlaceholdersFor) -> None:
+    def __init__(
+        self,
+        api: Mapping[str, Any],
+        placeholders: PlaceholdersFor,
+        secret_hosts: Callable[[], frozenset[str]] = frozenset,
+    ) -> None:
         self.placement: str = api["token_placement"]
         default_name = "Authorization" if self.placement == "header" else "access_token"
         self.name: str = api["token_name"] or default_name
@@ -42,6 +48,11 @@ class ApiAuth:
         self.headers: Mapping[str, str] = api["headers"]
         self.query: Mapping[str, str] = api["query"]
         self._placeholders = placeholders
+        self._secret_hosts = secret_hosts
+
+    def _to_provider(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return bool(host) and host in self._secret_hosts()
 
     @property
     def token_headers(self) -> frozenset[str]:
@@ -62,6 +73,8 @@ class ApiAuth:
         values = self._placeholders(token)
         headers = dict(headers or {})
         for name, template in self.headers.items():
+            if SECRET_PLACEHOLDER in template and not self._to_provider(url):
+                continue  # the client secret goes to the provider's own API hosts only
             headers[name] = render_text(template, values, where=f"api.headers.{name}", header=True)
         query = [
             (name, render_text(template, values, where=f"api.query.{name}"))

@@ -1,16 +1,20 @@
-"""Client authentication of a token-type :class:`~runtime.provider.wire.Call` (quirks D1-D5).
+"""Client authentication of a token-type :class:`~runtime.provider.wire.Call`.
 
-The spec's ``client_auth`` names map onto ``runtime.client_auth``'s registry; the one it lacks,
-``client_secret_bearer`` (Stripe: the secret as a Bearer token), is applied here. A method that
+The spec's ``client_auth`` names map onto ``runtime.client_auth``'s registry; the two it lacks
+are applied here: ``client_secret_bearer`` (Stripe: the secret as a Bearer token) and
+``public_basic`` (Reddit's installed apps: HTTP Basic with the client id and an empty password
+when there is no secret). A method that
 needs a secret falls back to ``none`` (client_id in the body) when the client has no secret, so
 public clients with PKCE work against specs whose default is ``client_secret_basic``.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus
 
 from ..client_auth import ClientCredentials, apply_client_auth
 from ..jwt_assertions import DEFAULT_LIFETIME
@@ -42,10 +46,17 @@ def authenticate(
     clock: Callable[[], float],
 ) -> None:
     """Add the client's authentication to ``call`` (headers and params) with ``method``."""
-    secret = identity.secret() if method in _NEEDS_SECRET else None
+    if method == "public_basic":
+        secret = identity.secret()
+        method = "client_secret_basic" if secret else method
+    else:
+        secret = identity.secret() if method in _NEEDS_SECRET else None
     if method in _NEEDS_SECRET and not secret:
         method = "none"
-    if method == "client_secret_bearer":
+    if method == "public_basic":
+        user_pass = f"{quote_plus(identity.client_id)}:".encode()
+        call.headers["Authorization"] = "Basic " + base64.b64encode(user_pass).decode("ascii")
+    elif method == "client_secret_bearer":
         call.headers["Authorization"] = f"Bearer {secret}"
     else:
         credentials = ClientCredentials(

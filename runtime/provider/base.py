@@ -11,6 +11,7 @@ import functools
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from .templates import Placeholders, render_url
 from .variables import VariableValue, resolve_variables
@@ -108,12 +109,29 @@ class ProviderBase:
         return Placeholders(
             self._variables,
             client_id=self._client_id,
+            client_secret=self.client_secret,
             token=token,
             access_token_field=self._access_token_field,
         )
 
     def _current_token(self) -> Mapping[str, Any] | None:
         raise NotImplementedError
+
+    def _api_hosts(self) -> frozenset[str]:
+        """The hosts of the provider's own API (api.base_url, userinfo): the only ones an API
+        header holding the client secret is sent to."""
+        hosts = set()
+        for name in ("api", "userinfo"):
+            try:
+                url = (
+                    self.api_url() if name == "api" else self._spec_url("userinfo", with_token=True)
+                )
+            except ValueError:  # a template that needs a token or variable not there yet
+                continue
+            if url:
+                hosts.add((urlsplit(url).hostname or "").lower())
+        hosts.discard("")
+        return frozenset(hosts)
 
     def _spec_url(self, name: str, *, with_token: bool = False) -> str | None:
         template = self.spec["endpoints"].get(name)

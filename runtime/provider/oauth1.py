@@ -6,6 +6,7 @@ import hmac
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
 
@@ -287,8 +288,13 @@ class _ApiExtras(AuthBase):
         api = self.provider.spec["api"]
         token = self.provider._current_token()
         if token and self.provider._request_token is None and (api["headers"] or api["query"]):
+            from .api_session import SECRET_PLACEHOLDER
+
             values = self.provider._placeholders(token)
+            host = (urlsplit(str(r.url)).hostname or "").lower()
             for name, template in api["headers"].items():
+                if SECRET_PLACEHOLDER in template and host not in self.provider._api_hosts():
+                    continue  # the client secret goes to the provider's own API hosts only
                 r.headers[name] = render_text(
                     template, values, where=f"api.headers.{name}", header=True
                 )

@@ -79,7 +79,7 @@ class OAuth2Provider(ProviderBase):
         )
         self._session: ProviderSession = make_session(
             client_id=client_id,
-            api_auth=ApiAuth(self.spec["api"], self._placeholders),
+            api_auth=ApiAuth(self.spec["api"], self._placeholders, self._api_hosts),
             token=dict(token) if token is not None else None,
             redirect_uri=redirect_uri,
             leeway=float(leeway),

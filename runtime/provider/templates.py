@@ -36,11 +36,13 @@ class Placeholders:
         variables: Mapping[str, object],
         *,
         client_id: str | None = None,
+        client_secret: str | None = None,
         token: Mapping[str, Any] | None = None,
         access_token_field: str = "access_token",
     ) -> None:
         self.variables = variables
         self.client_id = client_id
+        self.client_secret = client_secret
         self.token = token
         self.access_token_field = access_token_field
 
@@ -49,6 +51,10 @@ class Placeholders:
             return str(self.variables[name])
         if name == "client_id" and self.client_id is not None:
             return self.client_id
+        if name == "client_secret":
+            if not self.client_secret:
+                raise TemplateError(f"{where} uses {{client_secret}}: give the client its secret")
+            return self.client_secret
         if name == "access_token" or name.startswith(TOKEN_PREFIX):
             field = self.access_token_field if name == "access_token" else name[len(TOKEN_PREFIX) :]
             if self.token is None:

@@ -6,7 +6,13 @@ import re
 
 from ..errors import SpecPath, show
 from ..model import Variable
-from ..templates import CLIENT_BUILTINS, TOKEN_BUILTINS, TOKEN_FIELD_PREFIX, placeholders
+from ..templates import (
+    API_HEADER_BUILTINS,
+    CLIENT_BUILTINS,
+    TOKEN_BUILTINS,
+    TOKEN_FIELD_PREFIX,
+    placeholders,
+)
 from .context import CheckContext
 
 
@@ -72,7 +78,7 @@ def check_templates(ctx: CheckContext) -> None:
         for name in placeholders(templated.value):
             if name.startswith(TOKEN_FIELD_PREFIX):
                 _check_token_placeholder(ctx, templated.path, name, scope)
-            elif name in TOKEN_BUILTINS:
+            elif name in API_HEADER_BUILTINS:
                 _check_builtin_placeholder(ctx, templated.path, name, scope)
             elif name not in variables and not ctx.failed(("variables", name)):
                 hint = ctx.did_you_mean(name, variables)
@@ -93,18 +99,23 @@ def check_templates(ctx: CheckContext) -> None:
 
 
 def _check_builtin_placeholder(ctx: CheckContext, path: SpecPath, name: str, scope: str) -> None:
-    available = {"client": CLIENT_BUILTINS, "token": TOKEN_BUILTINS}.get(scope, frozenset())
+    available = {
+        "client": CLIENT_BUILTINS,
+        "token": TOKEN_BUILTINS,
+        "api_header": API_HEADER_BUILTINS,
+    }.get(scope, frozenset())
     if name not in available:
-        where = (
-            "header and parameter values"
-            if name in CLIENT_BUILTINS
-            else "userinfo, revoke and api values"
-        )
+        if name in CLIENT_BUILTINS:
+            where = "header and parameter values"
+        elif name in TOKEN_BUILTINS:
+            where = "userinfo, revoke and api values"
+        else:
+            where = "api.headers only (never URLs, parameters or logs)"
         ctx.report(path, f"{{{name}}} is not available here", f"it can be used in {where}")
 
 
 def _check_token_placeholder(ctx: CheckContext, path: SpecPath, name: str, scope: str) -> None:
-    if scope != "token":
+    if scope not in ("token", "api_header"):
         ctx.report(
             path,
             f"{{{name}}} is not available here",

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from ..kinds import MinItems
 from .tokens import TypedField
 from .vocabulary import (
+    ApiHeaderValue,
     AuthScheme,
     FieldPath,
     HeaderName,
@@ -40,8 +41,13 @@ class Api:
     token_scheme: AuthScheme | None = field(
         default="Bearer", metadata=meta("Scheme before the token in a header; null: bare token.")
     )
-    headers: Mapping[HeaderName, TokenValue] = field(
-        default_factory=dict, metadata=meta("Headers sent on every API call (Client-Id).")
+    headers: Mapping[HeaderName, ApiHeaderValue] = field(
+        default_factory=dict,
+        metadata=meta(
+            "Headers sent on every API call (Client-Id). Only these may use {client_secret} "
+            "(Etsy's x-api-key), and such a header goes to the hosts of api.base_url and "
+            "endpoints.userinfo only."
+        ),
     )
     query: Mapping[ParamName, TokenValue] = field(
         default_factory=dict, metadata=meta("Query parameters sent on every API call.")

@@ -26,6 +26,7 @@ ClientAuth = Literal[
     "client_secret_jwt",
     "private_key_jwt",
     "client_secret_bearer",
+    "public_basic",
     "none",
 ]
 ClientAuthOrInherit = Literal[
@@ -35,6 +36,7 @@ ClientAuthOrInherit = Literal[
     "client_secret_jwt",
     "private_key_jwt",
     "client_secret_bearer",
+    "public_basic",
     "none",
 ]
 Support = Literal["required", "supported", "unsupported"]
@@ -67,6 +69,7 @@ FieldPath = Annotated[str, kinds.FIELD_PATH]
 ParamValue = Annotated[str, kinds.PARAM_VALUE]
 ClientValue = Annotated[str, kinds.CLIENT_VALUE]
 TokenValue = Annotated[str, kinds.TOKEN_VALUE]
+ApiHeaderValue = Annotated[str, kinds.API_HEADER_VALUE]
 PlainUrl = Annotated[str, kinds.PLAIN_URL]
 EndpointUrl = Annotated[str, kinds.ENDPOINT_URL]
 TokenUrl = Annotated[str, kinds.TOKEN_URL]
