@@ -190,7 +190,8 @@ def _standard_field(
     token: dict[str, Any], document: Mapping[str, Any], name: str, paths: list[str]
 ) -> None:
     value, path = _first(document, paths)
-    if value is MISSING:
+    if value is MISSING or (value is False and name != "access_token"):
+        # "id_token": false (Tumblr) or "refresh_token": false say there is none.
         token.pop(name, None)
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
         token[name] = str(value)

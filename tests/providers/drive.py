@@ -97,7 +97,7 @@ class Flow:
             assert params[name] == self.fill(value), f"{where}: {name}={params[name]!r}"
         for name in expected.absent:
             assert name not in params, f"{where}: {name!r} must not be sent"
-        headers = {name.lower(): value for name, value in sent.headers.items()}
+        headers = sent_headers(sent)
         for name, value in expected.headers.items():
             assert headers.get(name.lower()) == self.fill(value), (
                 f"{where}: header {name}: {headers.get(name.lower())!r}"
@@ -249,7 +249,7 @@ class Flow:
         self.mock.get(url.split("?")[0], json={})
         self.client.session.get(url)
         sent = self.sent()
-        headers = {name.lower(): value for name, value in sent.headers.items()}
+        headers = sent_headers(sent)
         where = f"{self.cases.path}: API call"
         for name, value in api.headers.items():
             assert headers.get(name.lower()) == self.fill(value), f"{where}: header {name}"
@@ -269,6 +269,14 @@ def _mock_answer(answer: Answer) -> dict[str, Any]:
 
 def _query(params: Mapping[str, str]) -> str:
     return urlencode(params)
+
+
+def sent_headers(sent: Any) -> dict[str, str]:
+    """Header names lowercased; values as text (requests-oauthlib sends some as bytes)."""
+    return {
+        name.lower(): value.decode() if isinstance(value, bytes) else value
+        for name, value in sent.headers.items()
+    }
 
 
 def sent_encoding(sent: Any) -> str:

@@ -8,8 +8,8 @@ import requests_mock
 
 from generator.spec import SpecValidationError
 
-from .support import inline_spec, oauth2_class
-from .test_token_request import basic, exchange, form, provider_for
+from .support import form, inline_spec, oauth2_class
+from .test_token_request import basic, exchange, provider_for
 
 SECRET_HEADER_SPEC = """\
 api:

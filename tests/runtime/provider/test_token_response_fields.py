@@ -1,4 +1,5 @@
-"""Refresh tokens with a lifetime of their own (``token.response.refresh_expires``)."""
+"""Token answer fields: the refresh token's own lifetime (``token.response.refresh_expires``) and
+standard fields sent as ``false``."""
 
 from __future__ import annotations
 
@@ -88,3 +89,15 @@ def test_an_answer_without_a_new_refresh_token_keeps_the_old_expiry() -> None:
         previous=previous,
     )
     assert "refresh_token_expires_at" not in fresh  # a new refresh token without a lifetime
+
+
+def test_an_id_token_of_false_means_none() -> None:
+    from runtime.provider.token_response import normalise_token
+
+    token = normalise_token(
+        {"access_token": "a", "id_token": False, "refresh_token": False},
+        GitHub.spec["token"]["response"],
+        GitHub.spec["scopes"],
+        clock=lambda: 0.0,
+    )
+    assert "id_token" not in token and "refresh_token" not in token
