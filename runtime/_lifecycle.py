@@ -7,8 +7,8 @@ and adopts it, so a rotating refresh token is spent exactly once.
 
 from __future__ import annotations
 
-import contextlib
 import math
+import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,75 @@ if TYPE_CHECKING:
 
 TokenDict = dict[str, Any]
 DEFAULT_LEEWAY = 60.0
+MAX_LIFETIME = 2**31 - 1
+"""Longest lifetime believed (about 68 years); longer ones are capped to it."""
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+class LifetimeError(ValueError):
+    """A token lifetime field that is not a number of seconds; ``field`` names it."""
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(
+            f"the token lifetime at {field!r} is not a number of seconds: {type(value).__name__}"
+        )
+        self.field = field
+
+
+def seconds_value(value: object, field: str = "expires_in") -> float | None:
+    """``value`` as a number; None when absent (``None`` or ``""``).
+
+    Numbers and decimal strings (``"3600"``, ``" 3600.5 "``, ``"-1"``) are numbers; anything
+    else (``"soon"``, ``"inf"``, ``[]``, ``{}``, ``True``, NaN, infinity) raises
+    ``LifetimeError`` naming ``field``.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise LifetimeError(field, value)
+    if isinstance(value, int):  # JSON integers have no size limit: 10**400 is just huge
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+        return float(value)  # a very long numeral becomes infinity: capped later
+    raise LifetimeError(field, value)
+
+
+def whole_seconds(seconds: float) -> int:
+    """A lifetime in whole seconds: rounded down (a positive one to at least 1 s, so it never
+    reads as 0), within ``±MAX_LIFETIME``."""
+    if seconds >= MAX_LIFETIME:
+        return MAX_LIFETIME
+    if seconds <= -MAX_LIFETIME:
+        return -MAX_LIFETIME
+    return max(1, math.floor(seconds)) if seconds > 0 else math.floor(seconds)
+
+
+def lifetime(value: object, field: str = "expires_in", *, per_second: float = 1) -> int | None:
+    """The lifetime a token answer reports in ``value`` (``expires_in``), in whole seconds.
+
+    The one rule for every token the runtime receives (RFC 6749 section 5.1: the lifetime in
+    seconds):
+
+    * absent (``None``, ``""``) or ``0``: unknown lifetime, returns None. The token gets no
+      expiry and is renewed when the server rejects it (a 401), as oauthlib and
+      requests-oauthlib treat 0; a provider spec may assume a ``default_lifetime`` instead;
+    * a number or decimal string, in units of ``1 / per_second`` seconds (``per_second=1000``
+      for milliseconds): rounded down to whole seconds (``"3600.5"`` is 3600), so a token is
+      never thought valid longer than the server said, except that a positive lifetime is at
+      least 1 s; negative means already expired; capped at ``MAX_LIFETIME``;
+    * anything else (``"soon"``, ``[]``, ``{}``, booleans, NaN, infinity) raises
+      ``LifetimeError`` (a ``ValueError``) naming ``field``.
+    """
+    number = seconds_value(value, field)
+    if number is None or number == 0:
+        return None
+    return whole_seconds(number / per_second)
 
 
 def expires_at(token: Mapping[str, Any]) -> float | None:
@@ -55,10 +124,9 @@ class TokenLifecycle:
 
     def stamp(self, token: TokenDict) -> TokenDict:
         """Turn a relative ``expires_in`` into an absolute ``expires_at`` as of now."""
-        expires_in = token.get("expires_in")
-        if expires_in is not None and expires_in != "":
-            with contextlib.suppress(TypeError, ValueError):
-                token["expires_at"] = round(self.clock()) + int(float(expires_in))
+        seconds = lifetime(token.get("expires_in"))
+        if seconds is not None:
+            token["expires_at"] = round(self.clock()) + seconds
         return token
 
     def is_expired(self, token: Mapping[str, Any]) -> bool:

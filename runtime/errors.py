@@ -79,12 +79,19 @@ class TokenEndpointError(OAuth2Error):
         self.response = response
 
 
-class TokenResponseParseError(MissingTokenError):
-    """A successful (2xx) token response that is neither a JSON object nor form-encoded."""
+class TokenResponseParseError(MissingTokenError, ValueError):
+    """A successful (2xx) token response that cannot be used: neither a JSON object nor
+    form-encoded, or a field of the wrong kind (``field`` names it, e.g. ``expires_in``).
+
+    Also a ``ValueError``, which oauthlib raised for a malformed ``expires_in``.
+    """
 
     error = "invalid_token_response"
 
-    def __init__(self, response: requests.Response, reason: str) -> None:
+    def __init__(
+        self, response: requests.Response, reason: str, *, field: str | None = None
+    ) -> None:
+        self.field = field
         super().__init__(
             description=(
                 f"token endpoint {url_of(response)} answered with an unusable body "

@@ -38,6 +38,7 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -59,9 +60,9 @@ from oauthlib.oauth2.rfc6749.errors import (
     OAuth2Error,
 )
 
-from ._lifecycle import DEFAULT_LEEWAY, TokenLifecycle
+from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings
-from ._response_reading import header_of, status_of, text_of
+from ._response_reading import header_of, status_of
 from ._responses import checked_params
 from ._token_attach import attach_token
 from ._transport import require_secure_url
@@ -72,7 +73,7 @@ from .device import (
     parse_device_authorization,
     poll_for_token,
 )
-from .errors import CallbackReusedError, PKCEMethodError, TokenUpdated
+from .errors import CallbackReusedError, PKCEMethodError, TokenResponseParseError, TokenUpdated
 from .jwt_assertions import JWT_BEARER_GRANT_TYPE
 
 if TYPE_CHECKING:
@@ -296,7 +297,7 @@ class OAuth2Session(requests.Session):
         so a request in another thread never pairs a new token with an old expiry.
         """
         fresh = _TokenAttributes(self._default_token_type)
-        Client.populate_token_attributes(fresh, value)  # type: ignore[arg-type]
+        Client.populate_token_attributes(fresh, _with_lifetime(value))  # type: ignore[arg-type]
         client = self._client
         client.token_type = fresh.token_type
         for attribute in _TOKEN_ATTRIBUTES:
@@ -689,12 +690,20 @@ class OAuth2Session(requests.Session):
     def _parse_token_response(self, response: requests.Response) -> TokenDict:
         """Turn a token-endpoint answer into a token or the matching typed error.
 
-        The session's token is untouched until this returns.
+        The session's token is untouched until this returns. ``expires_in`` follows
+        ``runtime._lifecycle.lifetime`` (0 means unknown; garbage is ``TokenResponseParseError``).
         """
-        checked_params(response)
+        params = checked_params(response)
+        try:
+            seconds = lifetime(params.get("expires_in"))
+        except LifetimeError as error:
+            raise TokenResponseParseError(response, str(error), field=error.field) from None
+        params.pop("expires_in", None)
+        if seconds is not None:
+            params["expires_in"] = seconds
         previous = self._client.token
         try:
-            token = self._client.parse_request_body_response(text_of(response), scope=self.scope)
+            token = self._client.parse_request_body_response(json.dumps(params), scope=self.scope)
         except OAuth2Error as error:
             status = status_of(response)
             if status is not None:
@@ -813,8 +822,6 @@ class OAuth2Session(requests.Session):
         response = self._post_authenticated(url, params)
         answer = checked_params(response)
         if not isinstance(answer.get("active"), bool):
-            from .errors import TokenResponseParseError
-
             raise TokenResponseParseError(response, "introspection answer lacks a boolean 'active'")
         return answer
 
@@ -1029,6 +1036,18 @@ class OAuth2Session(requests.Session):
             f"{type(self).__name__}(client_id={self.client_id!r}, "
             f"authorized={self.authorized}, access_token={mask(self.access_token)})"
         )
+
+
+def _with_lifetime(token: TokenDict) -> TokenDict:
+    """``token`` with ``expires_in`` by the runtime's lifetime rule (oauthlib refuses
+    ``"3600.5"``; 0 means unknown): what the token's attributes are computed from."""
+    if "expires_in" not in token:
+        return token
+    seconds = lifetime(token["expires_in"])
+    normalised = {key: value for key, value in token.items() if key != "expires_in"}
+    if seconds is not None:
+        normalised["expires_in"] = seconds
+    return normalised
 
 
 def _without_query(url: str) -> str:

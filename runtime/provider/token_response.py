@@ -19,6 +19,7 @@ from typing import Any
 import requests
 from oauthlib.common import urldecode
 
+from .._lifecycle import LifetimeError, lifetime, seconds_value, whole_seconds
 from .._response_reading import status_of, text_of
 from .._responses import decode_body
 from ..errors import TokenEndpointError, TokenResponseParseError, oauth2_error_from_body
@@ -123,6 +124,8 @@ def parse_token_response(
     assert document is not None
     try:
         return normalise_token(document, rules, spec["scopes"], clock=clock, previous=previous)
+    except LifetimeError as exc:
+        raise TokenResponseParseError(response, str(exc), field=exc.field) from None
     except FieldTypeError as exc:
         raise TokenResponseParseError(response, str(exc)) from None
 
@@ -218,34 +221,27 @@ def _expiry(
     paths: list[str],
     clock: Callable[[], float],
 ) -> None:
+    """``expires_in`` and ``expires_at`` by the runtime's one lifetime rule
+    (``runtime._lifecycle.lifetime``): 0 counts as missing, so ``default_lifetime`` applies
+    unless ``zero_means_never``; garbage raises ``LifetimeError`` naming the field."""
     raw, path = _first(document, paths)
     token.pop("expires_in", None)
     token.pop("expires_at", None)
     now = round(clock())
-    if raw in (MISSING, None, ""):
-        lifetime = rule.get("default_lifetime")
-        if lifetime is not None:
-            token["expires_in"] = int(lifetime)
-            token["expires_at"] = now + int(lifetime)
+    per_second = 1000 if rule["unit"] == "milliseconds" else 1
+    value = None if raw is MISSING else raw
+    number = seconds_value(value, path)
+    if number == 0 and rule["zero_means_never"]:
         return
-    try:
-        number = float(raw) if not isinstance(raw, bool) else math.nan
-    except (TypeError, ValueError):
-        number = math.nan
-    if not math.isfinite(number):
-        raise FieldTypeError(
-            f"the token lifetime at {path!r} is not a number: {type(raw).__name__}"
-        )
-    if rule["unit"] == "milliseconds":
-        number /= 1000
-    if rule["zero_means_never"] and number == 0:
-        return
-    if rule["kind"] == "absolute":
-        token["expires_at"] = round(number)
-        token["expires_in"] = round(number) - now
+    if rule["kind"] == "absolute":  # a Unix time: 0 is as unknown as a 0 lifetime
+        seconds = whole_seconds(number / per_second - now) if number else None
     else:
-        token["expires_in"] = round(number)
-        token["expires_at"] = now + round(number)
+        seconds = lifetime(value, path, per_second=per_second)
+    if seconds is None:
+        seconds = rule.get("default_lifetime")
+    if seconds is not None:
+        token["expires_in"] = int(seconds)
+        token["expires_at"] = now + int(seconds)
 
 
 def _refresh_expiry(

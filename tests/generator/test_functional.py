@@ -389,7 +389,8 @@ token:
         ("{unit: milliseconds}", {"expires_in": 7000}, 7),
         ("{kind: absolute, path: expires_on}", {"expires_on": "ABS+50"}, 50),
         ("{zero_means_never: true}", {"expires_in": 0}, None),
-        ("{zero_means_never: false}", {"expires_in": 0}, 0),
+        ("{zero_means_never: false}", {"expires_in": 0}, None),  # 0: unknown lifetime
+        ("{zero_means_never: false, default_lifetime: 60}", {"expires_in": 0}, 60),
         ("{default_lifetime: 7200}", {}, 7200),
     ],
 )

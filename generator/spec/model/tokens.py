@@ -54,9 +54,15 @@ class Expiry:
     unit: Literal["seconds", "milliseconds"] = field(
         default="seconds", metadata=meta("Unit of the value.")
     )
-    zero_means_never: bool = field(default=False, metadata=meta("Treat 0 as no expiry."))
+    zero_means_never: bool = field(
+        default=False,
+        metadata=meta(
+            "Treat 0 as no expiry even when default_lifetime is set (otherwise 0 counts as a "
+            "missing lifetime)."
+        ),
+    )
     default_lifetime: Seconds | None = field(
-        default=None, metadata=meta("Lifetime assumed when the field is missing.")
+        default=None, metadata=meta("Lifetime assumed when the field is missing or 0.")
     )
 
 

@@ -150,7 +150,13 @@ token:
             {"expires_in": 50, "expires_at": NOW + 50},
         ),
         ("{zero_means_never: true}", {"expires_in": 0}, {}),
-        ("{zero_means_never: false}", {"expires_in": 0}, {"expires_in": 0, "expires_at": NOW}),
+        ("{zero_means_never: false}", {"expires_in": 0}, {}),  # 0: unknown lifetime
+        (
+            "{default_lifetime: 7200}",
+            {"expires_in": 0},
+            {"expires_in": 7200, "expires_at": NOW + 7200},
+        ),
+        ("{zero_means_never: true, default_lifetime: 7200}", {"expires_in": 0}, {}),
         ("{default_lifetime: 7200}", {}, {"expires_in": 7200, "expires_at": NOW + 7200}),
         ("{}", {}, {}),
     ],
