@@ -1,4 +1,4 @@
-"""Transport safety rules shared by every flow: HTTPS except on loopback."""
+"""Transport safety rules shared by every flow: HTTPS except on loopback, secret-free logs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ import ipaddress
 import os
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+from ._redact import install_log_redaction
+
+# Every flow imports this module: from here on, urllib3's, requests' and oauthlib's loggers
+# redact secrets (urllib3 logs whole request URLs at DEBUG, query credentials included).
+install_log_redaction()
 
 # Only the name localhost itself: names below it (evil.localhost) and /etc/hosts aliases
 # (ip6-localhost) are resolved by whatever resolver the machine has, which may send them

@@ -31,7 +31,6 @@ import contextlib
 import hashlib
 import hmac
 import html
-import logging
 import socket
 import sys
 import threading
@@ -44,6 +43,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlsplit
 
+from ._redact import secret_safe_logger
 from ._transport import is_loopback_host
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ __all__ = [
     "authorize_with_loopback",
 ]
 
-log = logging.getLogger(__name__)
+log = secret_safe_logger(__name__)
 
 LOOPBACK_HOST = "127.0.0.1"
 DEFAULT_PATH = "/callback"

@@ -20,7 +20,7 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity
 
 from ._oauth1_signing import FastSigner, SignatureMethod, SignatureType, SignedRequest
-from ._redact import mask
+from ._redact import mask, secret_safe_logger
 from ._transport import require_secure_url
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 CONTENT_TYPE_FORM_URLENCODED: Final = "application/x-www-form-urlencoded"
 CONTENT_TYPE_MULTI_PART: Final = "multipart/form-data"
 
-log = logging.getLogger(__name__)
+log = secret_safe_logger(__name__)
 
 
 class OAuth1(AuthBase):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlparse
@@ -21,7 +20,7 @@ from oauthlib.oauth1 import (
 )
 
 from ._oauth1_signing import SignatureMethod, SignatureType
-from ._redact import mask, masked_mapping
+from ._redact import mask, masked_mapping, secret_safe_logger
 from ._response_reading import describe, status_of, text_of
 from .oauth1_auth import OAuth1, _without_query
 
@@ -33,7 +32,7 @@ __all__ = [
     "urldecode",
 ]
 
-log = logging.getLogger(__name__)
+log = secret_safe_logger(__name__)
 
 _RSA_METHODS = frozenset({SIGNATURE_RSA_SHA1, SIGNATURE_RSA_SHA256, SIGNATURE_RSA_SHA512})
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, MutableMapping
@@ -61,7 +60,7 @@ from oauthlib.oauth2.rfc6749.errors import (
 )
 
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
-from ._redact import mask, redact_query_strings
+from ._redact import mask, redact_query_strings, secret_safe_logger
 from ._response_reading import header_of, status_of
 from ._responses import checked_params
 from ._token_attach import attach_token
@@ -80,7 +79,7 @@ if TYPE_CHECKING:
     from .discovery import ServerMetadata
     from .stores import TokenStore
 
-log = logging.getLogger(__name__)
+log = secret_safe_logger(__name__)
 
 PKCEMethod = Literal["S256", "plain"]
 ComplianceHookType = Literal[

@@ -52,6 +52,7 @@ class ProviderBase:
         self._key_id = key_id
         self._clock = clock
         self._hooks = _hooks_of(self.spec)
+        _register_secret_names(self.spec)
         needed = [
             name for functions in self._hooks.values() for _, extra in functions for name in extra
         ]
@@ -204,3 +205,22 @@ def _hooks_of(spec: RuntimeSpec) -> dict[str, list[tuple[Callable[..., Any], tup
                 raise ValueError(f"{spec['name']}: hook {name!r} runs at {info.point}, not {point}")
             found.setdefault(point, []).append((info.function, info.variables))
     return found
+
+
+def _register_secret_names(spec: RuntimeSpec) -> None:
+    """Tell the log redaction the provider's own names for tokens and secrets: the API token
+    parameter, exchange and revocation token parameters, renamed client credentials."""
+    from .._redact import SECRET_PARAMETERS, register_secret_parameter
+
+    names: list[Any] = []
+    api = spec.get("api") or {}
+    if api.get("token_placement") not in (None, "header") and api.get("token_name"):
+        names.append(api["token_name"])
+    names += [name for name, value in (api.get("query") or {}).items() if "{" in str(value)]
+    names += [rules.get("token_param") for rules in (spec.get("exchanges") or {}).values()]
+    names.append((spec.get("revocation") or {}).get("token_param"))
+    renamed = ((spec.get("token") or {}).get("param_names") or {}).items()
+    names += [name for standard, name in renamed if standard in SECRET_PARAMETERS]
+    for name in names:
+        if name:
+            register_secret_parameter(str(name))

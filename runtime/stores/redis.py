@@ -16,7 +16,6 @@ only when a store is built by ``RedisTokenStore.from_url`` or when an error must
 
 from __future__ import annotations
 
-import logging
 import math
 import secrets
 import threading
@@ -26,6 +25,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from .._redact import secret_safe_logger
 from .base import (
     DEFAULT_LOCK_TIMEOUT,
     TokenStoreCorruptError,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RedisTokenStore"]
 
-log = logging.getLogger(__name__)
+log = secret_safe_logger(__name__)
 
 _INSTALL_HINT = "RedisTokenStore needs the redis package: pip install 'oauthgen[redis]'"
 
