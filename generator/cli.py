@@ -1,13 +1,15 @@
 """``oauthgen``: validate provider specs, print their JSON Schema, start and list specs.
 
 Exit codes: 0 success, 1 spec errors (or stale output with ``build --check``), 2 usage errors
-(bad arguments, unreadable paths).
+(bad arguments, unreadable paths), 141 when the reader of stdout stopped early
+(``oauthgen build --check specs | head -1``), as a shell reports a command ended by SIGPIPE.
 Results go to stdout; diagnostics go to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import sys
@@ -37,6 +39,7 @@ from .spec.starter import starter_spec
 EXIT_OK = 0
 EXIT_SPEC_ERRORS = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE (signal.SIGPIPE does not exist on Windows)
 SPEC_SUFFIXES = (".yaml", ".yml")
 DEFAULT_SPEC_DIR = "specs"
 
@@ -289,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  oauthgen validate specs/\n"
             "  oauthgen list specs\n"
             "  oauthgen build specs --out generated\n"
-            "\nexit codes: 0 ok, 1 spec errors or stale output (build --check), 2 usage errors"
+            "\nexit codes: 0 ok, 1 spec errors or stale output (build --check), 2 usage errors,"
+            "\n  141 when the reader of the output stopped early (| head)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -356,6 +360,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe fails here, not in the interpreter's last flush
+    except BrokenPipeError:
+        # Whoever read stdout has stopped (`| head -1`); there is no one left to tell.
+        # Point both streams at /dev/null so the interpreter's final flush is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -233,3 +233,23 @@ def test_python_dash_m_generator() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ok (minimal, oauth2)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["build", "--check", "specs", "--out", "{tmp}/never-built"], ["schema"], ["list"]],
+    ids=["build-check", "schema", "list"],
+)
+def test_a_reader_that_stops_early_ends_quietly(argv: list[str], tmp_path: Path) -> None:
+    """``oauthgen build --check specs | head -1``: exit 141 as a shell reports SIGPIPE, no
+    traceback. The read end is closed before the command writes, so every write fails."""
+    command = [sys.executable, "-m", "generator", *(a.format(tmp=tmp_path) for a in argv)]
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=120) == 141, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
