@@ -36,6 +36,7 @@ __all__ = [
     "ExpiredTokenError",
     "InvalidRequest",
     "IssuerMismatchError",
+    "NoTokenError",
     "PKCEMethodError",
     "RepeatedParameterError",
     "SlowDownError",
@@ -157,6 +158,23 @@ class CallbackReusedError(CallbackError, InvalidGrantError):
     """
 
     error = "invalid_callback"
+
+
+class NoTokenError(MissingTokenError, ValueError):
+    """A call that needs a token was made without one; nothing was sent.
+
+    A ``MissingTokenError`` (oauthlib's "no token" class) and a ``ValueError`` (what these
+    calls raised before), so either ``except`` clause catches it.
+    """
+
+    def __init__(self, what: str, needed: str = "a token") -> None:
+        super().__init__(
+            description=(
+                f"{what} needs {needed} and there is none: get a token first (fetch_token, a "
+                f"device or client-credentials grant), or pass token= / token_store= "
+                f"holding a saved one"
+            )
+        )
 
 
 class PKCEMethodError(ValueError, AttributeError):

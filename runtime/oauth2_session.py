@@ -72,7 +72,13 @@ from .device import (
     parse_device_authorization,
     poll_for_token,
 )
-from .errors import CallbackReusedError, PKCEMethodError, TokenResponseParseError, TokenUpdated
+from .errors import (
+    CallbackReusedError,
+    NoTokenError,
+    PKCEMethodError,
+    TokenResponseParseError,
+    TokenUpdated,
+)
 from .jwt_assertions import JWT_BEARER_GRANT_TYPE
 
 if TYPE_CHECKING:
@@ -649,6 +655,8 @@ class OAuth2Session(requests.Session):
         request_body = self._client.prepare_refresh_body(
             body=body, refresh_token=refresh_token, scope=self.scope, **kwargs
         )
+        if not dict(urldecode(request_body)).get("refresh_token"):
+            raise NoTokenError("refresh_token()", "a refresh token")
         request_headers: Any = headers or dict(_TOKEN_REQUEST_HEADERS)
         for hook in self.compliance_hook["refresh_token_request"]:
             log.debug("Invoking refresh_token_request hook %s", hook)
@@ -814,7 +822,7 @@ class OAuth2Session(requests.Session):
         url = self._endpoint(url, "introspection_endpoint")
         token = token or self.access_token
         if not token:
-            raise ValueError("no token to introspect: pass token= or hold one in the session")
+            raise NoTokenError("introspect_token()", "an access token (or token=)")
         params = {"token": token}
         if token_type_hint:
             params["token_type_hint"] = token_type_hint
@@ -832,7 +840,7 @@ class OAuth2Session(requests.Session):
             return str(refresh), hint or "refresh_token"
         if self.access_token:
             return self.access_token, hint or "access_token"
-        raise ValueError("no token to revoke: pass token= or hold one in the session")
+        raise NoTokenError("revoke_token()", "an access or refresh token (or token=)")
 
     def _post_authenticated(self, url: str, params: dict[str, str]) -> requests.Response:
         """POST a form to a token-type endpoint with the session's client authentication."""

@@ -93,6 +93,10 @@ class ApiAuth:
         return url, headers, body
 
 
+def _without_query(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
 def _is_form(body: str) -> bool:
     try:
         urldecode(body)
@@ -158,7 +162,16 @@ class ProviderSession(OAuth2Session):
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         """As ``OAuth2Session.request``; a ``json=`` body is encoded here, so body placement
-        sees it and puts the token in the query instead of replacing the JSON."""
+        sees it and puts the token in the query instead of replacing the JSON.
+
+        An API call (any request but the client's own token-endpoint calls) without a token
+        raises ``NoTokenError`` instead of going out unauthenticated.
+        """
+        withhold = kwargs.get("withhold_token", args[2] if len(args) > 2 else False)
+        if not withhold and not self.token:
+            from ..errors import NoTokenError
+
+            raise NoTokenError(f"the API call to {_without_query(str(url))}")
         payload = kwargs.pop("json", None)
         if payload is not None and not args and kwargs.get("data") is None:
             kwargs["data"] = json.dumps(payload).encode("utf-8")

@@ -134,6 +134,16 @@ class ProviderBase:
         hosts.discard("")
         return frozenset(hosts)
 
+    def _require_token(self, what: str) -> None:
+        """``NoTokenError`` (raised before anything is sent) when the client holds no token."""
+        if not self._current_token():
+            raise self._no_token(what)
+
+    def _no_token(self, what: str, needed: str = "a token") -> Exception:
+        from ..errors import NoTokenError
+
+        return NoTokenError(f"{self.spec['name']} {what}", needed)
+
     def _spec_url(self, name: str, *, with_token: bool = False) -> str | None:
         template = self.spec["endpoints"].get(name)
         if template is None:

@@ -216,6 +216,7 @@ class OAuth1Provider(ProviderBase):
     def _userinfo(self) -> dict[str, Any]:
         if self.spec["userinfo"] is None:
             raise ValueError(f"{self.spec['name']} declares no userinfo")
+        self._require_token("userinfo()")
         return self._profile_from_endpoint(self._endpoint("userinfo", with_token=True))
 
     def _revoke(self) -> None:
@@ -223,6 +224,7 @@ class OAuth1Provider(ProviderBase):
         from ..oauth1_session import TokenRequestDenied
 
         rules = self.spec["revocation"]
+        self._require_token("revoke()")
         params: dict[str, str] = {}
         if rules["token_param"]:
             params[rules["token_param"]] = str(self._token.get("oauth_token") or "")

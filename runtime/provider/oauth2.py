@@ -306,7 +306,7 @@ class OAuth2Provider(ProviderBase):
         current = self._session.token or {}
         refresh_token = current.get("refresh_token")
         if not refresh_token:
-            raise ValueError("no refresh token: get a token with refresh first")
+            raise self._no_token("refresh()", "a refresh token")
         expired_at = current.get("refresh_token_expires_at")
         if isinstance(expired_at, (int, float)) and expired_at <= self._now():
             from .flow_errors import RefreshTokenExpiredError
@@ -356,7 +356,7 @@ class OAuth2Provider(ProviderBase):
             )
         current = token or self._session.access_token
         if not current:
-            raise ValueError(f"exchange {name!r} needs a token: pass token= or get one first")
+            raise self._no_token(f"exchange {name!r}", "an access token (or token=)")
         url = (
             render_url(rules["url"], self._placeholders(), where=f"exchanges.{name}.url")
             if rules["url"]
@@ -518,7 +518,7 @@ class OAuth2Provider(ProviderBase):
             return str(current["refresh_token"]), hint or "refresh_token"
         if current.get("access_token"):
             return str(current["access_token"]), hint or "access_token"
-        raise ValueError("no token to revoke: pass token= or hold one")
+        raise self._no_token("revoke()", "an access or refresh token (or token=)")
 
     def _introspect(self, *, token: str | None = None) -> dict[str, Any]:
         """RFC 7662 introspection; the answer always has a boolean ``active``."""
@@ -528,7 +528,7 @@ class OAuth2Provider(ProviderBase):
 
         token = token or self._session.access_token
         if not token:
-            raise ValueError("no token to introspect: pass token= or hold one")
+            raise self._no_token("introspect()", "an access token (or token=)")
         call = Call("POST", self._endpoint("introspect"), {"token": token}, dict(JSON_ACCEPT))
         self._authenticate(call, "inherit")
         call.params = rename(call.params, self.spec["token"]["param_names"])
@@ -551,6 +551,7 @@ class OAuth2Provider(ProviderBase):
         rules = self.spec["userinfo"]
         if rules is None:
             raise ValueError(f"{self.spec['name']} declares no userinfo")
+        self._require_token("userinfo()")
         if rules["source"] == "id_token":
             id_token = (self._session.token or {}).get("id_token")
             if not id_token:

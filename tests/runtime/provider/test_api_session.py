@@ -8,6 +8,7 @@ import pytest
 import requests_mock
 from oauthlib.oauth2 import TokenExpiredError
 
+from runtime.errors import NoTokenError
 from runtime.provider import OAuth2Provider
 from runtime.provider.errors import TemplateError
 
@@ -134,7 +135,9 @@ def test_no_token_no_header_and_expired_token_raises() -> None:
         with pytest.raises(TokenExpiredError):
             provider.session.get(API)
     empty = oauth2_class(inline_spec(""))(client_id="cid")
-    assert "Authorization" not in sent(empty).headers
+    with requests_mock.Mocker() as m, pytest.raises(NoTokenError, match="API call to"):
+        empty.session.get(API + "?q=1")
+    assert not m.called
 
 
 def test_token_headers_are_not_forwarded_to_another_host() -> None:

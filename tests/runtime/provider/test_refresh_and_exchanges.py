@@ -10,6 +10,7 @@ import requests
 import requests_mock
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
+from runtime.errors import NoTokenError
 from runtime.provider import OAuth2Provider
 from runtime.stores import MemoryTokenStore
 
@@ -107,7 +108,7 @@ def test_refresh_unsupported_or_without_refresh_token() -> None:
         provider_for("")._refresh()
     with pytest.raises(ValueError, match="does not issue refresh tokens"):
         provider_for("refresh:\n  supported: false\n")._refresh()
-    with pytest.raises(ValueError, match="no refresh token"):
+    with pytest.raises(NoTokenError, match="needs a refresh token"):
         provider_for("refresh: {}\n")._refresh()
 
 

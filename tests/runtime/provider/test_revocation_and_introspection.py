@@ -8,7 +8,7 @@ import pytest
 import requests_mock
 from oauthlib.oauth2.rfc6749.errors import InvalidClientError, UnsupportedTokenTypeError
 
-from runtime.errors import TokenEndpointError, TokenResponseParseError
+from runtime.errors import NoTokenError, TokenEndpointError, TokenResponseParseError
 from runtime.provider import OAuth2Provider
 
 from .support import form, inline_spec, oauth2_class, query
@@ -88,7 +88,7 @@ def test_revocation_errors() -> None:
         m.post(REVOKE_URL, status_code=200, json={"ok": False, "error": "invalid_client"})
         with pytest.raises(InvalidClientError):
             provider._revoke()
-    with pytest.raises(ValueError, match="no token to revoke"):
+    with pytest.raises(NoTokenError, match="needs an access or refresh token"):
         provider_for("", token={"uid": "u9"})._revoke(token=None)
 
 
