@@ -458,12 +458,14 @@ _SPEC: Final[RuntimeSpec] = {
                 "param": None,
                 "type": "str",
                 "required": False,
+                "on_token": False,
                 "description": "The guild the bot was added to (bot scope), only a hint.",
             },
             "permissions": {
                 "param": None,
                 "type": "str",
                 "required": False,
+                "on_token": False,
                 "description": "The permissions granted to the bot (bot scope).",
             },
         },
@@ -543,6 +545,7 @@ _SPEC: Final[RuntimeSpec] = {
         "unconfirmed": True,
     },
     "exchanges": {},
+    "after_token": {},
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",

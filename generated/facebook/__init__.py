@@ -178,6 +178,7 @@ _SPEC: Final[RuntimeSpec] = {
                 "param": None,
                 "type": "str",
                 "required": False,
+                "on_token": False,
                 "description": "Comma-separated permissions the user granted (sent with return_scopes=true).",
             },
         },
@@ -240,6 +241,7 @@ _SPEC: Final[RuntimeSpec] = {
             "unconfirmed": False,
         },
     },
+    "after_token": {},
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",

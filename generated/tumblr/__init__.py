@@ -162,6 +162,7 @@ _SPEC: Final[RuntimeSpec] = {
                 "param": None,
                 "type": "str",
                 "required": False,
+                "on_token": False,
                 "description": "The `source` given to authorization_url, sent back by Tumblr.",
             },
         },
@@ -212,6 +213,7 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "refresh": None,
     "exchanges": {},
+    "after_token": {},
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",

@@ -202,6 +202,7 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "refresh": None,
     "exchanges": {},
+    "after_token": {},
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",

@@ -334,6 +334,7 @@ _SPEC: Final[RuntimeSpec] = {
         "unconfirmed": True,
     },
     "exchanges": {},
+    "after_token": {},
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",

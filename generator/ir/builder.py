@@ -483,11 +483,35 @@ class _Builder:
         rows += [
             row for row in self._typed_fields(extras, extras_path) if str(row[0]) not in standard
         ]
+        if not self.oauth1:
+            rows += self._added_token_fields()
         return self._typed_dict(
             self.names["token"],
             f"A {spec.name} token as the client keeps it.",
             rows,
         )
+
+    def _added_token_fields(self) -> list[tuple[str, Node, bool, str]]:
+        """Token fields from the callback (captures kept on the token) and after_token steps;
+        never required: a token saved before the spec gained them lacks them."""
+        spec = self.spec
+        rows: list[tuple[str, Node, bool, str]] = []
+        for name in sorted(spec.callback.capture):
+            captured = spec.callback.capture[name]
+            if captured.on_token:
+                kind = {"str": "str", "int": "int", "json": "Any"}[captured.type]
+                doc = captured.description or ""
+                doc = f"{doc} From the callback's {facts.q(captured.param or name)}.".strip()
+                field_key = self._key(name, ("callback", "capture", name))
+                rows.append((field_key, Atom(self._type(kind)), False, doc))
+        for step_name, step in spec.after_token.items():
+            for kept_key, node, _, kept_doc in self._typed_fields(
+                step.keep, ("after_token", step_name, "keep")
+            ):
+                rows.append(
+                    (kept_key, node, False, f"{kept_doc} From the {step_name} call.".strip())
+                )
+        return rows
 
     def _typed_fields(
         self, fields: Mapping[str, TypedField], path: SpecPath

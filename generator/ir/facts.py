@@ -171,6 +171,11 @@ def _token_notes(spec: ProviderSpec) -> list[str]:
         add(f"error code read from {q(errors.code_path)}")
     if errors.success_flag is not None:
         add(f"success flag {q(errors.success_flag.path)} = {q(errors.success_flag.value)}")
+    for step_name, step in spec.after_token.items():
+        add(f"after sign-in, {step_name} ({q(step.url)}) fills token fields {listed(step.keep)}")
+    kept = [capture for capture, rule in spec.callback.capture.items() if rule.on_token]
+    if kept:
+        add(f"callback values kept on the token: {listed(kept)}")
     refresh = spec.refresh
     if refresh is not None and refresh.supported:
         if refresh.rotation == "rotating":
@@ -217,6 +222,8 @@ def unconfirmed_sections(spec: ProviderSpec) -> list[str]:
         sections["device"] = "device_code" in spec.grants and spec.device.unconfirmed
         for name, exchange in spec.exchanges.items():
             sections[f"exchanges.{name}"] = exchange.unconfirmed
+        for name, step in spec.after_token.items():
+            sections[f"after_token.{name}"] = step.unconfirmed
     if spec.protocol == "oidc":
         sections["oidc"] = spec.oidc.unconfirmed
     if spec.endpoints.revoke is not None:

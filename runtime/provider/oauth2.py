@@ -77,9 +77,10 @@ class OAuth2Provider(ProviderBase):
         self._identity = ClientIdentity(
             client_id, secret=self._request_secret, private_key=private_key, key_id=key_id
         )
+        self._api_auth = ApiAuth(self.spec["api"], self._placeholders, self._api_hosts)
         self._session: ProviderSession = make_session(
             client_id=client_id,
-            api_auth=ApiAuth(self.spec["api"], self._placeholders, self._api_hosts),
+            api_auth=self._api_auth,
             token=dict(token) if token is not None else None,
             redirect_uri=redirect_uri,
             leeway=float(leeway),
@@ -246,6 +247,11 @@ class OAuth2Provider(ProviderBase):
         token = self._grant(grant)
         self._check_id_token(token, nonce=self._pending.nonce)
         self._pending = PendingAuthorization()
+        if authorization_response is not None:  # values of this callback kept on the token
+            captured = self._captured()
+            for name, rule in callback["capture"].items():
+                if rule.get("on_token") and name in captured:
+                    token[name] = captured[name]
         return self._install(token, grant="authorization_code")
 
     def _check_callback_issuer(self, params: Mapping[str, str]) -> None:
@@ -342,7 +348,7 @@ class OAuth2Provider(ProviderBase):
         if "refresh_token" not in token and rules["rotation"] == "may_omit":
             token["refresh_token"] = str(refresh_token)
         self._check_id_token(token, nonce=None)
-        return self._install(token, grant=self._last_grant or "refresh_token")
+        return self._install(token, grant=self._last_grant or "refresh_token", renewed=True)
 
     def _exchange(self, name: str, *, token: str | None = None) -> dict[str, Any]:
         """Run the spec's named exchange (Facebook's long-lived token) with the access token."""
@@ -376,7 +382,7 @@ class OAuth2Provider(ProviderBase):
         exchanged = self._send_token_call(
             call, ("access_token_response",), previous=self._session.token or None
         )
-        return self._install(exchanged, grant=name)
+        return self._install(exchanged, grant=name, renewed=True)
 
     # -- Renewal (used by the session) -----------------------------------------------------
 
@@ -674,7 +680,23 @@ class OAuth2Provider(ProviderBase):
             now=self._clock,
         )
 
-    def _install(self, token: dict[str, Any], *, grant: str) -> dict[str, Any]:
+    def _install(
+        self, token: dict[str, Any], *, grant: str, renewed: bool = False
+    ) -> dict[str, Any]:
+        """Make ``token`` the client's, with the after_token fields and the callback values it
+        keeps (carried from the previous token on renewal; after_token fetched when missing)."""
+        from .after_token import carry_added_fields, needs_steps, run_after_token
+
+        if renewed:
+            token = carry_added_fields(self.spec, token, self._session.token)
+        if needs_steps(self.spec, token):
+            token = run_after_token(
+                self.spec,
+                token,
+                placeholders=self._placeholders,
+                api_auth=self._api_auth,
+                session=self._session,
+            )
         self._session.install(token)
         self._last_grant = grant
         return self.token

@@ -28,6 +28,7 @@ RULES: tuple[Callable[[CheckContext], None], ...] = (
     tokens.check_token,
     tokens.check_client_assertion,
     tokens.check_refresh_and_exchanges,
+    tokens.check_after_token,
     structure.check_revocation,
     tokens.check_api,
     structure.check_userinfo,

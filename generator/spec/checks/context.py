@@ -45,7 +45,21 @@ class CheckContext:
         """Provider-specific fields declared on the token, for {token.field} placeholders."""
         if self.spec.protocol == "oauth1":
             return self.spec.oauth1.access_token.extra
-        return self.spec.token.response.extra
+        return {**self.spec.token.response.extra, **self.added_token_fields()}
+
+    def added_token_fields(self) -> dict[str, SpecPath]:
+        """Token fields that come from outside the token answer: callback captures kept on
+        the token and after_token steps' fields, each with where it is declared."""
+        fields: dict[str, SpecPath] = {}
+        if self.spec.protocol == "oauth1":
+            return fields
+        for name, captured in self.spec.callback.capture.items():
+            if captured.on_token:
+                fields[name] = ("callback", "capture", name, "on_token")
+        for step_name, step in self.spec.after_token.items():
+            for name in step.keep:
+                fields.setdefault(name, ("after_token", step_name, "keep", name))
+        return fields
 
     def _position(self, path: SpecPath, key: bool) -> Position:
         for end in range(len(path), -1, -1):

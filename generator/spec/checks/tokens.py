@@ -49,7 +49,12 @@ def check_token(ctx: CheckContext) -> None:
     read_by_client = (
         _STANDARD_OAUTH1_TOKEN_FIELDS if ctx.spec.protocol == "oauth1" else _STANDARD_TOKEN_FIELDS
     )
-    for name in ctx.token_fields():
+    declared = (
+        ctx.spec.oauth1.access_token.extra
+        if ctx.spec.protocol == "oauth1"
+        else ctx.spec.token.response.extra
+    )
+    for name in declared:
         if name in read_by_client:
             where = (
                 ("oauth1", "access_token", "extra", name)
@@ -83,6 +88,38 @@ def _check_fallback_paths(ctx: CheckContext) -> None:
                 f"{show(primary)} is where {name} is read first",
                 "list only the other places it may be",
             )
+
+
+def check_after_token(ctx: CheckContext) -> None:
+    """Fields added to the token (after_token steps, callback captures kept on it) must not
+    clash with the token answer's own fields or with each other."""
+    if ctx.spec.protocol == "oauth1":
+        return
+    owners: dict[str, SpecPath] = {
+        name: ("token", "response", "extra", name) for name in ctx.spec.token.response.extra
+    }
+    sources: list[tuple[str, SpecPath]] = [
+        (name, ("callback", "capture", name, "on_token"))
+        for name, captured in ctx.spec.callback.capture.items()
+        if captured.on_token
+    ]
+    sources += [
+        (name, ("after_token", step_name, "keep", name))
+        for step_name, step in ctx.spec.after_token.items()
+        for name in step.keep
+    ]
+    for name, path in sources:
+        if name in _STANDARD_TOKEN_FIELDS:
+            ctx.report(path, f"{show(name)} is a standard token field", "give it another name")
+        elif name in owners:
+            first = ".".join(map(str, owners[name]))
+            ctx.report(
+                path,
+                f"the token already has a field {show(name)} (from {first})",
+                "give it another name",
+            )
+        else:
+            owners[name] = path
 
 
 def check_refresh_and_exchanges(ctx: CheckContext) -> None:

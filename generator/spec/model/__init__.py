@@ -12,7 +12,7 @@ revocation; device; oauth1. What cannot be data is a named hook.
 
 from .authorize import Authorize, AuthorizeOption, Callback, CallbackErrors, CapturedValue, Scopes
 from .hooks import Hooks
-from .lifecycle import DeviceFlow, Exchange, Refresh, Revocation, SuccessBody
+from .lifecycle import AfterTokenStep, DeviceFlow, Exchange, Refresh, Revocation, SuccessBody
 from .protocols import OAuth1, OAuth1AccessToken, OAuth1RequestToken, Oidc
 from .provider import ProviderSpec
 from .resources import Api, Userinfo
@@ -43,6 +43,7 @@ from .vocabulary import (
 __all__ = [
     "OAUTH2_FAMILY",
     "PROTOCOLS",
+    "AfterTokenStep",
     "Api",
     "Authorize",
     "AuthorizeOption",

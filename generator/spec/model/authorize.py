@@ -131,6 +131,14 @@ class CapturedValue:
         default="str", metadata=meta("How the value is decoded.")
     )
     required: bool = field(default=False, metadata=meta("Whether every callback carries it."))
+    on_token: bool = field(
+        default=False,
+        metadata=meta(
+            "Also keep it on the token under the capture's name (QuickBooks' realmId as "
+            "realm_id), usable as {token.<name>} and kept across refreshes.",
+            protocols=OAUTH2_FAMILY,
+        ),
+    )
     description: Text | None = field(default=None, metadata=meta("Shown in the docstring."))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from ..kinds import IntRange, MinItems, Unique
+from .tokens import TypedField
 from .vocabulary import (
     BodyEncoding,
     ClientAuthOrInherit,
@@ -15,13 +16,17 @@ from .vocabulary import (
     DeviceResponseField,
     EndpointUrl,
     FieldPath,
+    HeaderName,
     HttpMethod,
     HttpStatus,
     ParamName,
     ParamValue,
     ScopeList,
     Seconds,
+    SnakeName,
     Text,
+    TokenUrl,
+    TokenValue,
     meta,
     unconfirmed_field,
 )
@@ -82,6 +87,33 @@ class Exchange:
         default="inherit", metadata=meta("Client authentication; inherit: as token.")
     )
     params: ClientParams = field(default_factory=dict, metadata=meta("Extra parameters."))
+    unconfirmed: bool = unconfirmed_field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfterTokenStep:
+    """A documented call made right after sign-in, whose answer fills token fields (Atlassian's
+    cloud id, Xero's tenant id, Mailchimp's data centre), usable later as {token.<name>}."""
+
+    description: Text | None = field(default=None, metadata=meta("Shown in the docstring."))
+    url: TokenUrl = field(metadata=meta("The URL; may use {variable} and earlier token fields."))
+    method: Literal["GET", "POST"] = field(default="GET", metadata=meta("HTTP method."))
+    headers: Mapping[HeaderName, TokenValue] = field(
+        default_factory=dict, metadata=meta("Extra headers; may use {access_token}.")
+    )
+    send_token: bool = field(
+        default=True,
+        metadata=meta(
+            "Attach the access token as api says; false: the headers carry it themselves "
+            "(Mailchimp's `Authorization: OAuth {access_token}`)."
+        ),
+    )
+    keep: Annotated[Mapping[SnakeName, TypedField], MinItems(1)] = field(
+        metadata=meta(
+            "Token fields read from the answer (a JSON list answer is read as {items: [...]}, "
+            "so paths start with items[0])."
+        )
+    )
     unconfirmed: bool = unconfirmed_field()
 
 

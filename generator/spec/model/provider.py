@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from ..kinds import MinItems, Unique
 from .authorize import Authorize, Callback, Scopes
 from .hooks import Hooks
-from .lifecycle import DeviceFlow, Exchange, Refresh, Revocation
+from .lifecycle import AfterTokenStep, DeviceFlow, Exchange, Refresh, Revocation
 from .protocols import OAuth1, Oidc
 from .resources import Api, Userinfo
 from .tokens import ErrorShape, TokenRequest
@@ -68,6 +68,14 @@ class ProviderSpec:
     )
     exchanges: Mapping[SnakeName, Exchange] = field(
         default_factory=dict, metadata=meta("Extra token exchanges.", protocols=OAUTH2_FAMILY)
+    )
+    after_token: Mapping[SnakeName, AfterTokenStep] = field(
+        default_factory=dict,
+        metadata=meta(
+            "Calls made after sign-in, in order, whose answers fill token fields; a refreshed "
+            "token keeps the fields (they describe the account, not the token).",
+            protocols=OAUTH2_FAMILY,
+        ),
     )
     device: DeviceFlow = field(
         default_factory=DeviceFlow,

@@ -240,9 +240,16 @@ _SPEC: Final[RuntimeSpec] = {
                 "param": "realmId",
                 "type": "str",
                 "required": True,
+                "on_token": False,
                 "description": "Company the user picked.",
             },
-            "user": {"param": None, "type": "json", "required": False, "description": None},
+            "user": {
+                "param": None,
+                "type": "json",
+                "required": False,
+                "on_token": False,
+                "description": None,
+            },
         },
         "error": {
             "code_param": "error_code",
@@ -345,6 +352,7 @@ _SPEC: Final[RuntimeSpec] = {
             "unconfirmed": False,
         },
     },
+    "after_token": {},
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
