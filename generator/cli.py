@@ -21,6 +21,7 @@ from .build import (
     GenerationError,
     PlannedPackage,
     foreign_files,
+    generator_version,
     header_source,
     orphans,
     plan,
@@ -296,6 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
             "\n  141 when the reader of the output stopped early (| head)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {generator_version()}",
+        help="print the installed version (0+unknown when run from a source tree) and exit",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import generator_version
 from generator.cli import main
 from generator.spec import parse_spec
 from tests.generator.spec_testing import BAD_SPECS, FIXTURES, REPO_ROOT
@@ -253,3 +255,23 @@ def test_a_reader_that_stops_early_ends_quietly(argv: list[str], tmp_path: Path)
     process.stderr.close()
     assert process.wait(timeout=120) == 141, err
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_version_comes_from_the_installed_distribution(capsys: Capture) -> None:
+    code, out, err = run(capsys, "--version")
+    assert (code, out, err) == (0, f"oauthgen {importlib.metadata.version('oauthgen')}\n", "")
+
+
+def test_version_without_an_installed_distribution(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    generator_version.cache_clear()
+    try:
+        code, out, _ = run(capsys, "--version")
+    finally:
+        generator_version.cache_clear()
+    assert (code, out) == (0, "oauthgen 0+unknown\n")
