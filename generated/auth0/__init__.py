@@ -328,6 +328,7 @@ _SPEC: Final[RuntimeSpec] = {
         "unconfirmed": False,
     },
     "exchanges": {},
+    "after_token": {},
     "device": {
         "client_auth": "none",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
