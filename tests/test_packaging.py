@@ -25,16 +25,39 @@ SPEC_IDS = sorted(path.stem for path in (ROOT / "specs").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The built wheel and everything the build printed."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "-w", str(out), str(ROOT)],
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=300,
     )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
     (found,) = out.glob("oauthgen-*.whl")
-    return found
+    return found, log
+
+
+@pytest.fixture(scope="module")
+def wheel(wheel_build: tuple[Path, str]) -> Path:
+    return wheel_build[0]
+
+
+def test_build_has_no_license_deprecation_warning(wheel_build: tuple[Path, str]) -> None:
+    """``license`` is an SPDX expression with ``license-files``, not the deprecated table."""
+    found, log = wheel_build
+    warnings = [line for line in log.splitlines() if "license" in line.lower()]
+    assert not warnings, log
+    dist_info = f"oauthgen-{found.name.split('-')[1]}.dist-info"
+    with zipfile.ZipFile(found) as archive:
+        names = archive.namelist()
+        metadata_text = archive.read(f"{dist_info}/METADATA").decode()
+    assert f"{dist_info}/licenses/LICENSE" in names
+    assert "License-Expression: MIT" in metadata_text.splitlines()
 
 
 def test_wheel_contents(wheel: Path) -> None:
