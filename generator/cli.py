@@ -20,6 +20,7 @@ from typing import TextIO, cast, get_args
 from .build import (
     GenerationError,
     PlannedPackage,
+    atomic_write,
     foreign_files,
     generator_version,
     header_source,
@@ -28,6 +29,7 @@ from .build import (
     render_module,
     write,
 )
+from .catalogue import installed_providers, render_catalogue
 from .spec import SpecError, SpecValidationError, load_spec
 from .spec.errors import START
 from .spec.flows import supported_flows
@@ -164,21 +166,64 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    directory = Path(args.directory)
+    directory = Path(args.directory or DEFAULT_SPEC_DIR)
+    if args.directory is None and not directory.is_dir():
+        return _list_rows(installed_providers(), EXIT_OK)
     if not directory.is_dir():
         _err(f"list: {args.directory}: not a directory")
         return EXIT_USAGE
     files = sorted(p for p in directory.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
     loaded, code = _load_all(files, sys.stderr)
     code = max(code, _duplicate_ids(loaded, sys.stderr))
-    rows = [("ID", "PROTOCOL", "FLOWS")] + [
-        (s.spec.id, s.spec.protocol, ", ".join(supported_flows(s.spec)))
-        for s in sorted(loaded, key=lambda s: s.spec.id)
-    ]
+    return _list_rows(
+        [
+            (s.spec.id, s.spec.protocol, ", ".join(supported_flows(s.spec)))
+            for s in sorted(loaded, key=lambda s: s.spec.id)
+        ],
+        code,
+    )
+
+
+def _list_rows(found: Sequence[tuple[str, str, str]], code: int) -> int:
+    rows = [("ID", "PROTOCOL", "FLOWS"), *found]
     widths = [max(len(row[column]) for row in rows) for column in range(2)]
     for spec_id, protocol, flows in rows:
         print(f"{spec_id:<{widths[0]}}  {protocol:<{widths[1]}}  {flows}".rstrip())
     return code
+
+
+def _cmd_catalogue(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        _err(f"catalogue: {args.directory}: not a directory")
+        return EXIT_USAGE
+    files = sorted(p for p in directory.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+    loaded, code = _load_all(files, sys.stderr)
+    code = max(code, _duplicate_ids(loaded, sys.stderr))
+    if code != EXIT_OK:
+        _err("catalogue: nothing written")
+        return code
+    out = Path(args.out)
+    text = render_catalogue(loaded)
+    current = out.read_text(encoding="utf-8") if out.is_file() else None
+    if args.check:
+        if current != text:
+            state = "missing" if current is None else "stale"
+            command = shlex.join(["oauthgen", "catalogue", args.directory, "--out", args.out])
+            _err(f"catalogue --check: {out.as_posix()} is {state}; regenerate with `{command}`")
+            return EXIT_SPEC_ERRORS
+        print(f"{out.as_posix()} is up to date ({len(loaded)} providers)", file=sys.stderr)
+        return EXIT_OK
+    if current != text:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(out, text.encode("utf-8"))
+        except OSError as exc:
+            _err(f"catalogue: {exc.filename or out}: {exc.strerror or exc}")
+            return EXIT_USAGE
+    state = "written" if current != text else "unchanged"
+    print(f"oauthgen: {out.as_posix()} ({len(loaded)} providers): {state}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -346,7 +391,28 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_list,
     )
     listing.add_argument(
+        "directory",
+        nargs="?",
+        default=None,
+        metavar="DIR",
+        help="default: specs, or the clients installed with oauthgen when there is no specs/",
+    )
+
+    catalogue = _subcommand(
+        subparsers,
+        "catalogue",
+        "write the provider catalogue (Markdown) from a spec directory",
+        "oauthgen catalogue specs --out docs/providers.md --check",
+        _cmd_catalogue,
+    )
+    catalogue.add_argument(
         "directory", nargs="?", default=DEFAULT_SPEC_DIR, metavar="DIR", help="default: specs"
+    )
+    catalogue.add_argument(
+        "--out", default="docs/providers.md", metavar="FILE", help="default: docs/providers.md"
+    )
+    catalogue.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when FILE is stale"
     )
 
     build = _subcommand(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .model import ProviderSpec
 
 
@@ -19,5 +22,27 @@ def supported_flows(spec: ProviderSpec) -> tuple[str, ...]:
     if spec.endpoints.revoke is not None:
         flows.append("revoke")
     if spec.userinfo is not None:  # the runtime maps the profile by userinfo.fields
+        flows.append("userinfo")
+    return tuple(flows)
+
+
+def embedded_flows(spec: Mapping[str, Any]) -> tuple[str, ...]:
+    """:func:`supported_flows` of a generated module's embedded ``_SPEC`` (the same rules, read
+    from the normalised dict an installed client carries)."""
+    flows: list[str] = []
+    endpoints = spec["endpoints"]
+    if spec["protocol"] == "oauth1":
+        flows.append("oauth1_authorization")
+    else:
+        flows.extend(spec["grants"])
+        refresh = spec.get("refresh")
+        if refresh is not None and refresh["supported"]:
+            flows.append("refresh")
+        flows.extend(f"exchange:{name}" for name in spec.get("exchanges") or {})
+        if endpoints.get("introspect") is not None:
+            flows.append("introspect")
+    if endpoints.get("revoke") is not None:
+        flows.append("revoke")
+    if spec.get("userinfo") is not None:
         flows.append("userinfo")
     return tuple(flows)
