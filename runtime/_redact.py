@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 _QUERY_STRING = re.compile(r"\?[^\s'\")]*")
 
@@ -48,6 +48,32 @@ def masked_mapping(data: Mapping[str, Any]) -> str:
 def redact_query_strings(error: object) -> str:
     """``str(error)`` with every URL query string replaced: they may carry credentials."""
     return _QUERY_STRING.sub("?<redacted>", str(error))
+
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def redacted_exception(error: _E, message: str | None = None) -> _E:
+    """An exception of ``error``'s class whose message (``message``, default ``str(error)``)
+    has no secret parameter; ``request`` and ``response`` (requests' exceptions) are kept.
+
+    Raise it outside the ``except`` block that caught ``error``, so that nothing is chained:
+    the original and the urllib3 exceptions behind it repeat the URL in their messages.
+    """
+    text = redact_secrets(str(error) if message is None else message)
+    names = ("request", "response")
+    context = {name: getattr(error, name) for name in names if hasattr(error, name)}
+    try:
+        clean = type(error)(text, **context)
+    except Exception:  # a class with its own constructor: same object, new arguments
+        clean = error
+        clean.args = (text,)
+        clean.__cause__ = clean.__context__ = clean.__traceback__ = None
+    else:
+        for name, value in context.items():
+            if getattr(clean, name, None) is not value:
+                setattr(clean, name, value)
+    return clean
 
 
 # -- logs --------------------------------------------------------------------------------------

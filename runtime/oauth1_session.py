@@ -20,7 +20,7 @@ from oauthlib.oauth1 import (
 )
 
 from ._oauth1_signing import SignatureMethod, SignatureType
-from ._redact import mask, masked_mapping, secret_safe_logger
+from ._redact import mask, masked_mapping, redacted_exception, secret_safe_logger
 from ._response_reading import describe, status_of, text_of
 from .oauth1_auth import OAuth1, _without_query
 
@@ -100,7 +100,8 @@ class OAuth1Session(requests.Session):
     * :attr:`authorized` treats RSA-SHA256 and RSA-SHA512 like RSA-SHA1 (only a token is
       needed); upstream special-cased RSA-SHA1 alone.
     * Error messages and logs never contain token values or secrets: HTTP errors name the
-      status, undecodable bodies name the content type, not the body.
+      status, undecodable bodies name the content type, not the body; network errors of
+      query-signed requests have the OAuth parameters redacted.
     """
 
     def __init__(
@@ -255,6 +256,18 @@ class OAuth1Session(requests.Session):
         log.debug("Obtained a token with the fields %s", sorted(token))
         self._populate_attributes(token)
         return token
+
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        """``requests.Session.request``; a network error is re-raised as the same class with
+        secret parameters (query signing's ``oauth_token``, ``oauth_signature``...) redacted
+        from its message and no chained exception that would repeat them."""
+        try:
+            return super().request(method, url, *args, **kwargs)
+        except requests.RequestException as error:
+            clean = redacted_exception(error)
+        raise clean
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response

@@ -14,7 +14,7 @@ Interface-compatible with requests-oauthlib's ``OAuth2Session``; the differences
 * request arguments (``params``, ``json``, ``stream``...) never leak into the refresh body;
 * compliance hooks run in registration order;
 * plain HTTP is allowed for loopback hosts without ``OAUTHLIB_INSECURE_TRANSPORT``;
-* tokens never reach logs or ``repr``.
+* tokens never reach logs, ``repr`` or the messages of network errors.
 
 Beyond it (keyword-only constructor arguments, so old code is unaffected):
 
@@ -60,7 +60,7 @@ from oauthlib.oauth2.rfc6749.errors import (
 )
 
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
-from ._redact import mask, redact_query_strings, secret_safe_logger
+from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
 from ._response_reading import header_of, status_of
 from ._responses import checked_params
 from ._token_attach import attach_token
@@ -853,14 +853,26 @@ class OAuth2Session(requests.Session):
         """A request to a token-type endpoint; network failures say which endpoint failed.
 
         The exception keeps its ``requests`` class (existing ``except`` clauses still match);
-        its message names the endpoint without its query, and no query string of the
-        underlying error (a GET token request carries credentials there) is repeated.
+        its message names the endpoint without its query, no query string of the
+        underlying error (a GET token request carries credentials there) is repeated, and
+        nothing is chained to it.
         """
         try:
             return self.request(method, url, withhold_token=True, **kwargs)
         except requests.RequestException as error:
             message = f"request to {_without_query(url)} failed: {redact_query_strings(error)}"
-            raise type(error)(message, request=error.request, response=error.response) from None
+            clean = redacted_exception(error, message)
+        raise clean
+
+    def _send_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """``requests.Session.request``; a network error is re-raised as the same class with
+        secret parameters (a token placed in the query, say) redacted from its message and
+        no chained exception that would repeat them."""
+        try:
+            return super().request(method, url, **kwargs)
+        except requests.RequestException as error:
+            clean = redacted_exception(error)
+        raise clean
 
     # -- requests -------------------------------------------------------------------------
 
@@ -891,7 +903,7 @@ class OAuth2Session(requests.Session):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.default_timeout
         if not self.token or withhold_token:
-            return super().request(
+            return self._send_request(
                 method_str, url_str, headers=headers, data=data, files=files, **kwargs
             )
 
@@ -941,7 +953,9 @@ class OAuth2Session(requests.Session):
         url, headers, data = attach_token(
             self._client, url, method, data, headers, now=self._lifecycle.clock
         )
-        response = super().request(method, url, headers=headers, data=data, files=files, **kwargs)
+        response = self._send_request(
+            method, url, headers=headers, data=data, files=files, **kwargs
+        )
         return response, sent_token
 
     def _can_renew(self) -> bool:

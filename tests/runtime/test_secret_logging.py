@@ -7,7 +7,6 @@ drive real requests against a loopback ``http.server`` and read everything that 
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import logging
@@ -21,9 +20,9 @@ import pytest
 from oauthlib.oauth1 import Client as OAuth1Client
 from oauthlib.oauth2 import LegacyApplicationClient, WebApplicationClient
 
-from generated.facebook import Facebook
 from runtime import OAuth1Session, OAuth2Session
 from runtime._redact import redact_secrets, redacted_record
+from tests.runtime.loopback_facebook import facebook_at
 
 CLIENT_SECRET = "client-secret-Zq81"
 CODE = "auth-code-Hw42"
@@ -175,19 +174,7 @@ def test_generated_get_token_and_exchange_are_not_logged(
     server: tuple[str, list[str]], all_logs: io.StringIO
 ) -> None:
     base, seen = server
-    spec = dict(copy.deepcopy(Facebook.spec))
-    spec["endpoints"] = {
-        **spec["endpoints"],
-        "token": base + "/{api_version}/oauth/access_token",
-        "userinfo": base + "/{api_version}/me",
-    }
-    spec["api"] = {**spec["api"], "base_url": base + "/{api_version}"}
-
-    class LoopbackFacebook(Facebook):
-        pass
-
-    LoopbackFacebook.spec = spec
-    client = LoopbackFacebook(
+    client = facebook_at(base)(
         client_id="the-app",
         client_secret=CLIENT_SECRET,
         redirect_uri="https://app.example/cb",

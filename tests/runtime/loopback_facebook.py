@@ -1,0 +1,24 @@
+"""The generated Facebook client with its Graph URLs moved to a loopback test server."""
+
+from __future__ import annotations
+
+import copy
+
+from generated.facebook import Facebook
+
+
+def facebook_at(base: str) -> type[Facebook]:
+    """A ``Facebook`` subclass whose token, userinfo and API URLs are ``base/{api_version}/...``."""
+    spec = dict(copy.deepcopy(Facebook.spec))
+    spec["endpoints"] = {
+        **spec["endpoints"],
+        "token": base + "/{api_version}/oauth/access_token",
+        "userinfo": base + "/{api_version}/me",
+    }
+    spec["api"] = {**spec["api"], "base_url": base + "/{api_version}"}
+
+    class LoopbackFacebook(Facebook):
+        pass
+
+    LoopbackFacebook.spec = spec
+    return LoopbackFacebook
