@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import importlib
 import json
 from collections.abc import Mapping
@@ -173,12 +174,24 @@ class Flow:
             else:
                 assert "code_challenge" not in params, f"{where}: PKCE sent but not expected"
         redirect = self.cases.client.get("redirect_uri") or "https://app.example/callback"
-        return f"{redirect}?{_query({'code': CODE, 'state': state})}"
+        return self.callback_url(redirect, {"code": CODE, "state": state})
+
+    def callback_url(self, redirect: str, params: Mapping[str, str]) -> str:
+        """The callback; signed as Shopify signs it when the spec verifies that signature."""
+        params = dict(params)
+        if "shopify_callback_hmac" in self.client.spec["hooks"].get("callback", ()):
+            message = "&".join(f"{name}={value}" for name, value in sorted(params.items()))
+            secret = str(self.cases.client["client_secret"]).encode()
+            params["hmac"] = hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+        return f"{redirect}?{_query(params)}"
 
     def fetch_token(self, exchange: Exchange) -> dict[str, Any]:
         callback = self.authorize(self.cases.authorization)
         if exchange.callback:
-            callback += "&" + _query({k: self.fill(v) for k, v in exchange.callback.items()})
+            redirect, _, query = callback.partition("?")
+            params = {k: v for k, v in parse_qsl(query) if k != "hmac"}
+            params.update({k: self.fill(v) for k, v in exchange.callback.items()})
+            callback = self.callback_url(redirect, params)
         self.answer(exchange)
         token: dict[str, Any] = self.client.fetch_token(authorization_response=callback)
         self.check_request(exchange.request, "token request")
