@@ -6,6 +6,7 @@
 """
 
 from .base import (
+    InsecureTokenDirectoryError,
     TokenStore,
     TokenStoreCorruptError,
     TokenStoreError,
@@ -18,6 +19,7 @@ from .redis import RedisTokenStore
 
 __all__ = [
     "FileTokenStore",
+    "InsecureTokenDirectoryError",
     "MemoryTokenStore",
     "RedisTokenStore",
     "TokenStore",

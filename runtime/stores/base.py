@@ -25,6 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
+    "InsecureTokenDirectoryError",
     "KeyedThreadLocks",
     "TokenStore",
     "TokenStoreCorruptError",
@@ -46,6 +47,12 @@ class TokenStoreError(Exception):
 
 class TokenStoreCorruptError(TokenStoreError):
     """A stored token is unreadable: the message names the file or key and what is wrong."""
+
+
+class InsecureTokenDirectoryError(TokenStoreError):
+    """The token directory is writable by other users, or belongs to another user: whoever
+    can write there can replace tokens or plant links. The message names the directory and
+    the fix."""
 
 
 class TokenStoreLockTimeout(TokenStoreError):

@@ -15,6 +15,9 @@ Why one file per key and not SQLite
   after a crash. A temporary file left by a killed writer has a name no reader looks at.
 * Files are 0600 in a 0700 directory, created with those modes (``os.open``/``os.mkdir`` mode
   arguments, which the umask can only narrow), and each is plain JSON an operator can inspect.
+  Missing parent directories are created 0700 as well. A directory that is group- or
+  world-writable, or owned by another user, is refused (``InsecureTokenDirectoryError``): whoever
+  can write there could swap a token file or plant a link. ``~`` in the path is expanded.
 * Costs we accept: one small file per key (token counts per machine are tens to thousands),
   POSIX only (``fcntl``), and no support for network file systems, where neither ``flock`` nor
   SQLite locking is reliable; use ``RedisTokenStore`` across machines.
@@ -42,6 +45,7 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -50,6 +54,7 @@ from typing import Any
 
 from .base import (
     DEFAULT_LOCK_TIMEOUT,
+    InsecureTokenDirectoryError,
     KeyedThreadLocks,
     TokenStoreError,
     TokenStoreLockTimeout,
@@ -77,8 +82,9 @@ class FileTokenStore:
     """Tokens as 0600 JSON files in a 0700 directory; locks shared by threads and processes."""
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
-        self._directory = Path(os.fspath(directory)).absolute()
+        self._directory = Path(os.path.expanduser(os.fspath(directory))).absolute()
         _make_private_directory(self._directory)
+        _check_private_directory(self._directory)
         self._thread_locks = KeyedThreadLocks()
         self.remove_stale_temp_files()
 
@@ -199,18 +205,45 @@ def _file_stem(key: str) -> str:
 
 
 def _make_private_directory(directory: Path) -> None:
+    """Create ``directory`` and any missing parents, each 0700 (``Path.mkdir(parents=True)``
+    would give the parents the umask's default, often 0755)."""
+    missing = [path for path in (directory, *directory.parents) if not path.exists()]
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, _DIRECTORY_MODE)
+        except FileExistsError:
+            continue  # created meanwhile by another process
+        except OSError as exc:
+            raise _os_error("cannot create token directory", path, exc) from exc
+        _fsync_directory(path.parent)
+    if not directory.is_dir():
+        raise TokenStoreError(f"token directory {directory} exists and is not a directory")
+
+
+def _check_private_directory(directory: Path) -> None:
+    """Refuse a directory other users can write to or that another user owns."""
     try:
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        os.mkdir(directory, _DIRECTORY_MODE)
-    except FileExistsError:
-        if not directory.is_dir():
-            raise TokenStoreError(
-                f"token directory {directory} exists and is not a directory"
-            ) from None
-        return
+        status = os.stat(directory)
     except OSError as exc:
-        raise _os_error("cannot create token directory", directory, exc) from exc
-    _fsync_directory(directory.parent)
+        raise _os_error("cannot inspect token directory", directory, exc) from exc
+    mode = stat.S_IMODE(status.st_mode)
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        who = " and ".join(
+            name
+            for name, bit in (("its group", stat.S_IWGRP), ("all users", stat.S_IWOTH))
+            if mode & bit
+        )
+        raise InsecureTokenDirectoryError(
+            f"token directory {directory} is writable by {who} (mode {mode:04o}), so another "
+            f"user could replace the tokens in it: run `chmod 700 {directory}` or use a "
+            f"directory only you can write to"
+        )
+    owner = os.geteuid()
+    if status.st_uid != owner:
+        raise InsecureTokenDirectoryError(
+            f"token directory {directory} belongs to uid {status.st_uid}, not to this user "
+            f"(uid {owner}): use a directory of your own, e.g. under your home directory"
+        )
 
 
 def _flock_before(fd: int, deadline: float, timeout: float, lock_path: Path) -> None:

@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from runtime.stores import FileTokenStore, TokenStoreCorruptError, TokenStoreError
+from runtime.stores import (
+    FileTokenStore,
+    InsecureTokenDirectoryError,
+    TokenStoreCorruptError,
+    TokenStoreError,
+)
 from runtime.stores.base import TokenStoreLockTimeout
 
 StartChild = Callable[..., "subprocess.Popen[str]"]
@@ -63,6 +68,54 @@ def test_directory_is_0700_and_files_are_0600(tmp_path: Path) -> None:
         assert mode(path) == 0o600, path
     store.save("k", {"access_token": "at-2"})  # replaced, still 0600
     assert mode(store.path_for("k")) == 0o600
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_parent_directories_the_store_creates_are_0700(tmp_path: Path) -> None:
+    FileTokenStore(tmp_path / "a" / "b" / "tokens")
+    for created in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "tokens"):
+        assert mode(created) == 0o700, created
+    assert mode(tmp_path) == 0o700  # pytest's, untouched
+
+
+def test_tilde_is_the_home_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(workdir)
+    store = FileTokenStore("~/.cache/myapp/tokens")
+    assert store.directory == home / ".cache" / "myapp" / "tokens"
+    store.save("k", {"access_token": "at"})
+    assert store.path_for("k").is_file()
+    assert not (workdir / "~").exists()
+
+
+@pytest.mark.parametrize(
+    ("chmod", "who"),
+    [(0o777, "its group and all users"), (0o775, "its group"), (0o1757, "all users")],
+)
+def test_directory_writable_by_others_is_refused(tmp_path: Path, chmod: int, who: str) -> None:
+    directory = tmp_path / "shared"
+    directory.mkdir()
+    directory.chmod(chmod)
+    with pytest.raises(InsecureTokenDirectoryError) as info:
+        FileTokenStore(directory)
+    message = str(info.value)
+    assert str(directory) in message and f"writable by {who}" in message
+    assert f"chmod 700 {directory}" in message  # the fix
+    assert isinstance(info.value, TokenStoreError)
+    assert list(directory.iterdir()) == []  # nothing written there
+
+
+def test_directory_owned_by_another_user_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_uid = os.geteuid()
+    monkeypatch.setattr(os, "geteuid", lambda: real_uid + 1)
+    with pytest.raises(InsecureTokenDirectoryError, match=f"belongs to uid {real_uid}, not"):
+        FileTokenStore(tmp_path)
 
 
 def test_relative_directory_is_made_absolute(
