@@ -804,13 +804,36 @@ class OAuth2Session(requests.Session):
         token_type_hint: Literal["access_token", "refresh_token"] | str | None = None,
     ) -> None:
         """Revoke a token (RFC 7009); defaults to the session's refresh token, else its access
-        token. Success is any 2xx; the server's error raises its oauthlib error class."""
+        token. Success is any 2xx; the server's error raises its oauthlib error class.
+
+        Revoking the session's own access or refresh token also clears the session's token and
+        deletes it from the token store, so it is not loaded or refreshed again.
+        """
         url = self._endpoint(url, "revocation_endpoint")
         token, token_type_hint = self._token_and_hint(token, token_type_hint)
         params = {"token": token}
         if token_type_hint:
             params["token_type_hint"] = token_type_hint
         checked_params(self._post_authenticated(url, params), allow_empty=True)
+        self._forget_revoked(token)
+
+    def _forget_revoked(self, revoked: str) -> None:
+        """After ``revoked`` was revoked: if it is one of the session's own tokens, clear the
+        session's token and delete the stored one (unless the store already holds another
+        process's newer token, which shares neither value)."""
+        current = self.token or {}
+        own = {current.get("access_token"), current.get("refresh_token")} - {None, ""}
+        if revoked not in own:
+            return
+        self.token = {}
+        store = self._lifecycle.store
+        if store is None:
+            return
+        key = self._lifecycle.store_key
+        with store.lock(key):
+            stored = store.load(key) or {}
+            if own & {stored.get("access_token"), stored.get("refresh_token")}:
+                store.delete(key)
 
     def introspect_token(
         self,

@@ -233,6 +233,9 @@ class OAuth1Provider(ProviderBase):
             raise TokenRequestDenied(
                 f"revocation failed with HTTP status {response.status_code}", response
             )
+        client = self._signer.client
+        client.resource_owner_key = client.resource_owner_secret = None
+        self._token = {}
 
     # -- plumbing --------------------------------------------------------------------------
 

@@ -468,7 +468,8 @@ class OAuth2Provider(ProviderBase):
     # -- revocation, introspection, profile ------------------------------------------------
 
     def _revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
-        """Revoke ``token`` (default: the refresh token, else the access token)."""
+        """Revoke ``token`` (default: the refresh token, else the access token); revoking the
+        client's own token also clears it, in the session and the token store."""
         from .._response_reading import status_of, text_of
         from ..errors import TokenEndpointError, oauth2_error_from_body
         from .fields import MISSING
@@ -508,6 +509,7 @@ class OAuth2Provider(ProviderBase):
             found is None or not spec["errors"]["in_success_body"]
         ):
             _confirm_revocation(response, body, rules.get("success_body"))
+            self._session._forget_revoked(chosen)
             return
         if found is not None:
             code, message = found

@@ -34,16 +34,18 @@ def test_rfc7009_default_revokes_the_refresh_token_with_client_auth() -> None:
     provider = provider_for("")
     with requests_mock.Mocker() as m:
         m.post(REVOKE_URL, text="")
-        provider._revoke()
-        sent = m.last_request
-        assert sent is not None
-        assert form(sent.text) == {"token": ["RT"], "token_type_hint": ["refresh_token"]}
-        assert sent.headers["Authorization"].startswith("Basic ")
         provider._revoke(token="other", token_type_hint="access_token")
         assert form(m.last_request.text) == {
             "token": ["other"],
             "token_type_hint": ["access_token"],
         }
+        assert provider.token["refresh_token"] == "RT"  # not this client's token: kept
+        provider._revoke()
+        sent = m.last_request
+        assert sent is not None
+        assert form(sent.text) == {"token": ["RT"], "token_type_hint": ["refresh_token"]}
+        assert sent.headers["Authorization"].startswith("Basic ")
+        assert provider.token == {}  # its own token: forgotten
 
 
 def test_delete_with_token_as_api_auth_and_no_token_param() -> None:
