@@ -1,13 +1,20 @@
-"""Transport safety rules shared by every flow: HTTPS except on loopback, secret-free logs."""
+"""Transport safety rules shared by every flow: HTTPS except on loopback, secret-free logs,
+and token-type requests never redirected."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from ._redact import install_log_redaction
+from ._response_reading import header_of, status_of
+
+if TYPE_CHECKING:
+    import requests
 
 # Every flow imports this module: from here on, urllib3's, requests' and oauthlib's loggers
 # redact secrets (urllib3 logs whole request URLs at DEBUG, query credentials included).
@@ -62,3 +69,62 @@ def require_secure_url(url: str) -> None:
                 f"allowed for loopback hosts such as 127.0.0.1 and localhost)"
             )
         )
+
+
+RedirectRefused = Callable[["requests.Response", str], Exception]
+
+
+def redirect_status(response: object) -> int | None:
+    """The HTTP status of a 3xx answer, else None.
+
+    Only a real ``int`` counts: test doubles built on ``unittest.mock.MagicMock`` have a
+    truthy ``is_redirect`` and a mock ``status_code``, and must read as "not a redirect".
+    """
+    status = status_of(response)
+    return status if status is not None and 300 <= status < 400 else None
+
+
+def redirect_refusal(response: requests.Response, endpoint: str) -> str:
+    """Why a token-type request to ``endpoint`` stopped at the redirect ``response``."""
+    location = header_of(response, "Location")
+    target = ""
+    if location:
+        parts = urlsplit(urljoin(endpoint, location))
+        if parts.scheme and parts.netloc:
+            target = f" to {parts.scheme}://{parts.netloc}"
+    return (
+        f"endpoint {without_query(endpoint)} answered HTTP {response.status_code} "
+        f"(a redirect{target}); token-type requests carry credentials and are never "
+        f"redirected, so nothing was sent there: configure the endpoint's final URL"
+    )
+
+
+def without_query(url: str) -> str:
+    """``url`` without its query and fragment, which may carry credentials."""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def without_redirects(
+    send: Callable[..., requests.Response],
+    endpoint: str,
+    *args: Any,
+    refused: RedirectRefused | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """``send(*args, **kwargs)`` for a token-type request to ``endpoint``, never redirected.
+
+    The body of such a request carries credentials (client secret, code, verifier, refresh
+    token, password); RFC 6749 defines no redirects for these endpoints, so a 3xx answer is
+    not followed but raises ``refused(response, endpoint)``: by default
+    ``TokenEndpointRedirectError``, an ``OAuth2Error``.
+    """
+    kwargs["allow_redirects"] = False
+    response = send(*args, **kwargs)
+    if redirect_status(response) is None:
+        return response
+    response.close()
+    if refused is None:
+        from .errors import TokenEndpointRedirectError
+
+        refused = TokenEndpointRedirectError
+    raise refused(response, endpoint)

@@ -41,12 +41,14 @@ __all__ = [
     "RepeatedParameterError",
     "SlowDownError",
     "TokenEndpointError",
+    "TokenEndpointRedirectError",
     "TokenResponseParseError",
     "TokenUpdated",
     "oauth2_error_from_body",
 ]
 
 from ._response_reading import describe, status_of, url_of
+from ._transport import redirect_refusal, without_query
 
 if TYPE_CHECKING:
     import requests
@@ -78,6 +80,28 @@ class TokenEndpointError(OAuth2Error):
             status_code=status_of(response),
         )
         self.response = response
+
+
+class TokenEndpointRedirectError(TokenEndpointError):
+    """A token-type endpoint (token, refresh, revocation, introspection, device) answered 3xx.
+
+    The redirect is not followed: the request carries credentials (client secret, code,
+    code verifier, refresh token, password) and RFC 6749 defines no redirects for these
+    endpoints, so nothing is sent to the ``Location`` and no token is taken from it.
+    ``endpoint`` is the URL that answered, without its query; the message names it, the
+    status and the origin the server pointed to.
+    """
+
+    error = "token_endpoint_redirect"
+
+    def __init__(self, response: requests.Response, endpoint: str) -> None:
+        OAuth2Error.__init__(
+            self,
+            description=redirect_refusal(response, endpoint),
+            status_code=response.status_code,
+        )
+        self.response = response
+        self.endpoint = without_query(endpoint)
 
 
 class TokenResponseParseError(MissingTokenError, ValueError):

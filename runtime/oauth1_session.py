@@ -22,12 +22,14 @@ from oauthlib.oauth1 import (
 from ._oauth1_signing import SignatureMethod, SignatureType
 from ._redact import mask, masked_mapping, redacted_exception, secret_safe_logger
 from ._response_reading import describe, status_of, text_of
+from ._transport import redirect_refusal, without_redirects
 from .oauth1_auth import OAuth1, _without_query
 
 __all__ = [
     "OAuth1Session",
     "TokenMissing",
     "TokenRequestDenied",
+    "TokenRequestRedirected",
     "VerifierMissing",
     "urldecode",
 ]
@@ -46,7 +48,7 @@ def urldecode(body: str) -> Any:
 
 
 class TokenRequestDenied(ValueError):
-    """The request or access token endpoint answered with HTTP 400 or above."""
+    """The request or access token endpoint answered with HTTP 400 or above (or a redirect)."""
 
     def __init__(self, message: str, response: requests.Response) -> None:
         super().__init__(message)
@@ -56,6 +58,19 @@ class TokenRequestDenied(ValueError):
     def status_code(self) -> int:
         """The HTTP status of :attr:`response`."""
         return self.response.status_code
+
+
+class TokenRequestRedirected(TokenRequestDenied):
+    """The request or access token endpoint answered with a redirect (3xx).
+
+    The redirect is not followed: the request is signed with the client's (and the
+    token's) secrets and must not be replayed elsewhere. ``endpoint`` is the URL that
+    answered, without its query.
+    """
+
+    def __init__(self, response: requests.Response, endpoint: str) -> None:
+        super().__init__(redirect_refusal(response, endpoint), response)
+        self.endpoint = _without_query(endpoint)
 
 
 class TokenMissing(ValueError):
@@ -234,7 +249,9 @@ class OAuth1Session(requests.Session):
 
     def _fetch_token(self, url: str, **request_kwargs: Any) -> dict[str, Any]:
         log.debug("Fetching a token from %s", _without_query(url))
-        response = self.post(url, **request_kwargs)
+        response = without_redirects(
+            self.post, url, url, refused=TokenRequestRedirected, **request_kwargs
+        )
         status = status_of(response)
         if status is not None and status >= 400:
             reason = getattr(response, "reason", None)

@@ -64,7 +64,7 @@ from ._redact import mask, redact_query_strings, redacted_exception, secret_safe
 from ._response_reading import header_of, status_of
 from ._responses import checked_params
 from ._token_attach import attach_token
-from ._transport import require_secure_url
+from ._transport import require_secure_url, without_redirects
 from .client_auth import ClientCredentials, apply_client_auth, choose_client_auth
 from .device import (
     DEVICE_CODE_GRANT_TYPE,
@@ -873,7 +873,8 @@ class OAuth2Session(requests.Session):
         return self._endpoint_request("POST", url, data=params, headers=headers)
 
     def _endpoint_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """A request to a token-type endpoint; network failures say which endpoint failed.
+        """A request to a token-type endpoint, never redirected (a 3xx raises
+        ``TokenEndpointRedirectError``); network failures say which endpoint failed.
 
         The exception keeps its ``requests`` class (existing ``except`` clauses still match);
         its message names the endpoint without its query, no query string of the
@@ -881,7 +882,7 @@ class OAuth2Session(requests.Session):
         nothing is chained to it.
         """
         try:
-            return self.request(method, url, withhold_token=True, **kwargs)
+            return without_redirects(self.request, url, method, url, withhold_token=True, **kwargs)
         except requests.RequestException as error:
             message = f"request to {_without_query(url)} failed: {redact_query_strings(error)}"
             clean = redacted_exception(error, message)

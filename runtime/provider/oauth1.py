@@ -246,10 +246,19 @@ class OAuth1Provider(ProviderBase):
         return url
 
     def _send(self, method: str, url: str, params: Mapping[str, str]) -> requests.Response:
-        if method.upper() == "POST":
-            return self._session.request("POST", url, data=dict(params), timeout=DEFAULT_TIMEOUT)
-        return self._session.request(
-            method.upper(), url, params=dict(params), timeout=DEFAULT_TIMEOUT
+        """A token-type request (request token, access token, revocation): never redirected."""
+        from .._transport import without_redirects
+        from ..oauth1_session import TokenRequestRedirected
+
+        where = "data" if method.upper() == "POST" else "params"
+        return without_redirects(
+            self._session.request,
+            url,
+            method.upper(),
+            url,
+            refused=TokenRequestRedirected,
+            timeout=DEFAULT_TIMEOUT,
+            **{where: dict(params)},
         )
 
     def _answer(self, response: requests.Response, what: str) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def request_profile(
             encoding=default_encoding(method, None),
         )
         call.headers.setdefault("Accept", "application/json")
-        response = send(http, call, withhold_token=False)
+        response = send(http, call, withhold_token=False, follow_redirects=True)
     for hook in response_hooks:
         response = hook(response)
     if not 200 <= response.status_code < 300:

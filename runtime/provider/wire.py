@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 
-from .._transport import require_secure_url
+from .._transport import require_secure_url, without_redirects
 
 Encoding = Literal["form", "json", "query"]
 JSON_ACCEPT = {"Accept": "application/json"}
@@ -37,10 +37,17 @@ def default_encoding(method: str, encoding: str | None) -> Encoding:
 
 
 def send(
-    session: requests.Session, call: Call, *, withhold_token: bool = True
+    session: requests.Session,
+    call: Call,
+    *,
+    withhold_token: bool = True,
+    follow_redirects: bool = False,
 ) -> requests.Response:
     """Send ``call`` through ``session``; with ``withhold_token`` a provider session sends it
-    as a token-endpoint request (no access token; network errors without query secrets)."""
+    as a token-endpoint request (no access token; network errors without query secrets).
+
+    Unless ``follow_redirects`` (API calls such as userinfo), a 3xx answer is not followed and
+    raises ``TokenEndpointRedirectError``: token-type requests carry credentials."""
     require_secure_url(call.url)
     kwargs: dict[str, Any] = {"headers": dict(call.headers)}
     if call.encoding == "json":
@@ -53,7 +60,9 @@ def send(
     if withhold_token and endpoint_request is not None:
         response: requests.Response = endpoint_request(call.method.upper(), call.url, **kwargs)
         return response
-    return session.request(call.method.upper(), call.url, **kwargs)
+    if follow_redirects:
+        return session.request(call.method.upper(), call.url, **kwargs)
+    return without_redirects(session.request, call.url, call.method.upper(), call.url, **kwargs)
 
 
 def build_url(

@@ -32,6 +32,7 @@ from oauthlib.oauth2.rfc6749.errors import AccessDeniedError, MismatchingStateEr
 from requests.auth import HTTPBasicAuth
 
 from runtime import OAuth2, OAuth2Session, TokenUpdated
+from runtime.errors import TokenEndpointRedirectError
 from tests.runtime.wire import (
     SentRequest,
     authorization_header,
@@ -703,12 +704,12 @@ def _token_request_across_same_host_redirect(http: requests_mock.Mocker) -> None
     )
     http.post("https://provider.com/oauth2/token/v2", json=token_json(access_token="moved"))
     oauth = OAuth2Session(client=LegacyApplicationClient(client_id=PUBLIC_CLIENT_ID))
-    oauth.fetch_token(BACKEND_TOKEN, username="alice", password="wonderland")
-    first, second = http.request_history
-    assert second.url == "https://provider.com/oauth2/token/v2"
+    # Token requests are never redirected, not even on the same host.
+    with pytest.raises(TokenEndpointRedirectError):
+        oauth.fetch_token(BACKEND_TOKEN, username="alice", password="wonderland")
+    (first,) = http.request_history
     assert authorization_header(first) is None
-    assert authorization_header(second) is None
-    assert oauth.access_token == "moved"
+    assert not oauth.authorized
 
 
 def _public_refresh(http: requests_mock.Mocker) -> None:
