@@ -1,6 +1,9 @@
 """Checks on an authorization response (the redirect back to the client) shared by
 ``OAuth2Session`` and the generated clients.
 
+``response_parameters`` decodes the query or fragment (so ``%73tate`` is ``state``) and
+``single_values`` refuses an OAuth parameter given more than once (RFC 6749 §3.1).
+
 RFC 9207 (authorization server issuer identification): an authorization server that
 advertises ``authorization_response_iss_parameter_supported`` puts its issuer identifier in
 ``iss`` on every authorization response; a client that knows which issuer it sent the user to
@@ -16,8 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .errors import IssuerMismatchError, RepeatedParameterError
 
-# Parameters of authorization responses (RFC 6749 §4.1.2, §4.2.2, §5.1, §5.2; OIDC Core 3.2.2.5;
-# RFC 9207), each of which must appear at most once.
+# Parameters of authorization responses (RFC 6749 §4.1.2, §4.1.2.1, §4.2.2, §4.2.2.1; OIDC Core
+# 3.2.2.5; RFC 9207), each of which must appear at most once.
 OAUTH_RESPONSE_PARAMETERS = frozenset(
     {
         "code",
