@@ -516,6 +516,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The webhook created (webhook.incoming); keep its id and token.",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

@@ -352,6 +352,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The team id (team apps).",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": True,
         },
         "unconfirmed": True,

@@ -333,6 +333,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The Fitbit user id (encodedId) the tokens belong to.",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

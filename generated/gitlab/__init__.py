@@ -368,6 +368,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "When the token was created (a Unix time).",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

@@ -467,6 +467,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The Experience Cloud site's id, when the user logged in through one.",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

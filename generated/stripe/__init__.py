@@ -246,6 +246,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "Whether the token is for live mode (false for test mode).",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

@@ -352,6 +352,7 @@ _SPEC: Final[RuntimeSpec] = {
             "token_type": {"default": "Bearer", "override": None},
             "scope": {"path": "scope", "format": "list", "separator": None},
             "extra": {},
+            "other_tokens": {},
             "unconfirmed": True,
         },
         "unconfirmed": False,

@@ -206,6 +206,10 @@ class _Builder:
             names["callback"] = f"{base}Callback"
         if self.oauth1:
             names["request_token"] = f"{base}RequestToken"
+        else:
+            for other in spec.token.response.other_tokens:
+                pascal = "".join(part.capitalize() for part in other.split("_"))
+                names[f"other_token:{other}"] = f"{base}{pascal}Token"
         path: SpecPath = ("class_name",) if spec.class_name is not None else ("name",)
         for name in names.values():
             if name in _MODULE_NAMES or hasattr(builtins, name) or keyword.iskeyword(name):
@@ -377,7 +381,7 @@ class _Builder:
 
     def _typed_dicts(self) -> tuple[TypedDictDef, ...]:
         spec = self.spec
-        defs = [self._token_dict()]
+        defs = [*self._other_token_dicts(), self._token_dict()]
         if self.oauth1:
             defs.append(
                 self._typed_dict(
@@ -485,11 +489,38 @@ class _Builder:
         ]
         if not self.oauth1:
             rows += self._added_token_fields()
+            for name, other in spec.token.response.other_tokens.items():
+                doc = other.description or f"The {name} token."
+                key = self._key(name, ("token", "response", "other_tokens", name))
+                kind = Code(identifier(self.names[f"other_token:{name}"]))
+                rows.append(
+                    (key, Atom(kind), False, f"{doc} Refresh it with refresh(which={name!r}).")
+                )
         return self._typed_dict(
             self.names["token"],
             f"A {spec.name} token as the client keeps it.",
             rows,
         )
+
+    def _other_token_dicts(self) -> list[TypedDictDef]:
+        if self.oauth1:
+            return []
+        rows: list[tuple[str, Node, bool, str]] = [
+            ("access_token", Atom(Code("str")), True, "The access token."),
+            ("token_type", Atom(Code("str")), False, "As the provider names it."),
+            ("expires_in", Atom(Code("int")), False, "Lifetime in seconds, when it expires."),
+            ("expires_at", Atom(Code("float")), False, "Unix time when it expires."),
+            ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
+            ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
+        ]
+        return [
+            self._typed_dict(
+                self.names[f"other_token:{name}"],
+                other.description or f"The {self.spec.name} {name} token.",
+                rows,
+            )
+            for name, other in self.spec.token.response.other_tokens.items()
+        ]
 
     def _added_token_fields(self) -> list[tuple[str, Node, bool, str]]:
         """Token fields from the callback (captures kept on the token) and after_token steps;
@@ -1013,17 +1044,35 @@ class _Builder:
         refresh = self.spec.refresh
         assert refresh is not None
         url = self.spec.endpoints.refresh or self.spec.endpoints.token or "from discovery"
+        others = list(self.spec.token.response.other_tokens)
+        body = [
+            f"Endpoint: {url}",
+            "Refresh tokens rotate: the old one stops working."
+            if refresh.rotation == "rotating"
+            else "A missing refresh_token in the answer keeps the old one.",
+        ]
+        keyword: list[_Param] = []
+        if others:
+            choices = Group(
+                code("{}[", self.imports.use("Literal")),
+                tuple(Atom(literal(name)) for name in others),
+                Code("]"),
+            )
+            keyword.append(_Param(identifier("which"), choices, Code(" | None = None")))
+            listed = ", ".join(repr(name) for name in others)
+            body += [
+                "",
+                "Args:",
+                f"    which: Refresh another token of the answer ({listed}) on its own.",
+            ]
         return self._method(
             "refresh",
             summary="Trade the refresh token for a new token.",
-            body=[
-                f"Endpoint: {url}",
-                "Refresh tokens rotate: the old one stops working."
-                if refresh.rotation == "rotating"
-                else "A missing refresh_token in the answer keeps the old one.",
-            ],
+            body=body,
+            keyword=keyword,
             returns=token,
             target="_refresh",
+            call_keyword=self._pass("which") if others else (),
             cast_to=token,
         )
 

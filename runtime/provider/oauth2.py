@@ -300,8 +300,9 @@ class OAuth2Provider(ProviderBase):
 
     # -- refresh and exchanges -------------------------------------------------------------
 
-    def _refresh(self) -> dict[str, Any]:
-        """Trade the refresh token per ``refresh`` (rotation: may_omit keeps the old one)."""
+    def _refresh(self, *, which: str | None = None) -> dict[str, Any]:
+        """Trade the refresh token per ``refresh`` (rotation: may_omit keeps the old one);
+        ``which`` names one of ``token.response.other_tokens`` to refresh instead."""
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -309,6 +310,8 @@ class OAuth2Provider(ProviderBase):
         rules = spec["refresh"]
         if not rules or not rules["supported"]:
             raise ValueError(f"{spec['name']} does not issue refresh tokens")
+        if which is not None:
+            return self._refresh_other(which)
         current = self._session.token or {}
         refresh_token = current.get("refresh_token")
         if not refresh_token:
@@ -349,6 +352,48 @@ class OAuth2Provider(ProviderBase):
             token["refresh_token"] = str(refresh_token)
         self._check_id_token(token, nonce=None)
         return self._install(token, grant=self._last_grant or "refresh_token", renewed=True)
+
+    def _refresh_other(self, which: str) -> dict[str, Any]:
+        """Refresh the other token ``which`` with its own refresh token; the main token and
+        the rest of the client's token stay as they are."""
+        from .token_response import other_token
+
+        spec = self.spec
+        rules = spec["refresh"]
+        others = spec["token"]["response"].get("other_tokens") or {}
+        if which not in others:
+            known = ", ".join(sorted(others)) or "none"
+            raise ValueError(f"{spec['name']} has no other token {which!r}; other tokens: {known}")
+        current = dict(self._session.token or {})
+        pair = current.get(which)
+        refresh_token = pair.get("refresh_token") if isinstance(pair, Mapping) else None
+        if not refresh_token:
+            raise self._no_token(f"refresh(which={which!r})", f"a {which} refresh token")
+        expired_at = pair.get("refresh_token_expires_at") if isinstance(pair, Mapping) else None
+        if isinstance(expired_at, (int, float)) and expired_at <= self._now():
+            from .flow_errors import RefreshTokenExpiredError
+
+            raise RefreshTokenExpiredError(f"{spec['name']} {which}", float(expired_at))
+        grant = {"grant_type": rules["grant_type"], rules["token_param"]: str(refresh_token)}
+        if rules["send_redirect_uri"] and self.redirect_uri:
+            grant["redirect_uri"] = self.redirect_uri
+        call = self._token_call(
+            self._spec_url("refresh") or self._endpoint("token"),
+            grant,
+            method=rules["method"],
+            encoding=rules["encoding"],
+            client_auth=rules["client_auth"],
+            headers=rules["headers"],
+            params=rules["params"],
+            where="refresh",
+            request_point="refresh_token_request",
+        )
+        answer = self._send_token_call(call, ("refresh_token_response",))
+        renewed = other_token(answer, spec["token"]["response"], spec["scopes"], clock=self._clock)
+        if "refresh_token" not in renewed and rules["rotation"] == "may_omit":
+            renewed["refresh_token"] = str(refresh_token)
+        current[which] = renewed
+        return self._install(current, grant=self._last_grant or "refresh_token", renewed=True)
 
     def _exchange(self, name: str, *, token: str | None = None) -> dict[str, Any]:
         """Run the spec's named exchange (Facebook's long-lived token) with the access token."""

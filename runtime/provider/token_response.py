@@ -174,7 +174,39 @@ def normalise_token(
     fresh = {name: rule for name, rule in extra.items() if name not in carried}
     token.update(read_typed_fields(document, fresh, what="token response"))
     token.update(carried)
+    for name, other in (rules.get("other_tokens") or {}).items():
+        found = get_path(document, other["path"])
+        if isinstance(found, Mapping) and found.get("access_token"):
+            token[name] = other_token(found, rules, scopes, clock=clock)
+        elif previous and isinstance(previous.get(name), Mapping):
+            token[name] = dict(previous[name])  # a refresh of the main token leaves it alone
     return token
+
+
+OTHER_TOKEN_FIELDS = (
+    "access_token",
+    "token_type",
+    "refresh_token",
+    "expires_in",
+    "expires_at",
+    "refresh_token_expires_in",
+    "refresh_token_expires_at",
+    "scope",
+)
+
+
+def other_token(
+    document: Mapping[str, Any],
+    rules: Mapping[str, Any],
+    scopes: Mapping[str, Any],
+    *,
+    clock: Callable[[], float],
+) -> dict[str, Any]:
+    """One of ``other_tokens`` (or the answer refreshing one) read with the main token's rules
+    for lifetimes, type and scopes, and only its standard fields kept."""
+    plain = {**rules, "paths": {}, "fallback_paths": {}, "extra": {}, "other_tokens": {}}
+    token = normalise_token(document, plain, scopes, clock=clock)
+    return {name: token[name] for name in OTHER_TOKEN_FIELDS if name in token}
 
 
 def _first(

@@ -108,6 +108,10 @@ def check_after_token(ctx: CheckContext) -> None:
         for step_name, step in ctx.spec.after_token.items()
         for name in step.keep
     ]
+    sources += [
+        (name, ("token", "response", "other_tokens", name))
+        for name in ctx.spec.token.response.other_tokens
+    ]
     for name, path in sources:
         if name in _STANDARD_TOKEN_FIELDS:
             ctx.report(path, f"{show(name)} is a standard token field", "give it another name")

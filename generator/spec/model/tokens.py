@@ -84,6 +84,19 @@ class RefreshExpiry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OtherToken:
+    """A second token in the same answer, with its own refresh token and expiry (Slack's user
+    token under authed_user, beside the bot token)."""
+
+    path: FieldPath = field(
+        metadata=meta(
+            "Where its fields are (access_token, refresh_token, expires_in, scope, token_type)."
+        )
+    )
+    description: Text | None = field(default=None, metadata=meta("Shown in the docstring."))
+
+
+@dataclass(frozen=True, kw_only=True)
 class TokenTypeRule:
     """token_type fixes."""
 
@@ -145,6 +158,13 @@ class TokenResponse:
     scope: ScopeEcho = field(default_factory=ScopeEcho, metadata=meta("Granted scopes."))
     extra: Mapping[SnakeName, TypedField] = field(
         default_factory=dict, metadata=meta("Provider fields kept on the token, typed.")
+    )
+    other_tokens: Mapping[SnakeName, OtherToken] = field(
+        default_factory=dict,
+        metadata=meta(
+            "Other tokens in the answer, each kept as a typed sub-token under its name and "
+            "refreshed on its own with refresh(which=<name>)."
+        ),
     )
     unconfirmed: bool = unconfirmed_field()
 

@@ -311,6 +311,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": None,
                 },
             },
+            "other_tokens": {},
             "unconfirmed": True,
         },
         "unconfirmed": False,
