@@ -349,6 +349,7 @@ _SPEC: Final[RuntimeSpec] = {
                     ),
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

@@ -311,6 +311,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The summary representation of the athlete (token exchange only).",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,

@@ -271,6 +271,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The API host for this user's account (https://api.zoom.us).",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,
