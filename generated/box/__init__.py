@@ -303,6 +303,7 @@ _SPEC: Final[RuntimeSpec] = {
                     "description": "The type of the token (urn:ietf:params:oauth:token-type:access_token).",
                 },
             },
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,
