@@ -213,6 +213,7 @@ _SPEC: Final[RuntimeSpec] = {
             "token_type": {"default": "Bearer", "override": None},
             "scope": {"path": "scope", "format": "string", "separator": None},
             "extra": {},
+            "other_tokens": {},
             "unconfirmed": False,
         },
         "unconfirmed": False,
