@@ -7,6 +7,7 @@ Messages name the problem, never a token or secret.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from oauthlib.oauth2.rfc6749.errors import (
@@ -45,6 +46,8 @@ __all__ = [
     "TokenResponseParseError",
     "TokenUpdated",
     "oauth2_error_from_body",
+    "quote_server_words",
+    "server_text",
 ]
 
 from ._response_reading import describe, status_of, url_of
@@ -231,10 +234,58 @@ def oauth2_error_from_body(
         error = InvalidRequest(**kwargs)
     elif type(error) is AccessDeniedError:
         error = AuthorizationDenied(**kwargs)
+    quote_server_words(error, kwargs["description"], kwargs["uri"])
     status = status_of(response)
     if status is not None:
         error.status_code = status
     error.response = response  # type: ignore[attr-defined]  # extra context for callers
+    return error
+
+
+# How much of a text the server chose a message shows (escaped characters count as written).
+SERVER_TEXT_LIMIT = 300
+# RFC 6749 §5.2: an error code is made of these characters; anything else is shown quoted.
+_ERROR_CODE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+
+
+def server_text(value: object, limit: int = SERVER_TEXT_LIMIT) -> str:
+    """Text a server chose, fit for a message or a log line: in double quotes, newlines and
+    other control or invisible characters escaped, cut after ``limit`` characters with ``…``.
+    """
+    pieces: list[str] = []
+    length = 0
+    for char in str(value):
+        if char.isprintable() and char not in _ESCAPES:
+            piece = char
+        else:
+            piece = _ESCAPES.get(char) or ascii(char)[1:-1]
+        length += len(piece)
+        if length > limit:
+            pieces.append("…")
+            break
+        pieces.append(piece)
+    return '"' + "".join(pieces) + '"'
+
+
+def quote_server_words(
+    error: OAuth2Error, description: str | None, uri: str | None = None
+) -> OAuth2Error:
+    """Make ``error``'s message show what the server sent as the server's words.
+
+    ``(invalid_grant) the server said: "…"``: its ``description`` and ``uri`` quoted, escaped
+    and bounded by :func:`server_text`, so a server cannot forge log lines or flood them.
+    The attributes (``error``, ``description``, ``uri``) keep the values as received.
+    """
+    code = str(error.error)
+    shown = code if _ERROR_CODE.fullmatch(code) and code.strip() == code else server_text(code, 64)
+    said = (
+        f"the server said: {server_text(description)}"
+        if description
+        else "the server gave no description"
+    )
+    where = f" (error_uri {server_text(uri)})" if uri else ""
+    error.args = (f"({shown}) {said}{where}",)
     return error
 
 

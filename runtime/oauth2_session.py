@@ -78,6 +78,7 @@ from .errors import (
     PKCEMethodError,
     TokenResponseParseError,
     TokenUpdated,
+    quote_server_words,
 )
 from .jwt_assertions import JWT_BEARER_GRANT_TYPE
 
@@ -398,7 +399,13 @@ class OAuth2Session(requests.Session):
         # its query and fragment are read, so hand oauthlib the same URL under https.
         if authorization_response[:7].lower() == "http://":
             authorization_response = "https://" + authorization_response[7:]
-        return self._client.parse_request_uri_response(authorization_response, state=expected)
+        try:
+            return self._client.parse_request_uri_response(authorization_response, state=expected)
+        except OAuth2Error as error:
+            if params.get("error") and error.error == params["error"]:
+                # The error the server put on the redirect: its words quoted and bounded.
+                quote_server_words(error, params.get("error_description"), params.get("error_uri"))
+            raise
 
     def _check_response_issuer(self, params: Mapping[str, str]) -> None:
         """RFC 9207: with the issuer's metadata, ``iss`` must name that issuer (and must be

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, MissingCodeError
 
 from .._transport import require_secure_url
-from ..errors import AuthorizationDenied, oauth2_error_from_body
+from ..errors import AuthorizationDenied, oauth2_error_from_body, quote_server_words
 from .errors import FieldTypeError
 from .fields import coerce
 from .flow_errors import CallbackValueError
@@ -49,7 +49,9 @@ def raise_callback_error(params: Mapping[str, str], errors: Mapping[str, Any]) -
     message = params.get(message_param) if message_param else None
     cancel = errors.get("cancel_param")
     if cancel and cancel in params:
-        raise AuthorizationDenied(description=message or "the user cancelled the authorization")
+        if not message:
+            raise AuthorizationDenied(description="the user cancelled the authorization")
+        raise quote_server_words(AuthorizationDenied(description=message), message)
     code = params.get(errors["code_param"])
     if code:
         raise oauth2_error_from_body({"error": code, "error_description": message})

@@ -271,7 +271,7 @@ class OAuth1Provider(ProviderBase):
         status = status_of(response)
         failed = status >= 400 if status is not None else found is not None
         if failed or (found and self.spec["errors"]["in_success_body"]):
-            detail = f": {found[0]}" + (f" ({found[1]})" if found[1] else "") if found else ""
+            detail = f": {_server_error(*found)}" if found else ""
             with_status = f" with HTTP status {status}" if status is not None else ""
             raise TokenRequestDenied(
                 f"{what} request to {url} failed{with_status}{detail}", response
@@ -319,3 +319,12 @@ class _ApiExtras(AuthBase):
             if query:
                 r.url = add_params_to_uri(str(r.url), query)
         return self.signer(r)
+
+
+def _server_error(code: object, message: object) -> str:
+    """An error the server reported, its words quoted and bounded."""
+    from ..errors import server_text
+
+    return f"the server said {server_text(code, 64)}" + (
+        f" ({server_text(message)})" if message else ""
+    )
