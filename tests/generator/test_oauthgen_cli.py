@@ -200,14 +200,15 @@ def test_list_defaults_to_specs_dir(
     capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, _, err = run(capsys, "list")
+    code, _, err = run(capsys, "list", "specs")  # named, a missing folder is a usage error
     assert code == 2
     assert "specs: not a directory" in err
+    # Without ./specs, plain `list` shows the installed clients (test_catalogue.py).
     (tmp_path / "specs").mkdir()
     shutil.copy(FIXTURES / "tweeter.yaml", tmp_path / "specs" / "tweeter.yaml")
     code, out, _ = run(capsys, "list")
     assert code == 0
-    assert "tweeter" in out
+    assert [line.split()[0] for line in out.splitlines()] == ["ID", "tweeter"]
 
 
 def test_build_missing_spec_dir_is_a_usage_error(capsys: Capture, tmp_path: Path) -> None:
