@@ -26,8 +26,11 @@ def callback_params(authorization_response: str, mode: str) -> dict[str, str]:
     """The callback's parameters; a parameter given twice is refused (it would be ambiguous)."""
     text = authorization_response.strip()
     parts = urlsplit(text)
-    if parts.scheme and parts.netloc:  # a URL; not a parameter string whose values hold "://"
-        require_secure_url(text)
+    # A URL (https://app/cb?..., or a native app's private-use scheme com.example.app:/cb?...,
+    # RFC 8252 section 7.1); not a parameter string whose values hold ":".
+    if parts.scheme and (parts.netloc or parts.path.startswith("/")):
+        if parts.scheme.lower() in ("http", "https"):
+            require_secure_url(text)
         if mode == "fragment":
             text = parts.fragment
         elif mode == "form_post":

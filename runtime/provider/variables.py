@@ -87,6 +87,12 @@ def check_variable(name: str, value: object, rules: Mapping[str, Any]) -> Variab
         raise VariableError(
             name, f"variable {name!r} does not match its pattern {pattern!r}: {value!r}"
         )
-    if isinstance(value, str) and any(ch.isspace() or not ch.isprintable() for ch in value):
-        raise VariableError(name, f"variable {name!r} contains whitespace or control characters")
+    # A plain space is fine (Reddit's and Discord's User-Agent formats have them; URL parts are
+    # percent-encoded and a host refuses it); line breaks and other controls could split a header.
+    if isinstance(value, str) and any(
+        (ch.isspace() and ch != " ") or not ch.isprintable() for ch in value
+    ):
+        raise VariableError(
+            name, f"variable {name!r} contains a line break, tab or control character"
+        )
     return value

@@ -98,9 +98,21 @@ class Cases:
     api: ApiCall | None = None
     request_token: Exchange | None = None  # OAuth 1
     access_token: Exchange | None = None  # OAuth 1
+    client_credentials: Exchange | None = None
+    device_authorization: Exchange | None = None
+    device_token: Exchange | None = None  # the poll after device_authorization
 
 
-_EXCHANGES = ("token", "token_error", "refresh", "userinfo", "revocation")
+_EXCHANGES = (
+    "token",
+    "token_error",
+    "refresh",
+    "userinfo",
+    "revocation",
+    "client_credentials",
+    "device_authorization",
+    "device_token",
+)
 _OAUTH1_EXCHANGES = ("request_token", "access_token")
 _TOP = {"provider", "client", "authorization", "api", *_EXCHANGES, *_OAUTH1_EXCHANGES}
 
@@ -229,6 +241,8 @@ def load_cases(path: Path) -> Cases:
         for name in (*_EXCHANGES, *_OAUTH1_EXCHANGES)
         if name in top
     }
+    if ("device_authorization" in exchanges) != ("device_token" in exchanges):
+        raise CaseFileError(f"{where}: device_authorization and device_token go together")
     return Cases(
         provider=top["provider"],
         path=path,

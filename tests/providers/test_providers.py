@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import requests_mock
@@ -27,6 +28,8 @@ STEPS = (
     "api",
     "request_token",
     "access_token",
+    "client_credentials",
+    "device_token",
 )
 
 
@@ -110,6 +113,31 @@ def _run_access_token(flow: Flow) -> None:
     flow.check_result(exchange, flow.fetch_access_token(exchange), "access token")
 
 
+def _run_client_credentials(flow: Flow) -> None:
+    exchange = flow.cases.client_credentials
+    assert exchange is not None
+    flow.answer(exchange)
+    token = flow.client.client_credentials()
+    flow.check_request(exchange.request, "client credentials request")
+    flow.check_result(exchange, token, "client credentials")
+
+
+def _run_device_token(flow: Flow) -> None:
+    """Device authorization, then one poll that gets the token (no waiting between them)."""
+    start, poll = flow.cases.device_authorization, flow.cases.device_token
+    assert start is not None and poll is not None, f"{flow.cases.path}: device_token needs both"
+    flow.answer(start)
+    device = flow.client.device_authorization()
+    flow.check_request(start.request, "device authorization request")
+    flow.check_result(start, device, "device authorization")
+    flow.values["device_code"] = device["device_code"]
+    flow.answer(poll)
+    with mock.patch("runtime.device.time.sleep"):
+        token = flow.client.poll_device_token(device)
+    flow.check_request(poll.request, "device token request")
+    flow.check_result(poll, token, "device token")
+
+
 RUNNERS: dict[str, Callable[[Flow], None]] = {
     "authorization": _run_authorization,
     "token": _run_token,
@@ -120,6 +148,8 @@ RUNNERS: dict[str, Callable[[Flow], None]] = {
     "api": _run_api,
     "request_token": _run_request_token,
     "access_token": _run_access_token,
+    "client_credentials": _run_client_credentials,
+    "device_token": _run_device_token,
 }
 
 

@@ -155,3 +155,30 @@ def test_authorize_params_fill_client_id() -> None:
     provider = oauth2_class(fixture_spec("many_quirks"))(client_id="cid", variables={"shop": "s"})
     url, _ = provider._authorization_url(scopes=None, state=None, options={})
     assert query(url)["app"] == ["cid"]
+
+
+USER_AGENT_SPEC = """\
+variables:
+  user_agent: {type: str, default: oauthgen}
+api:
+  base_url: https://api.acme.example
+  headers:
+    User-Agent: "{user_agent}"
+"""
+
+
+def test_a_variable_may_hold_spaces_for_a_header_but_never_a_line_break() -> None:
+    provider = oauth2_class(inline_spec(USER_AGENT_SPEC))
+    agent = "web:com.example.app:v1.2 (by /u/someone)"  # Reddit's documented format
+    client = provider(
+        client_id="cid",
+        variables={"user_agent": agent},
+        token={"access_token": "at", "token_type": "Bearer"},
+    )
+    with requests_mock.Mocker() as mock:
+        mock.get("https://api.acme.example/me", json={})
+        client.session.get("https://api.acme.example/me")
+    assert mock.last_request.headers["User-Agent"] == agent
+    for forged in ("app\r\nX-Injected: 1", "app\tv1"):
+        with pytest.raises(VariableError, match="line break, tab or control character"):
+            provider(client_id="cid", variables={"user_agent": forged})
