@@ -1,5 +1,5 @@
 """Functional: generate from inline YAML into a temp dir, import, drive each flow against
-mocked HTTP, including every quirk family (A-L).
+mocked HTTP, covering every section of the spec format.
 
 Each spec below is built by the real pipeline (``load_spec`` -> ``build.plan`` ->
 ``build.write``) into ``tmp/out``, the written ``__init__.py`` is imported under a unique
@@ -39,7 +39,7 @@ def spec_text(provider_id: str, body: str, *, protocol: str = "oauth2") -> str:
     return HEADER.format(id=provider_id, name=name, protocol=protocol) + body
 
 
-# -- A, B, C: variables/environments, scopes/options/PKCE/state, callback ----------------------
+# -- variables/environments, scopes/options/PKCE/state, callback ----------------------
 
 SHOP = spec_text(
     "shop",
@@ -98,7 +98,7 @@ def shop(cls: Any, **kwargs: Any) -> Any:
     return cls(**{**defaults, **kwargs})
 
 
-def test_a_variables_and_environment_fill_endpoint_hosts(shop_class: Any) -> None:
+def test_variables_and_environment_fill_endpoint_hosts(shop_class: Any) -> None:
     client = shop(shop_class, api_version="v1")
     url, _ = client.authorization_url()
     assert url.startswith("https://my-shop.shop.example/v1/authorize?")
@@ -124,14 +124,14 @@ def test_a_variables_and_environment_fill_endpoint_hosts(shop_class: Any) -> Non
         ({"environment": "prod"}, "unknown environment 'prod'"),
     ],
 )
-def test_a_bad_variable_values_are_clear_value_errors(
+def test_bad_variable_values_are_clear_value_errors(
     shop_class: Any, kwargs: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
         shop(shop_class, **kwargs)
 
 
-def test_b_scopes_defaults_required_separator_param_and_options(shop_class: Any) -> None:
+def test_scopes_defaults_required_separator_param_and_options(shop_class: Any) -> None:
     client = shop(shop_class)
     url, _ = client.authorization_url()
     params = query(url)
@@ -153,7 +153,7 @@ def test_b_scopes_defaults_required_separator_param_and_options(shop_class: Any)
         client.authorization_url(allow_signup="yes")
 
 
-def test_b_pkce_and_state_round_trip_and_c_captures(shop_class: Any) -> None:
+def test_pkce_and_state_round_trip_and_captures(shop_class: Any) -> None:
     client = shop(shop_class)
     url, state = client.authorization_url()
     params = query(url)
@@ -178,7 +178,7 @@ def test_b_pkce_and_state_round_trip_and_c_captures(shop_class: Any) -> None:
     assert client.captured() == {"realm_id": "R9", "count": 3}
 
 
-def test_c_state_mismatch_missing_capture_and_provider_errors(shop_class: Any) -> None:
+def test_state_mismatch_missing_capture_and_provider_errors(shop_class: Any) -> None:
     client = shop(shop_class)
     _, state = client.authorization_url(state="expected")
     assert state == "expected"
@@ -197,7 +197,7 @@ def test_c_state_mismatch_missing_capture_and_provider_errors(shop_class: Any) -
     assert info.value.error == "200"
 
 
-# -- D: token request shape ----------------------------------------------------------------
+# -- token request shape ----------------------------------------------------------------
 
 GETTER = spec_text(
     "getter",
@@ -222,7 +222,7 @@ token:
 )
 
 
-def test_d_get_token_request_with_renames_headers_params_and_post_auth(tmp_path: Any) -> None:
+def test_get_token_request_with_renames_headers_params_and_post_auth(tmp_path: Any) -> None:
     client = build_client(tmp_path, GETTER)(
         client_id="cid", client_secret="sec", redirect_uri="https://app.example/cb"
     )
@@ -243,7 +243,7 @@ def test_d_get_token_request_with_renames_headers_params_and_post_auth(tmp_path:
 
 
 @pytest.mark.parametrize("tenant", ["evil.example/x", "a_b", "x?y=1", "user@evil.example"])
-def test_a_host_variable_without_pattern_must_be_a_host_label(tmp_path: Any, tenant: str) -> None:
+def test_host_variable_without_pattern_must_be_a_host_label(tmp_path: Any, tenant: str) -> None:
     cls = build_client(tmp_path, GETTER)
     good = cls(client_id="cid", tenant="t-1")
     assert good.authorization_url()[0].startswith("https://t-1.getter.example/authorize?")
@@ -252,7 +252,7 @@ def test_a_host_variable_without_pattern_must_be_a_host_label(tmp_path: Any, ten
         client.authorization_url()
 
 
-# -- D (JSON), E, F: JSON encoding, nested answer, typed extras, errors in a 200 body -------
+# -- JSON encoding, nested answer, typed extras, errors in a 200 body ----------------------
 
 JSONER = spec_text(
     "jsoner",
@@ -305,7 +305,7 @@ def jsoner_fetch(cls: Any, **answer: Any) -> tuple[Any, Any]:
         return token, m.last_request
 
 
-def test_d_json_encoding_and_e_nested_typed_answer(jsoner_class: Any) -> None:
+def test_json_encoding_and_a_nested_typed_answer(jsoner_class: Any) -> None:
     before = time.time()
     token, sent = jsoner_fetch(
         jsoner_class,
@@ -350,12 +350,12 @@ def test_d_json_encoding_and_e_nested_typed_answer(jsoner_class: Any) -> None:
     assert token["data"]["users"] == [{"user_id": "42"}]  # unknown keys kept, snake_cased
 
 
-def test_e_required_extra_is_enforced(jsoner_class: Any) -> None:
+def test_required_extra_is_enforced(jsoner_class: Any) -> None:
     with pytest.raises(TokenResponseParseError, match="lacks the required field 'instance_url'"):
         jsoner_fetch(jsoner_class, json={"ok": True, "data": {"token": {"accessToken": "at"}}})
 
 
-def test_f_errors_in_a_200_body_become_typed_oauthlib_errors(jsoner_class: Any) -> None:
+def test_errors_in_a_200_body_become_typed_oauthlib_errors(jsoner_class: Any) -> None:
     with pytest.raises(InvalidGrantError, match="code expired") as info:
         jsoner_fetch(
             jsoner_class,
@@ -394,7 +394,7 @@ token:
         ("{default_lifetime: 7200}", {}, 7200),
     ],
 )
-def test_e_expiry_variants(
+def test_expiry_variants(
     tmp_path: Any, expires: str, answer: dict[str, Any], lifetime: int | None
 ) -> None:
     cls = build_client(tmp_path, spec_text("exp", EXPIRING.replace("{expires}", expires)))
@@ -437,7 +437,7 @@ token:
         ({"access_token": "at", "expires": ""}, "at", None),  # empty counts as missing
     ],
 )
-def test_e_fallback_paths_are_tried_in_order(
+def test_fallback_paths_are_tried_in_order(
     tmp_path: Any, answer: str | dict[str, Any], access_token: str, lifetime: int | None
 ) -> None:
     client = build_client(tmp_path, FALLBACKS)(client_id="cid", client_secret="sec")
@@ -451,7 +451,7 @@ def test_e_fallback_paths_are_tried_in_order(
     assert token.get("expires_in") == lifetime
 
 
-def test_e_no_access_token_at_any_place_names_every_place(tmp_path: Any) -> None:
+def test_no_access_token_at_any_place_names_every_place(tmp_path: Any) -> None:
     client = build_client(tmp_path, FALLBACKS)(client_id="cid", client_secret="sec")
     with requests_mock.Mocker() as m:
         m.post("https://auth.fb.example/token", json={"data": {}, "expires": 5})
@@ -462,7 +462,7 @@ def test_e_no_access_token_at_any_place_names_every_place(tmp_path: Any) -> None
     assert client.token is None or not client.token.get("access_token")
 
 
-# -- G, H, I, J: refresh + exchange, API session, profile, revocation ------------------------
+# -- refresh + exchange, API session, profile, revocation ------------------------
 
 ROTOR = spec_text(
     "rotor",
@@ -537,7 +537,7 @@ def rotor(cls: Any, **kwargs: Any) -> Any:
     return cls(client_id="cid", client_secret="sec", token=dict(TOKEN), **kwargs)
 
 
-def test_g_refresh_requirements_are_in_the_authorization_url(rotor_class: Any) -> None:
+def test_refresh_requirements_are_in_the_authorization_url(rotor_class: Any) -> None:
     client = rotor(rotor_class, redirect_uri="https://app.example/cb")
     params = query(client.authorization_url()[0])
     assert params["scope"] == ["a offline"] and params["duration"] == ["permanent"]
@@ -545,7 +545,7 @@ def test_g_refresh_requirements_are_in_the_authorization_url(rotor_class: Any) -
     assert params["scope"] == ["a"] and "duration" not in params
 
 
-def test_g_refresh_with_rotation_and_an_exchange(rotor_class: Any) -> None:
+def test_refresh_with_rotation_and_an_exchange(rotor_class: Any) -> None:
     client = rotor(rotor_class)
     with requests_mock.Mocker() as m:
         m.post("https://auth.rotor.example/refresh", json={"access_token": "new"})
@@ -584,7 +584,7 @@ def test_g_refresh_with_rotation_and_an_exchange(rotor_class: Any) -> None:
         assert form(m.last_request.text)["rt_param"] == ["RT2"]
 
 
-def test_g_session_refreshes_within_the_spec_leeway(rotor_class: Any) -> None:
+def test_session_refreshes_within_the_spec_leeway(rotor_class: Any) -> None:
     updates: list[dict[str, Any]] = []
     soon = {**TOKEN, "expires_at": int(time.time()) + 100}  # inside the 120 s leeway
     client = rotor_class(client_id="cid", client_secret="sec", token=soon)
@@ -606,7 +606,7 @@ def test_g_session_refreshes_within_the_spec_leeway(rotor_class: Any) -> None:
     assert client.token["access_token"] == "AT"
 
 
-def test_h_api_session_header_scheme_companions_and_base_url(rotor_class: Any) -> None:
+def test_api_session_header_scheme_companions_and_base_url(rotor_class: Any) -> None:
     client = rotor(rotor_class)
     assert client.api_url("things") == "https://na1.rotor.example/api/things"
     with requests_mock.Mocker() as m:
@@ -618,7 +618,7 @@ def test_h_api_session_header_scheme_companions_and_base_url(rotor_class: Any) -
     assert query(sent.url) == {"a": ["1"], "v": ["2024-01"]}
 
 
-def test_i_userinfo_root_and_field_mapping(rotor_class: Any) -> None:
+def test_userinfo_root_and_field_mapping(rotor_class: Any) -> None:
     client = rotor(rotor_class)
     with requests_mock.Mocker() as m:
         m.get(
@@ -644,7 +644,7 @@ def test_i_userinfo_root_and_field_mapping(rotor_class: Any) -> None:
             client.userinfo()
 
 
-def test_j_revocation_delete_authenticated_with_the_token(rotor_class: Any) -> None:
+def test_revocation_delete_authenticated_with_the_token(rotor_class: Any) -> None:
     client = rotor(rotor_class)
     with requests_mock.Mocker() as m:
         m.delete("https://auth.rotor.example/T1/permissions", status_code=204)
@@ -681,7 +681,7 @@ revocation:
         ("{path: status, value: done}", '{"status": "pending"}', False),
     ],
 )
-def test_j_revocation_success_body_must_confirm(
+def test_revocation_success_body_must_confirm(
     tmp_path: Any, success_body: str, answer: str, confirmed: bool
 ) -> None:
     cls = build_client(tmp_path, REVOKER.replace("{success_body}", success_body))
@@ -710,7 +710,7 @@ api:
 )
 
 
-def test_h_query_token_placement(tmp_path: Any) -> None:
+def test_query_token_placement(tmp_path: Any) -> None:
     client = build_client(tmp_path, QUERY_API)(client_id="cid", token={"access_token": "AT"})
     with requests_mock.Mocker() as m:
         m.get("https://api.q.example/x", json={})
@@ -720,7 +720,7 @@ def test_h_query_token_placement(tmp_path: Any) -> None:
     assert "Authorization" not in sent.headers
 
 
-# -- K: device flow ----------------------------------------------------------------------------
+# -- device flow ----------------------------------------------------------------------------
 
 DEVICES = spec_text(
     "devices",
@@ -742,7 +742,7 @@ device:
 )
 
 
-def test_k_device_flow_with_renamed_fields_default_interval_and_polling(
+def test_device_flow_with_renamed_fields_default_interval_and_polling(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = build_client(tmp_path, DEVICES)(client_id="cid", client_secret="sec")
@@ -788,7 +788,7 @@ def test_k_device_flow_with_renamed_fields_default_interval_and_polling(
     assert token["access_token"] == "at" and client.token["access_token"] == "at"
 
 
-# -- L: OAuth 1.0a -----------------------------------------------------------------------------
+# -- OAuth 1.0a -----------------------------------------------------------------------------
 
 SECRET = "client-secret"
 TWEETS = spec_text(
@@ -839,7 +839,7 @@ def signed_ok(sent: Any, token_secret: str | None) -> bool:
     return hmac_sha1_signed(sent, SECRET, token_secret)
 
 
-def test_l_oauth1_request_token_authorize_access_token_signed(tmp_path: Any) -> None:
+def test_oauth1_request_token_authorize_access_token_signed(tmp_path: Any) -> None:
     cls = build_client(tmp_path, TWEETS)
     client = cls(
         client_key="ck", client_secret=SECRET, callback_uri="https://app.example/cb", region="eu"
@@ -887,7 +887,7 @@ def test_l_oauth1_request_token_authorize_access_token_signed(tmp_path: Any) -> 
         assert signed_ok(m.last_request, "AS")
 
 
-def test_l_oauth1_request_token_options_are_sent_and_signed(tmp_path: Any) -> None:
+def test_oauth1_request_token_options_are_sent_and_signed(tmp_path: Any) -> None:
     client = build_client(tmp_path, TWEETS)(client_key="ck", client_secret=SECRET)
     with requests_mock.Mocker() as m:
         m.post("https://us.tweets.example/oauth/request_token", text="oauth_token=RT")
@@ -908,7 +908,7 @@ def test_l_oauth1_request_token_options_are_sent_and_signed(tmp_path: Any) -> No
         assert m.call_count == 2
 
 
-def test_l_oauth1_cancel_and_foreign_request_token(tmp_path: Any) -> None:
+def test_oauth1_cancel_and_foreign_request_token(tmp_path: Any) -> None:
     client = build_client(tmp_path, TWEETS)(client_key="ck", client_secret=SECRET)
     with pytest.raises(AuthorizationDenied):
         client.fetch_access_token(authorization_response="https://app.example/cb?denied=RT")

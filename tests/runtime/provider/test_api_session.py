@@ -1,4 +1,4 @@
-"""Family H: where API requests carry the token, companion headers/query, api_url, redirects."""
+"""Where API requests carry the token, companion headers/query, api_url, redirects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family B: scopes, authorization parameters and options, PKCE, state, encoding quirks."""
+"""Scopes, authorization parameters and options, PKCE, state, encoding quirks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family C: callback modes, renamed parameters, captures, provider errors, state checks."""
+"""Callback modes, renamed parameters, captures, provider errors, state checks."""
 
 from __future__ import annotations
 

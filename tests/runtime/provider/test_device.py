@@ -1,4 +1,4 @@
-"""Family K: device authorization with renamed answer fields, default interval, polling."""
+"""Device authorization with renamed answer fields, default interval, polling."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family L: the OAuth 1.0a dance driven by the spec (tweeter fixture and inline variants)."""
+"""The OAuth 1.0a dance driven by the spec (tweeter fixture and inline variants)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family G: refresh rules, rotation, automatic renewal, exchanges."""
+"""Refresh rules, rotation, automatic renewal, exchanges."""
 
 from __future__ import annotations
 

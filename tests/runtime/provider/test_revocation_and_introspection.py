@@ -1,4 +1,4 @@
-"""Family J (revocation) and RFC 7662 introspection with the spec's client authentication."""
+"""Revocation and RFC 7662 introspection with the spec's client authentication."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family D: client authentication, method, encoding, headers, params, renames."""
+"""Client authentication, method, encoding, headers, params, renames."""
 
 from __future__ import annotations
 

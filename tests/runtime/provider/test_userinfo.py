@@ -1,4 +1,4 @@
-"""Family I: the profile request, unwrapping, mapping and typing."""
+"""The profile request, unwrapping, mapping and typing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family A: variables, environments, placeholders in URLs/params/headers."""
+"""Variables, environments, placeholders in URLs/params/headers."""
 
 from __future__ import annotations
 
