@@ -101,6 +101,9 @@ class Cases:
     client_credentials: Exchange | None = None
     device_authorization: Exchange | None = None
     device_token: Exchange | None = None  # the poll after device_authorization
+    # The spec's after_token steps by name: the documented call made after sign-in and its
+    # answer (Atlassian's accessible resources), answered and checked on every sign-in.
+    after_token: Mapping[str, Exchange] = field(default_factory=dict)
 
 
 _EXCHANGES = (
@@ -114,7 +117,15 @@ _EXCHANGES = (
     "device_token",
 )
 _OAUTH1_EXCHANGES = ("request_token", "access_token")
-_TOP = {"provider", "client", "authorization", "api", *_EXCHANGES, *_OAUTH1_EXCHANGES}
+_TOP = {
+    "provider",
+    "client",
+    "authorization",
+    "api",
+    "after_token",
+    *_EXCHANGES,
+    *_OAUTH1_EXCHANGES,
+}
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -253,6 +264,10 @@ def load_cases(path: Path) -> Cases:
             else None
         ),
         api=_api(top["api"], f"{where}:api") if "api" in top else None,
+        after_token={
+            name: _exchange(step, f"{where}:after_token.{name}")
+            for name, step in _mapping(top.get("after_token"), f"{where}:after_token").items()
+        },
         **exchanges,
     )
 

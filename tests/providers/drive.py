@@ -75,12 +75,33 @@ class Flow:
             **_mock_answer(exchange.answer),
         )
 
-    def sent(self) -> Any:
+    def sent(self, url: str | None = None) -> Any:
+        """The last request sent, or the last one sent to ``url`` (scheme, host and path)."""
         assert self.mock.last_request is not None, "the client sent nothing"
-        return self.mock.last_request
+        if url is None:
+            return self.mock.last_request
+        to_url = [
+            sent
+            for sent in self.mock.request_history
+            if sent.url.split("?")[0] == self.fill(url).split("?")[0]
+        ]
+        assert to_url, f"{self.cases.path}: nothing sent to {self.fill(url)}"
+        return to_url[-1]
 
-    def check_request(self, expected: ExpectedRequest, what: str) -> None:
-        sent = self.sent()
+    def answer_after_token(self) -> None:
+        """Answer the spec's after_token calls with their documented answers."""
+        for step in self.cases.after_token.values():
+            self.answer(step)
+
+    def check_after_token(self) -> None:
+        for name, step in self.cases.after_token.items():
+            assert step.request.url, f"{self.cases.path}: after_token.{name} names its url"
+            self.check_request(
+                step.request, f"after_token {name} request", self.sent(step.request.url)
+            )
+
+    def check_request(self, expected: ExpectedRequest, what: str, sent: Any = None) -> None:
+        sent = self.sent() if sent is None else sent
         where = f"{self.cases.path}: {what}"
         if expected.method:
             assert sent.method == expected.method, f"{where}: method {sent.method}"
@@ -190,10 +211,12 @@ class Flow:
             params = {k: v for k, v in parse_qsl(query) if k != "hmac"}
             params.update({k: self.fill(v) for k, v in exchange.callback.items()})
             callback = self.callback_url(redirect, params)
+        self.answer_after_token()
         self.answer(exchange)
         token: dict[str, Any] = self.client.fetch_token(authorization_response=callback)
-        self.check_request(exchange.request, "token request")
+        self.check_request(exchange.request, "token request", self.sent(exchange.request.url))
         self.remember(token)
+        self.check_after_token()
         return token
 
     def remember(self, token: Mapping[str, Any]) -> None:
@@ -244,6 +267,7 @@ class Flow:
         if exchange is not None and exchange.holding is not None:
             flow = Flow(self.cases, self.mock, token=dict(exchange.holding))
             flow.remember(exchange.holding)
+            flow.answer_after_token()  # a held token lacking their fields runs them again
             return flow
         self.sign_in()
         return self
