@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -196,7 +197,9 @@ class SecretRedactingFilter(logging.Filter):
     """A logger filter that redacts known secret parameters; it never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        redacted_record(record)
+        # An argument whose __str__ raises, say: logging itself reports such a record.
+        with contextlib.suppress(Exception):
+            redacted_record(record)
         return True
 
 
@@ -233,3 +236,31 @@ def install_log_redaction() -> None:
     """
     for name in REDACTED_LOGGERS:
         secret_safe_logger(name)
+
+
+# -- text a server chose ------------------------------------------------------------------------
+
+# How much of a text the server chose a message shows (escaped characters count as written).
+SERVER_TEXT_LIMIT = 300
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def escaped_server_text(
+    value: object, limit: int = SERVER_TEXT_LIMIT, *, quote: bool = False
+) -> str:
+    """``value`` with newlines and other control or invisible characters escaped (``\\n``,
+    ``\\x1b``, ``\\u202e``) and ``"`` too when ``quote``, cut after ``limit`` characters with
+    ``…``: what a server sent, safe to put in a message or a log line."""
+    pieces: list[str] = []
+    length = 0
+    for char in str(value):
+        if char.isprintable() and char not in _ESCAPES and not (quote and char == '"'):
+            piece = char
+        else:
+            piece = '\\"' if char == '"' else _ESCAPES.get(char) or ascii(char)[1:-1]
+        length += len(piece)
+        if length > limit:
+            pieces.append("…")
+            break
+        pieces.append(piece)
+    return "".join(pieces)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._redact import escaped_server_text
+
 
 def status_of(response: object) -> int | None:
     """The HTTP status when the answer has a real one (an ``int``), else None."""
@@ -50,16 +52,23 @@ def url_of(response: object) -> str:
     return url.split("?", 1)[0] if isinstance(url, str) else ""
 
 
+def reason_of(response: object) -> str:
+    """The server's reason phrase (``Not Found``), escaped and bounded; ``""`` if unknown."""
+    reason = getattr(response, "reason", None)
+    return escaped_server_text(reason, 100) if isinstance(reason, str) else ""
+
+
 def describe(response: object) -> str:
     """``HTTP 500 Internal Server Error, text/html, 12 bytes``: the facts an error message
-    may show (never the body, which can echo credentials); unknown facts are left out."""
+    may show (never the body, which can echo credentials); unknown facts are left out, the
+    server's reason phrase and content type escaped and bounded."""
     status = status_of(response)
-    reason = getattr(response, "reason", None)
     parts = []
     if status is not None:
-        shown_reason = f" {reason}" if isinstance(reason, str) and reason else ""
-        parts.append(f"HTTP {status}{shown_reason}")
-    parts.append(header_of(response, "Content-Type") or "no content type")
+        reason = reason_of(response)
+        parts.append(f"HTTP {status} {reason}" if reason else f"HTTP {status}")
+    content_type = header_of(response, "Content-Type")
+    parts.append(escaped_server_text(content_type, 100) if content_type else "no content type")
     content = getattr(response, "content", None)
     if isinstance(content, bytes):
         parts.append(f"{len(content)} bytes")

@@ -29,6 +29,7 @@ from oauthlib.oauth2.rfc8628.errors import (
 )
 
 __all__ = [
+    "SERVER_TEXT_LIMIT",
     "AccessDenied",
     "AuthorizationDenied",
     "AuthorizationPendingError",
@@ -50,6 +51,7 @@ __all__ = [
     "server_text",
 ]
 
+from ._redact import SERVER_TEXT_LIMIT, escaped_server_text
 from ._response_reading import describe, status_of, url_of
 from ._transport import redirect_refusal, without_query
 
@@ -242,30 +244,15 @@ def oauth2_error_from_body(
     return error
 
 
-# How much of a text the server chose a message shows (escaped characters count as written).
-SERVER_TEXT_LIMIT = 300
 # RFC 6749 §5.2: an error code is made of these characters; anything else is shown quoted.
 _ERROR_CODE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}")
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
 
 
 def server_text(value: object, limit: int = SERVER_TEXT_LIMIT) -> str:
     """Text a server chose, fit for a message or a log line: in double quotes, newlines and
     other control or invisible characters escaped, cut after ``limit`` characters with ``…``.
     """
-    pieces: list[str] = []
-    length = 0
-    for char in str(value):
-        if char.isprintable() and char not in _ESCAPES:
-            piece = char
-        else:
-            piece = _ESCAPES.get(char) or ascii(char)[1:-1]
-        length += len(piece)
-        if length > limit:
-            pieces.append("…")
-            break
-        pieces.append(piece)
-    return '"' + "".join(pieces) + '"'
+    return '"' + escaped_server_text(value, limit, quote=True) + '"'
 
 
 def quote_server_words(

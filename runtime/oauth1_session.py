@@ -21,7 +21,7 @@ from oauthlib.oauth1 import (
 
 from ._oauth1_signing import SignatureMethod, SignatureType
 from ._redact import mask, masked_mapping, redacted_exception, secret_safe_logger
-from ._response_reading import describe, status_of, text_of
+from ._response_reading import describe, reason_of, status_of, text_of
 from ._transport import redirect_refusal, without_redirects
 from .oauth1_auth import OAuth1, _without_query
 
@@ -254,8 +254,8 @@ class OAuth1Session(requests.Session):
         )
         status = status_of(response)
         if status is not None and status >= 400:
-            reason = getattr(response, "reason", None)
-            reason = f" {reason}" if isinstance(reason, str) and reason else ""
+            reason = reason_of(response)
+            reason = f" {reason}" if reason else ""
             raise TokenRequestDenied(
                 f"Token request to {_without_query(url)} failed with HTTP status "
                 f"{status}{reason}.",

@@ -21,7 +21,7 @@ from oauthlib.oauth1 import Client as OAuth1Client
 from oauthlib.oauth2 import LegacyApplicationClient, WebApplicationClient
 
 from runtime import OAuth1Session, OAuth2Session
-from runtime._redact import redact_secrets, redacted_record
+from runtime._redact import SecretRedactingFilter, redact_secrets, redacted_record
 from tests.runtime.loopback_facebook import facebook_at
 
 CLIENT_SECRET = "client-secret-Zq81"
@@ -282,3 +282,12 @@ def test_a_providers_own_secret_parameter_names_are_redacted() -> None:
     assert redact_secrets(line) == (
         "GET /x?zq_sess_tok=<redacted>&zq_auth_code=<redacted>&zq_app_key_sec=<redacted>&appid=me"
     )
+
+
+def test_the_filter_never_raises_nor_drops() -> None:
+    class Broken:
+        def __str__(self) -> str:
+            raise RuntimeError("no str")
+
+    record = logging.LogRecord("x", logging.DEBUG, __file__, 1, Broken(), None, None)
+    assert SecretRedactingFilter().filter(record) is True

@@ -138,3 +138,21 @@ def test_oauth1_provider_error_answer() -> None:
 def test_server_text(value: str, shown: str) -> None:
     limit = 4 if len(value) == 10 else SERVER_TEXT_LIMIT
     assert server_text(value, limit) == shown
+
+
+def test_reason_phrase_and_content_type_are_escaped() -> None:
+    from runtime.errors import TokenEndpointError
+
+    with requests_mock.Mocker() as m:
+        m.post(
+            TOKEN_URL,
+            status_code=502,
+            reason="Bad\rGateway\x1b[2J" + "!" * 300,
+            headers={"Content-Type": "text/html\x07"},
+            text="<html>",
+        )
+        with pytest.raises(TokenEndpointError) as caught:
+            OAuth2Session("cid").fetch_token(TOKEN_URL, code="c", client_secret="s")
+    line = _one_line(caught.value)
+    assert "HTTP 502 Bad\\rGateway\\x1b[2J!!!" in line
+    assert "!…, text/html\\x07," in line
