@@ -350,7 +350,8 @@ def oauth_params(sent: Any) -> dict[str, str]:
     """The OAuth 1 parameters of the Authorization header; none when it is not an OAuth one."""
     header = sent.headers.get("Authorization", "")
     text = header.decode() if isinstance(header, bytes) else header
-    return _header_params(sent) if text.startswith("OAuth ") else {}
+    # "OAuth <token>" without oauth_ parameters is a bearer-like scheme (Mailchimp's metadata).
+    return _header_params(sent) if text.startswith("OAuth ") and "oauth_" in text else {}
 
 
 def pkce_challenge(verifier: str, method: str) -> str:
