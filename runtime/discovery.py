@@ -3,24 +3,33 @@
 ``discover(issuer)`` fetches the metadata document, checks that it belongs to ``issuer`` (a
 document naming another issuer is refused: RFC 8414 §3.3, OIDC Discovery §4.3) and that every
 endpoint is HTTPS (plain HTTP only to loopback hosts), and returns a typed ``ServerMetadata``.
+Redirects are followed within the metadata URL's origin only; documents are size- and
+nesting-capped.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from ._transport import is_secure_url
+from ._response_reading import header_of, status_of
+from ._transport import is_secure_url, redirect_status
 
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
 RFC8414_WELL_KNOWN = "/.well-known/oauth-authorization-server"
+# Limits on what a metadata server may make the client do or hold.
+MAX_REDIRECTS = 5
+MAX_DOCUMENT_BYTES = 1024 * 1024
+MAX_NESTING = 32
+_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 class DiscoveryError(ValueError):
@@ -130,7 +139,10 @@ def discover(
     """Fetch and validate ``issuer``'s metadata: the first URL answering 200 with JSON wins.
 
     A 404 moves on to the next URL; anything else (another HTTP error, a body that is not a JSON
-    object, a network failure, an invalid document) raises :class:`DiscoveryError`.
+    object, a network failure, an invalid document) raises :class:`DiscoveryError`. Redirects
+    are followed only within the metadata URL's origin, over https (plain http to loopback),
+    at most :data:`MAX_REDIRECTS` times; see :func:`fetch_document` for the size and nesting
+    limits.
     """
     urls = metadata_urls(issuer)
     http = session if session is not None else requests.Session()
@@ -143,20 +155,25 @@ def discover(
             f"discovery for issuer {issuer!r} failed: {history}{problem}", urls_tried=tuple(tried)
         )
 
+    def get(url: str) -> requests.Response:
+        return http.get(
+            url,
+            headers={"Accept": "application/json"},
+            timeout=timeout,
+            allow_redirects=False,
+            stream=True,
+        )
+
     try:
         for url in urls:
             tried.append(url)
             try:
-                response = http.get(url, headers={"Accept": "application/json"}, timeout=timeout)
-            except requests.RequestException as exc:
-                raise fail(f"could not fetch {url}: {_describe_network_error(exc)}") from exc
-            if response.status_code == 404:
+                document = fetch_document(get, url)
+            except DiscoveryError as exc:
+                raise fail(str(exc)) from exc.__cause__
+            if document is None:
                 outcomes.append(f"{url} answered HTTP 404")
                 continue
-            try:
-                document = _metadata_document(url, response)
-            except DiscoveryError as exc:
-                raise fail(str(exc)) from None
             try:
                 return ServerMetadata.from_document(document, expected_issuer=issuer)
             except DiscoveryError as exc:
@@ -167,24 +184,127 @@ def discover(
     raise fail("no metadata document found")
 
 
-def _metadata_document(url: str, response: requests.Response) -> Mapping[str, Any]:
-    if not is_secure_url(response.url or url):
-        raise DiscoveryError(f"{url} redirected to insecure {_without_query(response.url)}")
-    if response.status_code != 200:
-        status = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
-        raise DiscoveryError(f"{url} answered {status} ({_content_description(response)})")
+def fetch_document(get: Callable[[str], requests.Response], url: str) -> dict[str, Any] | None:
+    """The JSON object served at ``url``, or None when it answers 404.
+
+    ``get(url)`` sends one GET without following redirects (``allow_redirects=False``,
+    ``stream=True``). A redirect is followed only to the same origin (scheme, host, port) as
+    ``url``, over https or plain http to a loopback host, at most :data:`MAX_REDIRECTS` times,
+    each hop checked. The body is read in chunks and refused beyond
+    :data:`MAX_DOCUMENT_BYTES`; arrays and objects nested deeper than :data:`MAX_NESTING`
+    are refused before parsing. Every failure is a :class:`DiscoveryError` naming the URL.
+    """
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            response = get(current)
+        except requests.RequestException as exc:
+            raise DiscoveryError(
+                f"could not fetch {_without_query(current)}: {_describe_network_error(exc)}"
+            ) from exc
+        try:
+            status = redirect_status(response)
+            if status is None:
+                if status_of(response) == 404:
+                    return None
+                return _metadata_document(current, response)
+            current = _redirect_target(url, current, status, response)
+        finally:
+            response.close()
+    raise DiscoveryError(
+        f"{_without_query(url)} redirected more than {MAX_REDIRECTS} times; discovery gives up"
+    )
+
+
+def _redirect_target(first: str, current: str, status: int, response: requests.Response) -> str:
+    """Where a discovery redirect points, if it may be followed: same origin, secure."""
+    location = header_of(response, "Location")
+    if not location:
+        raise DiscoveryError(f"{_without_query(current)} answered HTTP {status} without a Location")
+    target = urljoin(current, location)
+    if not is_secure_url(target):
+        raise DiscoveryError(
+            f"{_without_query(current)} redirected to insecure {_without_query(target)}"
+        )
+    if _origin(target) != _origin(first):
+        raise DiscoveryError(
+            f"{_without_query(current)} redirected to {_short(_without_query(target))}, another "
+            f"origin than {_origin_text(first)}; discovery follows same-origin redirects only"
+        )
+    return target
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     try:
-        document = json.loads(response.content)
+        port = parts.port
+    except ValueError:
+        port = -1  # an unparsable port matches nothing
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def _origin_text(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _metadata_document(url: str, response: requests.Response) -> dict[str, Any]:
+    body = _read_capped(url, response)
+    status = status_of(response)
+    if status != 200:
+        reason = getattr(response, "reason", None)
+        shown = f"HTTP {status} {reason if isinstance(reason, str) else ''}".rstrip()
+        raise DiscoveryError(f"{url} answered {shown} ({_content_description(response, body)})")
+    _check_nesting(url, body)
+    try:
+        document = json.loads(body)
     except ValueError:
         raise DiscoveryError(
             f"{url} answered HTTP 200 with a body that is not JSON "
-            f"({_content_description(response)})"
+            f"({_content_description(response, body)})"
         ) from None
     if not isinstance(document, dict):
         raise DiscoveryError(
             f"{url} answered HTTP 200 with JSON {_json_type(document)}, not an object"
         )
     return document
+
+
+def _read_capped(url: str, response: requests.Response) -> bytes:
+    """The body, read in chunks; DiscoveryError once it passes MAX_DOCUMENT_BYTES."""
+    too_large = DiscoveryError(
+        f"{url} served a metadata document larger than {MAX_DOCUMENT_BYTES} bytes; refused"
+    )
+    declared = header_of(response, "Content-Length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=64 * 1024):
+        size += len(chunk)
+        if size > MAX_DOCUMENT_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_NESTING = re.compile(rb"[\[\]{}]")
+
+
+def _check_nesting(url: str, body: bytes) -> None:
+    """Refuse arrays/objects nested deeper than MAX_NESTING before json.loads recurses."""
+    depth = 0
+    for match in _JSON_NESTING.finditer(_JSON_STRING.sub(b'""', body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise DiscoveryError(
+                    f"{url} served JSON nested deeper than {MAX_NESTING} levels; refused"
+                )
+        else:
+            depth -= 1
 
 
 def _check_issuer_url(issuer: str) -> None:
@@ -260,9 +380,9 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _content_description(response: requests.Response) -> str:
-    content_type = response.headers.get("Content-Type", "no content type")
-    return f"{content_type}, {len(response.content)} bytes"
+def _content_description(response: requests.Response, body: bytes) -> str:
+    content_type = header_of(response, "Content-Type") or "no content type"
+    return f"{content_type}, {len(body)} bytes"
 
 
 def _describe_network_error(exc: requests.RequestException) -> str:

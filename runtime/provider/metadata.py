@@ -10,15 +10,14 @@ an issuer template for id_token checks either way: the document key
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
-from ..discovery import DiscoveryError, ServerMetadata, metadata_urls
-from .wire import Call, send
+from ..discovery import DiscoveryError, ServerMetadata, fetch_document, metadata_urls
+from .defaults import DEFAULT_TIMEOUT
 
 DiscoveryHook = Callable[[dict[str, Any], str], dict[str, Any]]
 
@@ -52,24 +51,30 @@ def discover_metadata(
 ) -> Metadata:
     """Fetch, repair and validate the issuer's metadata; DiscoveryError says what failed."""
     urls = [discovery_url] if discovery_url else metadata_urls(issuer)
-    for url in urls:
-        response = send(
-            http, Call("GET", url, headers={"Accept": "application/json"}, encoding="query")
-        )
-        if response.status_code == 404 and url != urls[-1]:
-            continue
-        if response.status_code != 200:
-            raise DiscoveryError(
-                f"discovery at {url} answered HTTP {response.status_code}", urls_tried=tuple(urls)
-            )
+
+    def get(url: str) -> requests.Response:
+        """One GET, no access token, redirects returned (fetch_document checks each hop)."""
+        from ..oauth2_session import OAuth2Session
+
+        kwargs: dict[str, Any] = {"allow_redirects": False, "stream": True}
+        if isinstance(http, OAuth2Session):
+            kwargs["withhold_token"] = True  # its default timeout applies
+        else:
+            kwargs["timeout"] = DEFAULT_TIMEOUT
+        return http.request("GET", url, headers={"Accept": "application/json"}, **kwargs)
+
+    for index, url in enumerate(urls):
+        tried = tuple(urls[: index + 1])
         try:
-            document = json.loads(response.content)
-        except ValueError:
-            document = None
-        if not isinstance(document, dict):
+            document = fetch_document(get, url)
+        except DiscoveryError as exc:
             raise DiscoveryError(
-                f"discovery at {url} did not answer a JSON object", urls_tried=tuple(urls)
-            )
+                f"discovery for issuer {issuer!r} failed: {exc}", urls_tried=tried
+            ) from exc.__cause__
+        if document is None:
+            if url != urls[-1]:
+                continue
+            raise DiscoveryError(f"discovery at {url} answered HTTP 404", urls_tried=tried)
         document = _apply(hooks, document, issuer)
         metadata = ServerMetadata.from_document(document, expected_issuer=issuer)
         endpoints = {

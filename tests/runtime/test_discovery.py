@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -9,7 +10,14 @@ import pytest
 import requests
 import requests_mock
 
-from runtime.discovery import DiscoveryError, ServerMetadata, discover, metadata_urls
+from runtime.discovery import (
+    MAX_DOCUMENT_BYTES,
+    MAX_NESTING,
+    DiscoveryError,
+    ServerMetadata,
+    discover,
+    metadata_urls,
+)
 
 ISSUER = "https://as.example"
 OIDC_URL = "https://as.example/.well-known/openid-configuration"
@@ -348,11 +356,151 @@ def test_redirect_to_plain_http_rejected(http: Any) -> None:
     with pytest.raises(DiscoveryError, match=r"redirected to insecure http://as\.example/meta"):
         discover(ISSUER)
 
+    assert not [r for r in http.request_history if r.url.startswith("http://")]
 
-def test_https_redirect_followed(http: Any) -> None:
-    http.get(OIDC_URL, status_code=301, headers={"Location": "https://cdn.as.example/meta"})
-    http.get("https://cdn.as.example/meta", json=document())
+
+def test_same_origin_https_redirects_are_followed_hop_by_hop(http: Any) -> None:
+    http.get(OIDC_URL, status_code=301, headers={"Location": "https://as.example/meta"})
+    # An explicit default port is the same origin.
+    http.get(
+        "https://as.example/meta",
+        status_code=308,
+        headers={"Location": "https://as.example:443/v2"},
+    )
+    http.get("https://as.example:443/v2", json=document())
     assert discover(ISSUER).issuer == ISSUER
+    assert [r.url for r in http.request_history] == [
+        OIDC_URL,
+        "https://as.example/meta",
+        "https://as.example:443/v2",
+    ]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://cdn.as.example/meta",  # another host, even a subdomain
+        "https://as.example:8443/meta",  # another port
+        "https://evil.example/.well-known/openid-configuration",
+    ],
+)
+def test_cross_origin_redirect_is_refused(http: Any, target: str) -> None:
+    http.get(OIDC_URL, status_code=302, headers={"Location": target})
+    http.get(target, json=document())
+    with pytest.raises(DiscoveryError, match="discovery follows same-origin redirects only"):
+        discover(ISSUER)
+    assert [r.url for r in http.request_history] == [OIDC_URL]
+
+
+def test_every_hop_is_checked(http: Any) -> None:
+    http.get(OIDC_URL, status_code=307, headers={"Location": "https://as.example/hop"})
+    http.get(
+        "https://as.example/hop", status_code=307, headers={"Location": "https://evil.example/m"}
+    )
+    http.get("https://evil.example/m", json=document())
+    with pytest.raises(DiscoveryError, match=r"as\.example/hop redirected to 'https://evil"):
+        discover(ISSUER)
+    assert not [r for r in http.request_history if "evil" in r.url]
+
+
+def test_loopback_http_redirect_within_the_origin_is_followed(http: Any) -> None:
+    issuer = "http://127.0.0.1:8080"
+    http.get(
+        f"{issuer}{'/.well-known/openid-configuration'}",
+        status_code=302,
+        headers={"Location": "/meta"},
+    )
+    http.get(f"{issuer}/meta", json=document(issuer, token_endpoint=f"{issuer}/token"))
+    assert discover(issuer).token_endpoint == f"{issuer}/token"
+
+
+def test_redirect_chains_are_cut_after_five_hops(http: Any) -> None:
+    for hop in range(6):
+        http.get(
+            f"{ISSUER}/hop{hop}" if hop else OIDC_URL,
+            status_code=302,
+            headers={"Location": f"/hop{hop + 1}"},
+        )
+    http.get(f"{ISSUER}/hop5", json=document())  # five hops: still fine
+    assert discover(ISSUER).issuer == ISSUER
+    http.get(f"{ISSUER}/hop5", status_code=302, headers={"Location": "/hop6"})
+    http.get(f"{ISSUER}/hop6", json=document())
+    with pytest.raises(DiscoveryError, match="redirected more than 5 times"):
+        discover(ISSUER)
+    assert not [r for r in http.request_history if r.url.endswith("/hop6")]
+
+
+def test_redirect_without_location_is_an_error(http: Any) -> None:
+    http.get(OIDC_URL, status_code=302)
+    with pytest.raises(DiscoveryError, match="answered HTTP 302 without a Location"):
+        discover(ISSUER)
+
+
+# -- discover: document limits ----------------------------------------------------------------
+
+
+class _LargeBody(io.RawIOBase):
+    """16 MiB of spaces; counts what was read from it."""
+
+    def __init__(self) -> None:
+        self.left = 16 * MAX_DOCUMENT_BYTES
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self.left)
+        memoryview(buffer)[:size] = b" " * size
+        self.left -= size
+        self.read_bytes += size
+        return size
+
+
+def test_document_over_one_mebibyte_is_refused_while_streaming(http: Any) -> None:
+    body = _LargeBody()
+    http.get(OIDC_URL, body=body)
+    with pytest.raises(DiscoveryError, match="larger than 1048576 bytes"):
+        discover(ISSUER)
+    assert body.read_bytes < 2 * MAX_DOCUMENT_BYTES
+
+
+def test_declared_oversized_document_is_refused_unread(http: Any) -> None:
+    body = _LargeBody()
+    http.get(OIDC_URL, body=body, headers={"Content-Length": str(50 * MAX_DOCUMENT_BYTES)})
+    with pytest.raises(DiscoveryError, match="larger than"):
+        discover(ISSUER)
+    assert body.read_bytes == 0
+
+
+def test_document_just_under_the_cap_is_read(http: Any) -> None:
+    room = MAX_DOCUMENT_BYTES - len(json.dumps(document(padding="")))
+    text = json.dumps(document(padding="x" * room))
+    assert len(text) == MAX_DOCUMENT_BYTES
+    http.get(OIDC_URL, text=text)
+    assert discover(ISSUER).raw["padding"].startswith("xxx")
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING, 100_000])
+def test_deep_nesting_is_a_discovery_error(http: Any, depth: int) -> None:
+    # The document object itself is one level: `depth` more inside it pass the cap.
+    http.get(OIDC_URL, text=f'{{"issuer": "{ISSUER}", "x": {nested(depth)}}}')
+    with pytest.raises(DiscoveryError, match="nested deeper than 32 levels"):
+        discover(ISSUER)
+
+
+def test_nesting_up_to_the_cap_and_brackets_in_strings_are_fine(http: Any) -> None:
+    brackets = '[{\\"' * 50
+    http.get(
+        OIDC_URL,
+        text=f'{{"issuer": "{ISSUER}", "x": {nested(MAX_NESTING - 1)}, "s": "{brackets}"}}',
+    )
+    raw = discover(ISSUER).raw
+    assert raw["s"] == '[{"' * 50
 
 
 # -- from_document --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -108,6 +109,40 @@ def test_discovery_document_for_another_issuer_is_refused() -> None:
             provider._authorization_url(scopes=None, state=None, options={})
         m.get(f"{ISSUER}/.well-known/openid-configuration", text="nope", status_code=500)
         with pytest.raises(DiscoveryError, match="HTTP 500"):
+            provider._authorization_url(scopes=None, state=None, options={})
+
+
+def test_discovery_follows_same_origin_redirects_only() -> None:
+    well_known = f"{ISSUER}/.well-known/openid-configuration"
+    provider = provider_for(f"endpoints:\n  issuer: {ISSUER}\n")
+    with requests_mock.Mocker() as m:
+        m.get(well_known, status_code=301, headers={"Location": "/v2/openid-configuration"})
+        m.get(f"{ISSUER}/v2/openid-configuration", json=DOCUMENT)
+        url, _ = provider._authorization_url(scopes=None, state=None, options={})
+        assert url.startswith(f"{ISSUER}/authorize?")
+    other = provider_for(f"endpoints:\n  issuer: {ISSUER}\n")
+    with requests_mock.Mocker() as m:
+        m.get(well_known, status_code=307, headers={"Location": "https://evil.example/meta"})
+        m.get("https://evil.example/meta", json={**DOCUMENT, "issuer": ISSUER})
+        with pytest.raises(DiscoveryError, match="same-origin redirects only") as caught:
+            other._authorization_url(scopes=None, state=None, options={})
+        assert [r.url for r in m.request_history] == [well_known]
+        assert caught.value.urls_tried == (well_known,)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (f'{{"issuer": "{ISSUER}", "x": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested deeper"),
+        (json.dumps({"issuer": ISSUER, "x": "x" * (2 << 20)}), "larger than 1048576 bytes"),
+    ],
+    ids=["nesting", "size"],
+)
+def test_discovery_documents_are_capped(body: str, message: str) -> None:
+    provider = provider_for(f"endpoints:\n  issuer: {ISSUER}\n")
+    with requests_mock.Mocker() as m:
+        m.get(f"{ISSUER}/.well-known/openid-configuration", text=body)
+        with pytest.raises(DiscoveryError, match=message):
             provider._authorization_url(scopes=None, state=None, options={})
 
 
