@@ -133,14 +133,43 @@ class TokenLifecycle:
         deadline = expires_at(token)
         return deadline is not None and deadline <= self.clock()
 
-    def needs_renewal(self, token: Mapping[str, Any], deadline: float | None = None) -> bool:
-        """True once the token is within ``leeway`` seconds of its expiry (or past it).
+    def effective_leeway(self, token: Mapping[str, Any]) -> float:
+        """``leeway``, but at most half the token's lifetime (its ``expires_in``).
 
-        ``deadline`` stands in when the token carries only a relative ``expires_in``.
+        A token that lives shorter than the leeway would otherwise need renewing the moment
+        it arrives, so every request would refresh it. Clamped, a short-lived token is renewed
+        once per lifetime, in its second half.
+        """
+        value = token.get("expires_in")
+        if type(value) is int:  # the common case, already normalised: no parsing
+            seconds: int | None = value
+        else:
+            try:
+                seconds = lifetime(value)
+            except LifetimeError:
+                seconds = None
+        if seconds is None or seconds <= 0:
+            return self.leeway
+        return min(self.leeway, seconds / 2)
+
+    def needs_renewal(
+        self,
+        token: Mapping[str, Any],
+        deadline: float | None = None,
+        *,
+        now: float | None = None,
+    ) -> bool:
+        """True once the token is within its effective leeway of its expiry (or past it).
+
+        ``deadline`` stands in when the token carries only a relative ``expires_in``; ``now``
+        (default: the clock) lets one reading of the clock decide several things.
         """
         found = expires_at(token)
         deadline = found if found is not None else deadline
-        return deadline is not None and deadline - self.leeway <= self.clock()
+        if deadline is None:
+            return False
+        now = self.clock() if now is None else now
+        return deadline - self.effective_leeway(token) <= now
 
     def renew(
         self,

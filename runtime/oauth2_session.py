@@ -21,8 +21,10 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 * ``client_secret`` / ``token_endpoint_auth_method`` / ``client_credentials``: client
   authentication from a registry (``runtime.client_auth``) used for every token-type request,
   auto refresh included (requests-oauthlib sends no credentials there);
-* ``leeway`` and ``clock``: renew a token ``leeway`` seconds before it expires, with expiry
-  kept as an absolute ``expires_at`` computed when the token was received;
+* ``leeway`` and ``clock``: renew a token ``leeway`` seconds before it expires (at most half
+  its lifetime, so a token shorter-lived than the leeway is renewed once per lifetime, not
+  on every request), with expiry kept as an absolute ``expires_at`` computed when the token
+  was received;
 * single-flight renewal: threads that find the token expiring cause one refresh; with a
   ``token_store`` other processes (or machines) adopt its result instead of spending the
   rotating refresh token again;
@@ -921,12 +923,12 @@ class OAuth2Session(requests.Session):
     ) -> requests.Response:
         """Send a request, adding the token unless ``withhold_token``.
 
-        A token within ``leeway`` of expiry is renewed first at ``auto_refresh_url`` (a
-        refresh, or a new client-credentials token); only the transport arguments
-        ``timeout``, ``verify``, ``proxies`` and ``cert`` are reused for that. The new token
-        goes to ``token_updater`` and the token store; with neither, ``TokenUpdated`` is
-        raised as in requests-oauthlib. A 401 on a renewable token with an updater or store
-        renews once and retries once.
+        A token within ``leeway`` (at most half its lifetime) of expiry is renewed first at
+        ``auto_refresh_url`` (a refresh, or a new client-credentials token); only the transport
+        arguments ``timeout``, ``verify``, ``proxies`` and ``cert`` are reused for that. The
+        new token goes to ``token_updater`` and the token store; with neither,
+        ``TokenUpdated`` is raised as in requests-oauthlib. A 401 on a renewable token with an
+        updater or store renews once and retries once.
         """
         method_str = method.decode() if isinstance(method, bytes) else method
         url_str = url.decode() if isinstance(url, bytes) else url

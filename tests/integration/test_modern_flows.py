@@ -654,12 +654,13 @@ def test_client_credentials_token_is_fetched_anew_when_it_expires(
         client_secret=SERVICE_CLIENT_SECRET,
         auto_refresh_url=server.token_endpoint,
         token_updater=saved.append,
-        leeway=1,
     )
     first = session.fetch_token(server.token_endpoint)
     assert first["expires_in"] == 2
 
     before = session.get(api)
+    # The default 60 s leeway is clamped to half the 2 s lifetime: no refresh on first use.
+    assert saved == []
     assert before.request.headers["Authorization"] == f"Bearer {first['access_token']}"
     time.sleep(2.1)
     details = introspect(server, first["access_token"], SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -39,6 +40,31 @@ def body_of(request: Any) -> dict[str, list[str]]:
 
 def token_calls(m: requests_mock.Mocker) -> list[Any]:
     return [r for r in m.request_history if r.url == TOKEN_URL]
+
+
+def get_in_threads(
+    session: OAuth2Session, count: int, started: Callable[[], object] = lambda: None
+) -> tuple[list[BaseException], list[str]]:
+    """GET ``API`` from ``count`` threads at once: (errors, Authorization headers sent)."""
+    errors: list[BaseException] = []
+    seen: list[str] = []
+    start = threading.Barrier(count)
+
+    def worker() -> None:
+        try:
+            start.wait(5)
+            response = session.get(API)
+            seen.append(response.request.headers["Authorization"])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    started()
+    for thread in threads:
+        thread.join(10)
+    return errors, seen
 
 
 def test_refreshes_within_the_leeway_but_not_before() -> None:
@@ -98,25 +124,10 @@ def test_single_flight_refresh_across_threads() -> None:
         return {"access_token": "new", "token_type": "Bearer", "expires_in": 3600,
                 "refresh_token": "r2"}
 
-    errors: list[BaseException] = []
-    seen: list[str] = []
-
-    def worker() -> None:
-        try:
-            response = session.get(API)
-            seen.append(response.request.headers["Authorization"])
-        except BaseException as error:
-            errors.append(error)
-
     with requests_mock.Mocker() as m:
         m.post(TOKEN_URL, json=refresh)
         m.get(API, json={})
-        threads = [threading.Thread(target=worker) for _ in range(16)]
-        for thread in threads:
-            thread.start()
-        gate.set()
-        for thread in threads:
-            thread.join(10)
+        errors, seen = get_in_threads(session, 16, started=gate.set)
     assert errors == []
     assert refreshes == 1
     assert seen == ["Bearer new"] * 16
@@ -375,3 +386,86 @@ def test_rejected_refresh_token_is_not_sent_again() -> None:
             with pytest.raises(InvalidGrantError):
                 session.get(API)
         assert len(token_calls(m)) == 1
+
+
+# -- short-lived tokens: the leeway is clamped to half the lifetime ---------------------------
+
+
+def short_lived(clock: FakeClock, lifetime: float, access_token: str = "old") -> dict[str, Any]:
+    return {"access_token": access_token, "refresh_token": "r1", "token_type": "Bearer",
+            "expires_in": lifetime, "expires_at": clock.now + lifetime}
+
+
+def test_token_shorter_than_the_leeway_is_not_refreshed_on_first_use() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid", token=short_lived(clock, 2), auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None, clock=clock, leeway=60,
+    )
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "new", "token_type": "Bearer", "expires_in": 2})
+        m.get(API, json={})
+        session.get(API)
+        clock.now += 0.9
+        session.get(API)
+        assert token_calls(m) == []  # first half of its 2 s: used as it is
+        clock.now += 0.2  # in the second half: renewed once
+        session.get(API)
+        session.get(API)
+        assert len(token_calls(m)) == 1
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer new"
+
+
+def test_short_lived_tokens_are_refreshed_once_by_16_threads() -> None:
+    clock = FakeClock()
+    session = OAuth2Session(
+        "cid", token=short_lived(clock, -5), auto_refresh_url=TOKEN_URL,
+        token_updater=lambda token: None, clock=clock, leeway=60,
+    )
+    refreshes = 0
+    lock = threading.Lock()
+
+    def refresh(request: Any, context: Any) -> dict[str, Any]:
+        nonlocal refreshes
+        with lock:
+            refreshes += 1
+        return {"access_token": f"new{refreshes}", "token_type": "Bearer", "expires_in": 2,
+                "refresh_token": f"r{refreshes + 1}"}
+
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json=refresh)
+        m.get(API, json={})
+        errors, _ = get_in_threads(session, 16)
+    assert errors == []
+    assert refreshes == 1
+
+
+def test_effective_leeway_is_at_most_half_the_lifetime() -> None:
+    from runtime._lifecycle import TokenLifecycle
+
+    lifecycle = TokenLifecycle(clock=FakeClock(), leeway=60)
+    assert lifecycle.effective_leeway({"expires_in": 2}) == 1
+    assert lifecycle.effective_leeway({"expires_in": "90"}) == 45
+    assert lifecycle.effective_leeway({"expires_in": 3600}) == 60
+    assert lifecycle.effective_leeway({}) == 60  # lifetime unknown: the configured leeway
+    assert lifecycle.effective_leeway({"expires_in": "soon"}) == 60
+
+
+def test_generated_client_does_not_refresh_a_short_lived_token_on_first_use() -> None:
+    from generated.google import Google
+    from runtime.provider import OAuth2Provider
+
+    clock = FakeClock()
+
+    class ClockedGoogle(OAuth2Provider):
+        spec = Google.spec
+
+    google = ClockedGoogle(client_id="cid", client_secret="s", clock=clock,
+                           token=short_lived(clock, 2))
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        google.session.get(API)
+        assert [r.url for r in m.request_history] == [API]
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer old"
