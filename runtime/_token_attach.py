@@ -39,7 +39,11 @@ def attach_token(
     if not url.startswith("https://"):
         require_secure_url(url)
     if type(client).add_token is not _OAUTHLIB_ADD_TOKEN:
-        # A client class with its own add_token keeps full control (and oauthlib's checks).
+        # A client class with its own add_token keeps full control (and oauthlib's checks);
+        # one that declares ``add_token_takes_now`` judges expiry by the caller's clock.
+        if getattr(client, "add_token_takes_now", False):
+            add_token: Callable[..., Attached] = client.add_token
+            return add_token(url, http_method=method, body=body, headers=headers, now=now)
         return client.add_token(url, http_method=method, body=body, headers=headers)  # type: ignore[arg-type]
     # Read the token before its expiry: a concurrent token swap writes them the other way
     # round, so a torn read can only pair the old token with the new expiry.

@@ -948,13 +948,17 @@ class OAuth2Session(requests.Session):
         # a new token in between, and passing that one as stale would refresh it again.
         token = self.token
         deadline = getattr(self._client, "_expires_at", None)
-        if self._can_renew() and self._lifecycle.needs_renewal(token, deadline):
+        # One reading of the clock decides both the renewal and the attach: read twice, the
+        # expiry could pass in between and TokenExpiredError reach the caller although the
+        # check had just found the token good.
+        now = self._lifecycle.clock()
+        if self._can_renew() and self._lifecycle.needs_renewal(token, deadline, now=now):
             # Renew before the hooks run, so a hook that copies the token into the query or
             # body (Slack, Instagram) copies the new one.
             self._renew(token.get("access_token") or self.access_token, auth, transport)
 
         response, sent_token = self._send_with_token(
-            method_str, url_str, headers, data, files, kwargs
+            method_str, url_str, headers, data, files, kwargs, now=now
         )
         if (
             _rejects_token(response)
@@ -964,7 +968,9 @@ class OAuth2Session(requests.Session):
         ):
             response.close()
             self._renew(sent_token, auth, transport)
-            response, _ = self._send_with_token(method_str, url_str, headers, data, files, kwargs)
+            response, _ = self._send_with_token(
+                method_str, url_str, headers, data, files, kwargs, now=self._lifecycle.clock()
+            )
         return response
 
     def _send_with_token(
@@ -975,17 +981,18 @@ class OAuth2Session(requests.Session):
         data: Any,
         files: Any,
         kwargs: dict[str, Any],
+        *,
+        now: float,
     ) -> tuple[requests.Response, str | None]:
-        """Send with the current token; also return which access token went out."""
+        """Send with the current token, judged expired or not as of ``now``; also return
+        which access token went out."""
         headers = dict(headers) if headers is not None else None
         for hook in self.compliance_hook["protected_request"]:
             log.debug("Invoking protected_request hook %s", hook)
             url, headers, data = hook(url, headers, data)
         log.debug("Adding the access token to a request to %s", _without_query(url))
         sent_token = self.access_token
-        url, headers, data = attach_token(
-            self._client, url, method, data, headers, now=self._lifecycle.clock
-        )
+        url, headers, data = attach_token(self._client, url, method, data, headers, now=lambda: now)
         response = self._send_request(
             method, url, headers=headers, data=data, files=files, **kwargs
         )

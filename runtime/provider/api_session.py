@@ -106,7 +106,13 @@ def _is_form(body: str) -> bool:
 
 
 class SpecTokenClient(WebApplicationClient):
-    """An oauthlib client that attaches the token per :class:`ApiAuth`."""
+    """An oauthlib client that attaches the token per :class:`ApiAuth`.
+
+    ``add_token`` takes ``now`` (a clock) from the session, so the reading of the clock that
+    decided against a renewal also decides the expiry check here.
+    """
+
+    add_token_takes_now = True
 
     def __init__(
         self,
@@ -127,13 +133,14 @@ class SpecTokenClient(WebApplicationClient):
         body: Any = None,
         headers: dict[str, str] | None = None,
         token_placement: str | None = None,
+        now: Callable[[], float] | None = None,
         **kwargs: Any,
     ) -> tuple[str, Any, Any]:
         require_secure_url(uri)
         access_token = self.access_token or self.token.get("access_token")
         if not access_token:
             raise ValueError("Missing access token.")
-        if token_expired(self, self.clock):
+        if token_expired(self, now or self.clock):
             raise TokenExpiredError()
         return self.api_auth.apply(uri, body, headers, self.token, access_token)
 

@@ -469,3 +469,53 @@ def test_generated_client_does_not_refresh_a_short_lived_token_on_first_use() ->
         assert [r.url for r in m.request_history] == [API]
         assert m.last_request is not None
         assert m.last_request.headers["Authorization"] == "Bearer old"
+
+
+# -- one reading of the clock decides the renewal and the attach ------------------------------
+
+
+class TickingClock:
+    """Each reading is ``step`` seconds later than the one before."""
+
+    def __init__(self, now: float = 1_000_000.0, step: float = 1.0) -> None:
+        self.now = now
+        self.step = step
+
+    def __call__(self) -> float:
+        value = self.now
+        self.now += self.step
+        return value
+
+
+def test_expiry_passing_between_check_and_attach_does_not_reach_the_caller() -> None:
+    clock = TickingClock()
+    # Good at the first reading, expired at the second: the check says "no renewal needed".
+    token = {"access_token": "old", "refresh_token": "r1", "token_type": "Bearer",
+             "expires_at": clock.now + 0.5}
+    session = OAuth2Session("cid", token=token, auto_refresh_url=TOKEN_URL,
+                            token_updater=lambda token: None, clock=clock, leeway=0)
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        session.get(API)
+        assert token_calls(m) == []
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer old"
+
+
+def test_generated_client_uses_one_reading_of_the_clock_too() -> None:
+    from generated.google import Google
+    from runtime.provider import OAuth2Provider
+
+    class ClockedGoogle(OAuth2Provider):
+        spec = Google.spec
+
+    clock = TickingClock()
+    token = {"access_token": "old", "refresh_token": "r1", "token_type": "Bearer",
+             "expires_at": clock.now + 0.5}
+    google = ClockedGoogle(client_id="cid", client_secret="s", clock=clock, token=token)
+    google.session._lifecycle.leeway = 0
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        google.session.get(API)
+        assert m.last_request is not None
+        assert m.last_request.headers["Authorization"] == "Bearer old"
