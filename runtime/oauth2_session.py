@@ -12,6 +12,8 @@ Interface-compatible with requests-oauthlib's ``OAuth2Session``; the differences
 * token-endpoint HTTP errors raise the matching oauthlib error with ``status_code`` and
   ``response`` instead of ``MissingTokenError``;
 * request arguments (``params``, ``json``, ``stream``...) never leak into the refresh body;
+* every refreshed token goes to ``token_updater``, an explicit ``refresh_token()`` included
+  (``fetch_token`` returns its token without calling it, as upstream);
 * compliance hooks run in registration order;
 * plain HTTP is allowed for loopback hosts without ``OAUTHLIB_INSECURE_TRANSPORT``;
 * tokens never reach logs, ``repr`` or the messages of network errors.
@@ -655,7 +657,8 @@ class OAuth2Session(requests.Session):
         ``auto_refresh_kwargs`` are added to the body; the session's client authentication
         (or, for a public client, its ``client_id``) is added unless ``auth`` is given or the
         body already identifies the client. A rotated refresh token replaces the old one; a
-        response without one keeps the old one. On failure the session keeps its token.
+        response without one keeps the old one. The new token goes to the token store and to
+        ``token_updater``. On failure the session keeps its token.
         """
         token_url = token_url or self.auto_refresh_url or self._endpoint(None, "token_endpoint")
         require_secure_url(token_url)
@@ -692,16 +695,24 @@ class OAuth2Session(requests.Session):
         new_token = self._parse_token_response(response)
         if "refresh_token" not in new_token and refresh_token:
             new_token["refresh_token"] = refresh_token
-        self._install(new_token)
+        self._install(new_token, notify=True)
         log.debug("Refreshed the token at %s", _without_query(token_url))
         return self.token
 
-    def _install(self, token: TokenDict) -> None:
-        """Make ``token`` current and persist it (under the store's lock when renewing)."""
+    def _install(self, token: TokenDict, *, notify: bool = False) -> None:
+        """Make ``token`` current and persist it (under the store's lock when renewing).
+
+        With ``notify`` (a refresh, explicit or automatic, or a client-credentials token
+        fetched anew because the old one expired) it also goes to ``token_updater``; tokens from
+        ``fetch_token`` and the other grants are returned to the caller instead, as in
+        requests-oauthlib.
+        """
         self.token = token
         store = self._lifecycle.store
         if store is not None:
             store.save(self._lifecycle.store_key, token)
+        if notify and self.token_updater is not None:
+            self.token_updater(self.token)
 
     def _parse_token_response(self, response: requests.Response) -> TokenDict:
         """Turn a token-endpoint answer into a token or the matching typed error.
@@ -1038,7 +1049,7 @@ class OAuth2Session(requests.Session):
                 transport=transport,
                 **self._client_credentials_kwargs(),
             )
-            self._install(token)
+            self._install(token, notify=True)
             return token
 
         def adopt(token: TokenDict) -> None:
@@ -1047,11 +1058,8 @@ class OAuth2Session(requests.Session):
         renewed = self._lifecycle.renew(
             stale_access_token, lambda: self.token, adopt, do_renew
         )
-        if not renewed:
-            return
-        if self.token_updater is not None:
-            self.token_updater(self.token)
-        elif self._lifecycle.store is None:
+        # The renewal already passed the new token to token_updater (see _install).
+        if renewed and self.token_updater is None and self._lifecycle.store is None:
             raise TokenUpdated(self.token)
 
     def _client_credentials_kwargs(self) -> dict[str, Any]:

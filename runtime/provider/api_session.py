@@ -195,9 +195,11 @@ class ProviderSession(OAuth2Session):
         names the endpoint without its query (which may carry credentials)."""
         return self._endpoint_request(method, url, **kwargs)
 
-    def install(self, token: dict[str, Any]) -> None:
-        """Make ``token`` current and save it to the token store, if any."""
-        self._install(token)
+    def install(self, token: dict[str, Any], *, notify: bool = False) -> None:
+        """Make ``token`` current and save it to the token store, if any; with ``notify`` (a
+        refresh, or an expired client-credentials token fetched anew) it also goes to
+        ``token_updater``."""
+        self._install(token, notify=notify)
 
     def refresh_token(  # type: ignore[override]
         self, token_url: str | None = None, refresh_token: str | None = None, **kwargs: Any
@@ -234,9 +236,8 @@ class ProviderSession(OAuth2Session):
                 self._rejected_refresh_token = refresh_token
                 raise
 
-        renewed = self._lifecycle.renew(stale_access_token, lambda: self.token, adopt, do_renew)
-        if renewed and self.token_updater is not None:
-            self.token_updater(self.token)
+        # The renewal passes its token to token_updater itself (install(notify=True)).
+        self._lifecycle.renew(stale_access_token, lambda: self.token, adopt, do_renew)
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response

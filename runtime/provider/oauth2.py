@@ -273,7 +273,9 @@ class OAuth2Provider(ProviderBase):
             template=metadata.issuer_template,
         )
 
-    def _client_credentials(self, *, scopes: Sequence[str] | None) -> dict[str, Any]:
+    def _client_credentials(
+        self, *, scopes: Sequence[str] | None, notify: bool = False
+    ) -> dict[str, Any]:
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -284,7 +286,7 @@ class OAuth2Provider(ProviderBase):
             grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
         token = self._grant(grant)
         self._grant_scopes = scopes
-        return self._install(token, grant="client_credentials")
+        return self._install(token, grant="client_credentials", notify=notify)
 
     def _password(
         self, *, username: str, password: str, scopes: Sequence[str] | None
@@ -351,7 +353,9 @@ class OAuth2Provider(ProviderBase):
         if "refresh_token" not in token and rules["rotation"] == "may_omit":
             token["refresh_token"] = str(refresh_token)
         self._check_id_token(token, nonce=None)
-        return self._install(token, grant=self._last_grant or "refresh_token", renewed=True)
+        return self._install(
+            token, grant=self._last_grant or "refresh_token", renewed=True, notify=True
+        )
 
     def _refresh_other(self, which: str) -> dict[str, Any]:
         """Refresh the other token ``which`` with its own refresh token; the main token and
@@ -443,7 +447,7 @@ class OAuth2Provider(ProviderBase):
         token = self._session.token or {}
         if refresh and refresh["supported"] and token.get("refresh_token"):
             return self._refresh()
-        return self._client_credentials(scopes=self._grant_scopes)
+        return self._client_credentials(scopes=self._grant_scopes, notify=True)
 
     # -- device flow -----------------------------------------------------------------------
 
@@ -728,10 +732,18 @@ class OAuth2Provider(ProviderBase):
         )
 
     def _install(
-        self, token: dict[str, Any], *, grant: str, renewed: bool = False
+        self,
+        token: dict[str, Any],
+        *,
+        grant: str,
+        renewed: bool = False,
+        notify: bool = False,
     ) -> dict[str, Any]:
         """Make ``token`` the client's, with the after_token fields and the callback values it
-        keeps (carried from the previous token on renewal; after_token fetched when missing)."""
+        keeps (carried from the previous token on renewal; after_token fetched when missing).
+
+        ``notify``: a refresh (explicit or automatic) or a client-credentials token fetched
+        anew on expiry, which also goes to ``token_updater``."""
         from .after_token import carry_added_fields, needs_steps, run_after_token
 
         if renewed:
@@ -744,7 +756,7 @@ class OAuth2Provider(ProviderBase):
                 api_auth=self._api_auth,
                 session=self._session,
             )
-        self._session.install(token)
+        self._session.install(token, notify=notify)
         self._last_grant = grant
         return self.token
 
