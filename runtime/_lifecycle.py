@@ -3,21 +3,35 @@
 Threads of one process share a lock; with a token store, processes (and machines, for Redis)
 share the store's lock as well. Whoever gets the lock second finds the token already renewed
 and adopts it, so a rotating refresh token is spent exactly once.
+
+A refresh token this session has traded for a rotated one is remembered as spent (a keyed
+digest, never the token): a stored token still carrying it is stale and is not adopted, and
+it is never sent again. When saving a new token fails, the session keeps it, saves it first
+on its next request or renewal, and raises ``TokenStoreError`` once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import math
 import re
+import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .stores import TokenStore
 
+log = logging.getLogger(__name__)
+
 TokenDict = dict[str, Any]
 DEFAULT_LEEWAY = 60.0
+SPENT_REFRESH_TOKENS_KEPT = 32
+"""How many spent refresh tokens (as digests) a session remembers."""
 MAX_LIFETIME = 2**31 - 1
 """Longest lifetime believed (about 68 years); longer ones are capped to it."""
 
@@ -121,6 +135,75 @@ class TokenLifecycle:
         self.store = store
         self.store_key = store_key or ""
         self._lock = threading.Lock()
+        # The newest token when saving it to the store failed; saved before anything else.
+        self.unsaved: TokenDict | None = None
+        self._spent: OrderedDict[bytes, None] = OrderedDict()
+        self._digest_key = secrets.token_bytes(32)
+
+    # -- spent refresh tokens ---------------------------------------------------------------
+
+    def _digest(self, refresh_token: str) -> bytes:
+        return hmac.new(self._digest_key, refresh_token.encode(), hashlib.sha256).digest()
+
+    def spend(self, refresh_token: str) -> None:
+        """Remember that ``refresh_token`` was traded for a rotated one."""
+        self._spent[self._digest(refresh_token)] = None
+        while len(self._spent) > SPENT_REFRESH_TOKENS_KEPT:
+            self._spent.popitem(last=False)
+
+    def is_spent(self, refresh_token: object) -> bool:
+        """True for a refresh token this session already traded for a rotated one."""
+        return isinstance(refresh_token, str) and self._digest(refresh_token) in self._spent
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def save(self, token: TokenDict) -> None:
+        """Save ``token`` to the store (if any). On failure the token is kept as ``unsaved``
+        and ``TokenStoreError`` says so; the next request or renewal saves it first."""
+        if self.store is None:
+            return
+        try:
+            self.store.save(self.store_key, token)
+        except Exception as error:
+            from .stores.base import TokenStoreError
+
+            self.unsaved = token
+            raise TokenStoreError(
+                f"could not save the new token under key {self.store_key!r} "
+                f"({type(error).__name__}); the session keeps it and saves it again on its "
+                "next request"
+            ) from error
+        self.unsaved = None
+
+    def retry_save(self) -> None:
+        """Save the token a failed save left behind, unless the store meanwhile holds one with
+        a refresh token this session never spent (a newer one from elsewhere). A failure is
+        logged and retried on the next call; the request goes ahead with the kept token."""
+        token, store = self.unsaved, self.store
+        if token is None or store is None:
+            return
+        try:
+            with store.lock(self.store_key):
+                stored = store.load(self.store_key)
+                if stored is None or self._is_stale(stored, token):
+                    store.save(self.store_key, token)
+        except Exception as error:
+            log.warning(
+                "the token store still cannot save the newest token under key %r (%s); "
+                "retrying on the next request",
+                self.store_key,
+                type(error).__name__,
+            )
+            return
+        self.unsaved = None
+
+    def _is_stale(self, stored: Mapping[str, Any], newest: Mapping[str, Any]) -> bool:
+        refresh_token = stored.get("refresh_token")
+        return (
+            not refresh_token
+            or refresh_token == newest.get("refresh_token")
+            or self.is_spent(refresh_token)
+        )
 
     def stamp(self, token: TokenDict) -> TokenDict:
         """Turn a relative ``expires_in`` into an absolute ``expires_at`` as of now."""
@@ -192,8 +275,13 @@ class TokenLifecycle:
                 return True
             with self.store.lock(self.store_key):
                 stored = self.store.load(self.store_key)
-                if stored is not None:
-                    # Adopt even a stale stored token: it carries the newest refresh token.
+                # Adopt even an expired stored token: it carries the newest refresh token,
+                # unless it carries one this session spent (a save failed: ours is newer).
+                if (
+                    stored is not None
+                    and self.unsaved is None
+                    and not self.is_spent(stored.get("refresh_token"))
+                ):
                     adopt(stored)
                     if self._renewed_elsewhere(stored, stale_access_token):
                         return False

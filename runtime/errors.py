@@ -40,6 +40,7 @@ __all__ = [
     "IssuerMismatchError",
     "NoTokenError",
     "PKCEMethodError",
+    "RefreshTokenSpentError",
     "RepeatedParameterError",
     "SlowDownError",
     "TokenEndpointError",
@@ -204,6 +205,19 @@ class NoTokenError(MissingTokenError, ValueError):
                 f"holding a saved one"
             )
         )
+
+
+class RefreshTokenSpentError(InvalidGrantError):
+    """This session already traded this refresh token for a rotated one; it is not sent again.
+
+    Raised before anything is sent. A spent refresh token gets ``invalid_grant``, and servers
+    with reuse detection revoke the whole grant for it (RFC 9700 section 4.14.2).
+    """
+
+    description = (
+        "this session already traded this refresh token for a newer one and does not send it "
+        "again; use the session's current token, or authorize again"
+    )
 
 
 class PKCEMethodError(ValueError, AttributeError):

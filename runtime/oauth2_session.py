@@ -80,6 +80,7 @@ from .errors import (
     CallbackReusedError,
     NoTokenError,
     PKCEMethodError,
+    RefreshTokenSpentError,
     TokenResponseParseError,
     TokenUpdated,
     quote_server_words,
@@ -663,6 +664,7 @@ class OAuth2Session(requests.Session):
         token_url = token_url or self.auto_refresh_url or self._endpoint(None, "token_endpoint")
         require_secure_url(token_url)
         refresh_token = refresh_token or self.token.get("refresh_token")
+        self._refuse_spent(refresh_token)
         kwargs.update(self.auto_refresh_kwargs)
         request_body = self._client.prepare_refresh_body(
             body=body, refresh_token=refresh_token, scope=self.scope, **kwargs
@@ -695,24 +697,36 @@ class OAuth2Session(requests.Session):
         new_token = self._parse_token_response(response)
         if "refresh_token" not in new_token and refresh_token:
             new_token["refresh_token"] = refresh_token
-        self._install(new_token, notify=True)
+        self._install(new_token, notify=True, spent=refresh_token)
         log.debug("Refreshed the token at %s", _without_query(token_url))
         return self.token
 
-    def _install(self, token: TokenDict, *, notify: bool = False) -> None:
+    def _install(
+        self, token: TokenDict, *, notify: bool = False, spent: str | None = None
+    ) -> None:
         """Make ``token`` current and persist it (under the store's lock when renewing).
 
         With ``notify`` (a refresh, explicit or automatic, or a client-credentials token
         fetched anew because the old one expired) it also goes to ``token_updater``; tokens from
         ``fetch_token`` and the other grants are returned to the caller instead, as in
-        requests-oauthlib.
+        requests-oauthlib. ``spent`` is the refresh token traded for ``token``: once rotated
+        it is never sent again. If the store cannot save the token, the session keeps it
+        (and retries on its next request), ``token_updater`` still gets it, and
+        ``TokenStoreError`` is raised.
         """
         self.token = token
-        store = self._lifecycle.store
-        if store is not None:
-            store.save(self._lifecycle.store_key, token)
-        if notify and self.token_updater is not None:
-            self.token_updater(self.token)
+        if spent and token.get("refresh_token") != spent:
+            self._lifecycle.spend(spent)
+        try:
+            self._lifecycle.save(token)
+        finally:
+            if notify and self.token_updater is not None:
+                self.token_updater(self.token)
+
+    def _refuse_spent(self, refresh_token: object) -> None:
+        """Raise ``RefreshTokenSpentError`` for a refresh token this session already rotated."""
+        if self._lifecycle.is_spent(refresh_token):
+            raise RefreshTokenSpentError()
 
     def _parse_token_response(self, response: requests.Response) -> TokenDict:
         """Turn a token-endpoint answer into a token or the matching typed error.
@@ -951,6 +965,8 @@ class OAuth2Session(requests.Session):
                 method_str, url_str, headers=headers, data=data, files=files, **kwargs
             )
 
+        if self._lifecycle.unsaved is not None:
+            self._lifecycle.retry_save()  # a token a failed save left behind goes first
         auth = kwargs.pop("auth", None)
         if client_id and client_secret and auth is None:
             auth = requests.auth.HTTPBasicAuth(client_id, client_secret)

@@ -195,11 +195,17 @@ class ProviderSession(OAuth2Session):
         names the endpoint without its query (which may carry credentials)."""
         return self._endpoint_request(method, url, **kwargs)
 
-    def install(self, token: dict[str, Any], *, notify: bool = False) -> None:
+    def install(
+        self, token: dict[str, Any], *, notify: bool = False, spent: str | None = None
+    ) -> None:
         """Make ``token`` current and save it to the token store, if any; with ``notify`` (a
         refresh, or an expired client-credentials token fetched anew) it also goes to
-        ``token_updater``."""
-        self._install(token, notify=notify)
+        ``token_updater``; ``spent`` is the refresh token traded for it (see ``_install``)."""
+        self._install(token, notify=notify, spent=spent)
+
+    def refuse_spent(self, refresh_token: str) -> None:
+        """Raise ``RefreshTokenSpentError`` for a refresh token this session already rotated."""
+        self._refuse_spent(refresh_token)
 
     def refresh_token(  # type: ignore[override]
         self, token_url: str | None = None, refresh_token: str | None = None, **kwargs: Any

@@ -323,7 +323,9 @@ class OAuth2Provider(ProviderBase):
             from .flow_errors import RefreshTokenExpiredError
 
             raise RefreshTokenExpiredError(spec["name"], float(expired_at))
-        grant = {"grant_type": rules["grant_type"], rules["token_param"]: str(refresh_token)}
+        refresh_token = str(refresh_token)
+        self._session.refuse_spent(refresh_token)
+        grant = {"grant_type": rules["grant_type"], rules["token_param"]: refresh_token}
         if rules["send_scope"]:
             scope = self._session.token.get("scope") or requested_scopes(spec, None)
             if scope:
@@ -354,7 +356,11 @@ class OAuth2Provider(ProviderBase):
             token["refresh_token"] = str(refresh_token)
         self._check_id_token(token, nonce=None)
         return self._install(
-            token, grant=self._last_grant or "refresh_token", renewed=True, notify=True
+            token,
+            grant=self._last_grant or "refresh_token",
+            renewed=True,
+            notify=True,
+            spent=refresh_token,
         )
 
     def _refresh_other(self, which: str) -> dict[str, Any]:
@@ -738,12 +744,14 @@ class OAuth2Provider(ProviderBase):
         grant: str,
         renewed: bool = False,
         notify: bool = False,
+        spent: str | None = None,
     ) -> dict[str, Any]:
         """Make ``token`` the client's, with the after_token fields and the callback values it
         keeps (carried from the previous token on renewal; after_token fetched when missing).
 
         ``notify``: a refresh (explicit or automatic) or a client-credentials token fetched
-        anew on expiry, which also goes to ``token_updater``."""
+        anew on expiry, which also goes to ``token_updater``; ``spent``: the refresh token
+        traded for it."""
         from .after_token import carry_added_fields, needs_steps, run_after_token
 
         if renewed:
@@ -756,7 +764,7 @@ class OAuth2Provider(ProviderBase):
                 api_auth=self._api_auth,
                 session=self._session,
             )
-        self._session.install(token, notify=notify)
+        self._session.install(token, notify=notify, spent=spent)
         self._last_grant = grant
         return self.token
 

@@ -24,6 +24,7 @@ from oauthlib.oauth2.rfc6749.errors import (
 )
 
 from runtime import OAuth2Session, TokenUpdated
+from runtime.errors import RefreshTokenSpentError
 
 from .harness import (
     HTTP_TIMEOUT,
@@ -406,8 +407,19 @@ def test_refresh_rotates_and_the_server_rejects_the_old_refresh_token(
     assert info.json() == {"sub": user.login}
     assert introspect(oidc_server, first["refresh_token"])["active"] is False
 
-    with pytest.raises(InvalidGrantError) as caught:
+    # The session that rotated it never sends the spent refresh token again...
+    with pytest.raises(RefreshTokenSpentError):
         session.refresh_token(
+            oidc_server.token_endpoint,
+            refresh_token=first["refresh_token"],
+            auth=basic,
+            timeout=HTTP_TIMEOUT,
+        )
+    assert introspect(oidc_server, second["refresh_token"])["active"] is True  # nothing sent
+
+    # ...which matters: a replay from a session that did not see the rotation is refused,
+    with pytest.raises(InvalidGrantError) as caught:
+        OAuth2Session(WEB_CLIENT_ID, token=dict(first)).refresh_token(
             oidc_server.token_endpoint,
             refresh_token=first["refresh_token"],
             auth=basic,
@@ -415,9 +427,8 @@ def test_refresh_rotates_and_the_server_rejects_the_old_refresh_token(
         )
     assert caught.value.status_code == 400
     assert caught.value.error == "invalid_grant"
-    # A failed refresh leaves the session's token alone...
     assert session.token["access_token"] == second["access_token"]
-    # ...but the server treats the replay as theft and revokes the whole grant.
+    # and the server treats it as theft and revokes the whole grant.
     assert introspect(oidc_server, second["refresh_token"])["active"] is False
     assert userinfo_with(oidc_server, second["access_token"]).status_code == 401
 
