@@ -353,8 +353,9 @@ class Asana(OAuth2Provider):
             token: A token to start with, e.g. one saved earlier.
             token_store: Where tokens are loaded from and saved to.
             token_store_key: The key of this client's token in the store.
-            token_updater: Called with the new token after each automatic renewal by
-                ``session``; tokens returned by the flow methods are not passed to it.
+            token_updater: Called with each renewed token: refresh() and the automatic
+                renewals of ``session``; tokens the other flow methods return are not
+                passed to it.
         """
         super().__init__(
             client_id=client_id,
