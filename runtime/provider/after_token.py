@@ -46,8 +46,15 @@ def carry_added_fields(
 
 
 def needs_steps(spec: Mapping[str, Any], token: Mapping[str, Any]) -> bool:
-    steps = spec.get("after_token") or {}
-    return any(name not in token for step in steps.values() for name in step["keep"])
+    """Whether a step must run: a required field is missing, or none of its fields is there
+    (an optional field the provider left out does not make every refresh call again)."""
+    for step in (spec.get("after_token") or {}).values():
+        keep: Mapping[str, Mapping[str, Any]] = step["keep"]
+        if not any(name in token for name in keep):
+            return True
+        if any(rule.get("required") and name not in token for name, rule in keep.items()):
+            return True
+    return False
 
 
 def run_after_token(
@@ -70,7 +77,9 @@ def run_after_token(
         }
         headers.setdefault("Accept", "application/json")
         if step["send_token"]:
-            url, headers, _ = api_auth.apply(url, None, headers, token, str(token["access_token"]))
+            url, headers, _ = api_auth.apply(
+                url, None, headers, token, str(token["access_token"]), skip_missing_fields=True
+            )
         method = step["method"]
         call = Call(method, url, headers=headers, encoding="query" if method == "GET" else "form")
         response = send(session, call, withhold_token=True)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
@@ -30,6 +31,13 @@ from .templates import Placeholders, render_text
 
 PlaceholdersFor = Callable[[Mapping[str, Any]], Placeholders]
 SECRET_PLACEHOLDER = "{client_secret}"
+
+
+def _lacks_fields(template: str, token: Mapping[str, Any]) -> bool:
+    return any(
+        name.startswith("token.") and name[len("token.") :] not in token
+        for name in re.findall(r"\{([^{}]*)\}", template)
+    )
 
 
 class ApiAuth:
@@ -69,16 +77,24 @@ class ApiAuth:
         headers: dict[str, str] | None,
         token: Mapping[str, Any],
         access_token: str,
+        *,
+        skip_missing_fields: bool = False,
     ) -> tuple[str, dict[str, str], Any]:
+        """The request with the token and ``api``'s companions; ``skip_missing_fields`` leaves
+        out companions naming token fields the token lacks yet (the after_token calls that
+        fetch those fields)."""
         values = self._placeholders(token)
         headers = dict(headers or {})
         for name, template in self.headers.items():
             if SECRET_PLACEHOLDER in template and not self._to_provider(url):
                 continue  # the client secret goes to the provider's own API hosts only
+            if skip_missing_fields and _lacks_fields(template, token):
+                continue
             headers[name] = render_text(template, values, where=f"api.headers.{name}", header=True)
         query = [
             (name, render_text(template, values, where=f"api.query.{name}"))
             for name, template in self.query.items()
+            if not (skip_missing_fields and _lacks_fields(template, token))
         ]
         if self.placement == "header":
             headers[self.name] = f"{self.scheme} {access_token}" if self.scheme else access_token

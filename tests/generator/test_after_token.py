@@ -155,3 +155,49 @@ def test_clashing_or_unknown_added_fields_are_located_errors(body: str, message:
     with pytest.raises(SpecValidationError) as raised:
         parse_spec(text, "clash.yaml")
     assert message in str(raised.value) and "clash.yaml:" in str(raised.value)
+
+
+TENANTED = spec_text(
+    "tenanted",
+    """\
+endpoints:
+  authorize: https://auth.tenanted.example/authorize
+  token: https://auth.tenanted.example/token
+after_token:
+  connections:
+    url: https://api.tenanted.example/connections
+    keep:
+      tenant_id: {path: "items[0].tenantId", type: str, required: true}
+      tenant_name: {path: "items[0].tenantName", type: str}
+refresh: {}
+api:
+  base_url: https://api.tenanted.example/api
+  headers:
+    Tenant-Id: "{token.tenant_id}"
+""",
+)
+
+
+def test_a_step_is_sent_without_the_api_headers_that_need_its_own_fields(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    cls = build_client(tmp_path_factory.mktemp("tenanted"), TENANTED)
+    client = cls(client_id="cid", client_secret="sec", redirect_uri="https://app.example/cb")
+    _, state = client.authorization_url()
+    with requests_mock.Mocker() as mock:
+        mock.post(
+            "https://auth.tenanted.example/token",
+            json={"access_token": "at1", "refresh_token": "r"},
+        )
+        mock.get("https://api.tenanted.example/connections", json=[{"tenantId": "t-1"}])
+        client.fetch_token(authorization_response=f"https://app.example/cb?code=c&state={state}")
+        step = mock.request_history[1]
+        assert step.headers["Authorization"] == "Bearer at1" and "Tenant-Id" not in step.headers
+        mock.get("https://api.tenanted.example/api/orgs", json={})
+        client.session.get("https://api.tenanted.example/api/orgs")
+        assert mock.last_request.headers["Tenant-Id"] == "t-1"
+        # the optional tenant_name never came: a refresh does not call connections again
+        mock.post("https://auth.tenanted.example/token", json={"access_token": "at2"})
+        calls = mock.call_count
+        client.refresh()
+        assert mock.call_count == calls + 1
