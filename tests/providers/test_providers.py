@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from unittest import mock
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests_mock
@@ -36,11 +37,19 @@ STEPS = (
 def _run_authorization(flow: Flow) -> None:
     if flow.cases.request_token:  # OAuth 1: the URL carries the request token
         flow.fetch_request_token(flow.cases.request_token)
-        url = flow.client.authorization_url()
         expected = flow.cases.authorization
         assert expected is not None
+        kwargs: dict[str, object] = dict(expected.options)
+        if expected.scopes is not None:
+            kwargs["scopes"] = list(expected.scopes)
+        url = flow.client.authorization_url(**kwargs)
         assert url.split("?")[0] == flow.fill(expected.url), url
-        assert f"oauth_token={flow.values['request_token']}" in url
+        params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+        assert params.get("oauth_token") == flow.values["request_token"], url
+        for name, value in expected.params.items():
+            assert params.get(name) == flow.fill(value), f"{url}: {name}={params.get(name)!r}"
+        for name in expected.absent:
+            assert name not in params, f"{url}: {name!r} must not be sent"
     else:
         flow.authorize(flow.cases.authorization)
 
