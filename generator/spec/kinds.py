@@ -191,12 +191,17 @@ API_HEADER_VALUE = StringKind(
     template="api_header",
 )
 PLAIN_URL = StringKind("URL", _URL, "an https:// URL", _https_url)
+_LEADING_BASE = r"\{(?:token\.)?[a-z][a-z0-9_]*\}(?:[/?][^\s\x00-\x1f\x7f]*)?"
 ENDPOINT_URL = StringKind(
-    "URL", _URL, "an https:// URL; may use {variable}", template="static", url=True
+    "URL",
+    rf"(?:{_URL}|{_LEADING_BASE})",
+    "an https:// URL; may use {variable}, or start with a url variable",
+    template="static",
+    url=True,
 )
 TOKEN_URL = StringKind(
     "URL",
-    rf"(?:{_URL}|\{{token\.[a-z][a-z0-9_]*\}}(?:[/?][^\s\x00-\x1f\x7f]*)?)",
+    rf"(?:{_URL}|{_LEADING_BASE})",
     "an https:// URL; may use {variable}, {access_token} and {token.field}",
     template="token",
     url=True,

@@ -76,14 +76,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-_TOKEN_BASE = re.compile(r"\{token\.[a-z][a-z0-9_]*\}")
+_LEADING_PLACEHOLDER = re.compile(r"\{((?:token\.)?[a-z][a-z0-9_]*)\}")
 
 
 def url_problems(text: str, *, templated: bool, token_base: bool = False) -> list[Problem]:
     """Shape rules for a URL: https (or http to a loopback host), a host, no credentials.
 
-    With ``token_base`` the URL may start with a ``{token.field}`` that holds a whole base URL
-    (Salesforce's instance_url); the runtime checks that value when the token arrives.
+    A URL may start with a placeholder holding a whole base URL: a ``url`` variable (checked
+    by the semantic pass) or, with ``token_base``, a ``{token.field}`` (Salesforce's
+    instance_url); the runtime checks those values when it has them.
     """
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         return [Problem("URL contains whitespace or control characters", "percent-encode them")]
@@ -94,11 +95,20 @@ def url_problems(text: str, *, templated: bool, token_base: bool = False) -> lis
         return [Problem("placeholders are not allowed in this URL", "write the URL out in full")]
     if problems:
         return problems
-    base = _TOKEN_BASE.match(text) if token_base else None
+    base = _LEADING_PLACEHOLDER.match(text) if templated else None
+    if base is not None and text[base.end() :].startswith(":"):
+        return [Problem("the URL scheme cannot be a placeholder", "write https:// literally")]
     if base is not None:
+        if base.group(1).startswith(TOKEN_FIELD_PREFIX) and not token_base:
+            return [
+                Problem(
+                    "this URL cannot start with a token field",
+                    "only userinfo, revoke and api URLs can ({token.instance_url}/...)",
+                )
+            ]
         rest = text[base.end() :]
         if rest and rest[0] not in "/?":
-            return [Problem("a token base URL must be followed by / or ?", "write {token.x}/path")]
+            return [Problem("a base URL placeholder must be followed by / or ?", "write {x}/path")]
         if "#" in rest:
             return [Problem("URL has a #fragment", "remove the fragment")]
         return []

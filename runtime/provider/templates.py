@@ -83,7 +83,7 @@ def render_url(template: str, values: Placeholders, *, where: str) -> str:
     base = ""
     rest = template
     first = _PLACEHOLDER.match(template)
-    if first is not None and first.group(1).startswith(TOKEN_PREFIX):
+    if first is not None:  # a url variable or a token field holding a whole base URL
         base = _base_url(values.value(first.group(1), where), first.group(1), where)
         rest = template[first.end() :]
         authority_end = 0
@@ -127,7 +127,10 @@ def _base_url(value: str, name: str, where: str) -> str:
         or any(ch.isspace() for ch in value)
         or not is_secure_url(value)
     ):
-        raise TemplateError(
-            f"{where}: the token's {name[len(TOKEN_PREFIX) :]!r} is not a usable https base URL"
+        what = (
+            f"the token's {name[len(TOKEN_PREFIX) :]!r}"
+            if name.startswith(TOKEN_PREFIX)
+            else f"variable {name!r}"
         )
+        raise TemplateError(f"{where}: {what} is not a usable https base URL")
     return value.rstrip("/")

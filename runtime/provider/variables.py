@@ -78,6 +78,12 @@ def check_variable(name: str, value: object, rules: Mapping[str, Any]) -> Variab
             )
     elif not isinstance(value, str):
         raise VariableError(name, f"variable {name!r} must be a str, not {type(value).__name__}")
+    elif wanted == "url" and not _is_base_url(value):
+        raise VariableError(
+            name,
+            f"variable {name!r} must be an https base URL (http only on loopback), "
+            f"without credentials, query or fragment: {value!r}",
+        )
     choices = rules.get("choices") or []
     if choices and value not in choices:
         listed = ", ".join(repr(choice) for choice in choices)
@@ -96,3 +102,24 @@ def check_variable(name: str, value: object, rules: Mapping[str, Any]) -> Variab
             name, f"variable {name!r} contains a line break, tab or control character"
         )
     return value
+
+
+def _is_base_url(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    from .._transport import is_secure_url
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in ("https", "http")
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and not parts.query
+        and not parts.fragment
+        and not any(ch.isspace() for ch in value)
+        and is_secure_url(value)
+    )

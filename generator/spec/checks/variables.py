@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from ..errors import SpecPath, show
 from ..model import Variable
@@ -11,7 +12,9 @@ from ..templates import (
     CLIENT_BUILTINS,
     TOKEN_BUILTINS,
     TOKEN_FIELD_PREFIX,
+    Problem,
     placeholders,
+    url_problems,
 )
 from .context import CheckContext
 
@@ -33,7 +36,7 @@ def check_variables(ctx: CheckContext) -> None:
 
 
 def _matches_type(ctx: CheckContext, value: object, variable: Variable) -> bool:
-    return isinstance(value, str) if variable.type == "str" else type(value) is int
+    return type(value) is int if variable.type == "int" else isinstance(value, str)
 
 
 def _check_variable_value(
@@ -51,6 +54,12 @@ def _check_variable_value(
         and re.fullmatch(variable.pattern, value) is None
     ):
         ctx.report(path, f"{show(value)} does not match the pattern", "fix the value or pattern")
+    elif variable.type == "url" and isinstance(value, str):
+        problems = url_problems(value, templated=False)
+        if not problems and urlsplit(value).query:
+            problems = [Problem("a base URL has no query", "remove the ?query")]
+        for problem in problems:
+            ctx.report(path, f"{show(value)}: {problem.message}", problem.hint)
 
 
 def check_environments(ctx: CheckContext) -> None:
@@ -75,6 +84,7 @@ def check_templates(ctx: CheckContext) -> None:
     variables = ctx.spec.variables
     for templated in ctx.conversion.templated:
         scope = templated.kind.template
+        _check_base_placeholders(ctx, templated.path, templated.value, templated.kind.url)
         for name in placeholders(templated.value):
             if name.startswith(TOKEN_FIELD_PREFIX):
                 _check_token_placeholder(ctx, templated.path, name, scope)
@@ -95,6 +105,26 @@ def check_templates(ctx: CheckContext) -> None:
                 f"variable {show(name)} is never used",
                 f"use {{{name}}} in a URL, header or parameter, or remove it",
                 key=True,
+            )
+
+
+def _check_base_placeholders(ctx: CheckContext, path: SpecPath, value: str, url: bool) -> None:
+    """A url variable stands for a whole base URL: it starts a URL, and only it can."""
+    variables = ctx.spec.variables
+    for index, name in enumerate(placeholders(value)):
+        variable = variables.get(name)
+        leading = url and index == 0 and value.startswith("{" + name + "}")
+        if variable is not None and variable.type == "url" and not leading:
+            ctx.report(
+                path,
+                f"{{{name}}} is a url variable, which can only start a URL",
+                f"write {{{name}}}/path, or make {name} a str variable",
+            )
+        elif leading and variable is not None and variable.type != "url":
+            ctx.report(
+                path,
+                f"{{{name}}} starts the URL, so it must hold a whole base URL",
+                f"declare it with type: url, or write https://{{{name}}}/...",
             )
 
 

@@ -27,7 +27,13 @@ class Variable:
     required.
     """
 
-    type: Literal["str", "int"] = field(default="str", metadata=meta("Python type of the value."))
+    type: Literal["str", "int", "url"] = field(
+        default="str",
+        metadata=meta(
+            "Python type of the value; url: a whole https base URL that starts URLs "
+            "(GitHub Enterprise Server's https://HOST/api/v3), passed as a str."
+        ),
+    )
     choices: Annotated[tuple[str | int, ...], Unique("choice")] = field(
         default=(), metadata=meta("Allowed values; the argument is typed as a Literal of them.")
     )

@@ -182,3 +182,66 @@ def test_a_variable_may_hold_spaces_for_a_header_but_never_a_line_break() -> Non
     for forged in ("app\r\nX-Injected: 1", "app\tv1"):
         with pytest.raises(VariableError, match="line break, tab or control character"):
             provider(client_id="cid", variables={"user_agent": forged})
+
+
+def test_github_enterprise_server_is_two_base_url_variables() -> None:
+    from generated.github import GitHub
+
+    ghes = GitHub(
+        client_id="cid",
+        client_secret="sec",
+        redirect_uri="https://app.example/cb",
+        web_url="https://ghe.example.com",
+        api_url="https://ghe.example.com/api/v3/",
+    )
+    url, state = ghes.authorization_url()
+    assert url.startswith("https://ghe.example.com/login/oauth/authorize?")
+    with requests_mock.Mocker() as mock:
+        mock.post("https://ghe.example.com/login/oauth/access_token", json={"access_token": "t"})
+        mock.get("https://ghe.example.com/api/v3/user", json={"id": 1, "login": "o", "email": "e"})
+        ghes.fetch_token(authorization_response=f"https://app.example/cb?code=c&state={state}")
+        assert ghes.userinfo()["login"] == "o"
+    assert {request.hostname for request in mock.request_history} == {"ghe.example.com"}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["ghe.example.com", "http://ghe.example.com", "https://u:p@ghe.example.com", "https://g/?q=1"],
+)
+def test_a_url_variable_must_be_an_https_base_url(bad: str) -> None:
+    from generated.github import GitHub
+
+    with pytest.raises(VariableError, match="must be an https base URL"):
+        GitHub(client_id="cid", api_url=bad)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "variables:\n  base: {type: url, default: 'https://a.example'}\n"
+            "userinfo:\n  fields: {id: {type: str}}\n"
+            "endpoints:\n  authorize: https://a.example/a\n  token: https://a.example/t\n"
+            "  userinfo: https://a.example/u?next={base}\n",
+            "{base} is a url variable, which can only start a URL",
+        ),
+        (
+            "variables:\n  host: {type: str, default: a.example}\n"
+            "endpoints:\n  authorize: '{host}/a'\n  token: https://a.example/t\n",
+            "{host} starts the URL, so it must hold a whole base URL",
+        ),
+        (
+            "variables:\n  base: {type: url, default: 'ftp://a.example'}\n"
+            "endpoints:\n  authorize: '{base}/a'\n  token: https://a.example/t\n",
+            "'ftp://a.example'",
+        ),
+    ],
+)
+def test_url_variables_are_checked_where_they_are_declared_and_used(
+    body: str, message: str
+) -> None:
+    from generator.spec import SpecValidationError
+
+    with pytest.raises(SpecValidationError) as raised:
+        inline_spec(body, endpoints=None)
+    assert message in str(raised.value)
