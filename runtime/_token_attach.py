@@ -1,22 +1,28 @@
-"""Attaching an OAuth 2 access token to an outgoing request.
+"""Attaching an OAuth 2 access token to an outgoing request, and taking it off a redirect.
 
 oauthlib's ``Client.add_token`` rebuilds a dict of token types and re-checks the transport on
 every call. The common case (a Bearer token in the Authorization header) is a single header
-assignment here; everything else goes through oauthlib's token-type handlers unchanged.
+assignment here; a body-placed token is added to a dict or list of pairs here (oauthlib only
+handles an encoded string); everything else goes through oauthlib's token-type handlers.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable, Collection, MutableMapping
+from typing import TYPE_CHECKING, Any
 
+from oauthlib.common import urldecode
 from oauthlib.oauth2 import Client
 from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 
 from ._transport import require_secure_url
 
+if TYPE_CHECKING:
+    import requests
+
 _OAUTHLIB_ADD_TOKEN = Client.add_token
+BODY_TOKEN_PARAM = "access_token"  # RFC 6750 §2.2
 
 Attached = tuple[str, Any, Any]
 
@@ -59,8 +65,44 @@ def attach_token(
             headers = {}
         headers["Authorization"] = "Bearer " + access_token
         return url, headers, body
+    if token_type == "bearer" and placement == "body" and isinstance(body, (dict, list, tuple)):
+        return url, headers, with_form_param(body, BODY_TOKEN_PARAM, access_token)
     handlers = {name.lower(): handler for name, handler in client.token_types.items()}
     handler = handlers.get(token_type)
     if handler is None:
         raise ValueError(f"Unsupported token type: {client.token_type}")
     return handler(url, method, body, headers, placement)  # type: ignore[call-arg, arg-type]  # stub is narrower than oauthlib
+
+
+def with_form_param(
+    data: dict[str, Any] | list[Any] | tuple[Any, ...], name: str, value: str
+) -> Any:
+    """A copy of form ``data`` (a dict or pairs) with ``name=value``; the caller's data is
+    left as it was, so it does not carry the token into its next request."""
+    if isinstance(data, dict):
+        return {**data, name: value}
+    return [*[pair for pair in data if pair[0] != name], (name, value)]
+
+
+def strip_form_token(
+    prepared: requests.PreparedRequest, *, names: Collection[str], values: Collection[str]
+) -> None:
+    """Remove from a form-encoded body every parameter named in ``names`` or whose value is
+    in ``values`` (the access tokens), re-encoding the body and its length.
+
+    For redirects to another host (RFC 6750 §5.3: tokens must not reach other parties);
+    bodies that are not form-encoded text are left alone.
+    """
+    body = prepared.body
+    if not body or not isinstance(body, (str, bytes)):
+        return
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        pairs = urldecode(text)
+    except ValueError:  # UnicodeDecodeError included: not a form
+        return
+    kept = [(name, value) for name, value in pairs if name not in names and value not in values]
+    if len(kept) == len(pairs):
+        return
+    prepared.headers.pop("Content-Length", None)
+    prepared.prepare_body(kept, None)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 from oauthlib.oauth2 import Client, WebApplicationClient
 
 from ._redact import mask
-from ._token_attach import attach_token
+from ._response_reading import header_of
+from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
+from ._transport import redirect_status
 
 _now = time.time
+# requests' own rule for "this redirect leaves the host" (the mixin keeps no state).
+_leaves_host: Callable[[str | None, str | None], bool] = (
+    requests.sessions.SessionRedirectMixin().should_strip_auth
+)
 
 
 class OAuth2(requests.auth.AuthBase):
@@ -22,6 +30,9 @@ class OAuth2(requests.auth.AuthBase):
     ``WebApplicationClient(client_id, token=token)`` is made. Plain HTTP is refused except on
     loopback hosts (or with ``OAUTHLIB_INSECURE_TRANSPORT``). An expired token raises
     ``TokenExpiredError``; this class does not refresh (``OAuth2Session`` does).
+
+    A token placed in the body (``default_token_placement="body"``) is taken off the
+    request before requests follows a redirect to another host.
 
     The token is read once, when the auth is created: for a new token create a new ``OAuth2``
     (or let ``OAuth2Session`` manage tokens). That lets the common case, a Bearer token in the
@@ -67,7 +78,28 @@ class OAuth2(requests.auth.AuthBase):
         )
         if headers is not r.headers:
             r.prepare_headers(headers)
+        if self._client.default_token_placement == "body":
+            register: Callable[[str, Callable[..., Any]], None] = r.register_hook
+            register("response", self._strip_before_redirect)
         return r
+
+    def _strip_before_redirect(
+        self, response: requests.Response, **kwargs: Any
+    ) -> requests.Response:
+        """Response hook: when requests is about to follow a redirect to another host, take
+        the body-placed token off the request it re-sends (a 307/308 keeps the body).
+
+        requests builds the redirected request from the one already sent, so that object
+        (``response.history[0].request``) is the one edited."""
+        location = header_of(response, "Location")
+        if redirect_status(response) is None or not location or response.request is None:
+            return response
+        if _leaves_host(response.url, urljoin(response.url, location)):
+            token = self._client.access_token
+            strip_form_token(
+                response.request, names={BODY_TOKEN_PARAM}, values={token} if token else set()
+            )
+        return response
 
     def __repr__(self) -> str:
         client_id = getattr(self._client, "client_id", None)

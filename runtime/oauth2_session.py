@@ -67,7 +67,7 @@ from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
 from ._response_reading import header_of, status_of
 from ._responses import checked_params
-from ._token_attach import attach_token
+from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
 from ._transport import require_secure_url, without_redirects
 from .client_auth import ClientCredentials, apply_client_auth, choose_client_auth
 from .device import (
@@ -208,6 +208,8 @@ class OAuth2Session(requests.Session):
         # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
         self._exchanged_codes: set[bytes] = set()
         self._exchange_lock = threading.Lock()
+        # The access token the current thread's request carries, for rebuild_auth.
+        self._sending = threading.local()
         self.auth = _no_auth
         self.compliance_hook: dict[str, list[Callable[..., Any]]] = {
             hook_type: [] for hook_type in COMPLIANCE_HOOK_TYPES
@@ -1019,6 +1021,7 @@ class OAuth2Session(requests.Session):
             url, headers, data = hook(url, headers, data)
         log.debug("Adding the access token to a request to %s", _without_query(url))
         sent_token = self.access_token
+        self._sending.token = sent_token
         url, headers, data = attach_token(self._client, url, method, data, headers, now=lambda: now)
         response = self._send_request(
             method, url, headers=headers, data=data, files=files, **kwargs
@@ -1093,12 +1096,32 @@ class OAuth2Session(requests.Session):
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response
     ) -> None:
-        """On redirect, drop ``Authorization`` when leaving the host; never apply ``.netrc``."""
-        headers = prepared_request.headers
-        if "Authorization" in headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
-            response.request.url, prepared_request.url
-        ):
-            del headers["Authorization"]
+        """On a redirect that leaves the host, drop ``Authorization`` and a body-placed
+        token (``default_token_placement="body"``, ``slack_compliance_fix``); never apply
+        ``.netrc``."""
+        strip: Callable[[str | None, str | None], bool] = self.should_strip_auth
+        if not strip(response.request.url, prepared_request.url):
+            return
+        prepared_request.headers.pop("Authorization", None)
+        strip_form_token(
+            prepared_request, names=self._body_token_names(), values=self._sent_tokens()
+        )
+
+    def _body_token_names(self) -> set[str]:
+        """Form parameters that carry the access token when it goes in the body."""
+        if getattr(self._client, "default_token_placement", None) == "body":
+            return {BODY_TOKEN_PARAM}
+        return set()
+
+    def _sent_tokens(self) -> set[str]:
+        """Access tokens a request of this thread may carry: the one it was sent with (a
+        renewal in another thread may have replaced it since) and the current one."""
+        values = {
+            getattr(self._sending, "token", None),
+            self.access_token,
+            (self.token or {}).get("access_token"),
+        }
+        return {value for value in values if isinstance(value, str) and value}
 
     def register_compliance_hook(
         self, hook_type: ComplianceHookType, hook: Callable[..., Any]

@@ -264,7 +264,8 @@ class ProviderSession(OAuth2Session):
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response
     ) -> None:
-        """Leaving the host drops every token-bearing header and a token in a form body."""
+        """Leaving the host drops every token-bearing header and a token in a form body
+        (``OAuth2Session.rebuild_auth`` with :meth:`_body_token_names`)."""
         super().rebuild_auth(prepared_request, response)
         client = self._client
         if not isinstance(client, SpecTokenClient):
@@ -275,12 +276,14 @@ class ProviderSession(OAuth2Session):
         api_auth = client.api_auth
         for name in [n for n in prepared_request.headers if n.lower() in api_auth.token_headers]:
             del prepared_request.headers[name]
-        body = prepared_request.body
-        if api_auth.placement == "body" and isinstance(body, (str, bytes)):
-            text = body.decode() if isinstance(body, bytes) else body
-            if _is_form(text):
-                kept = [(k, v) for k, v in urldecode(text) if k != api_auth.name]
-                prepared_request.prepare_body(dict(kept), None)
+
+    def _body_token_names(self) -> set[str]:
+        """The spec's body parameter for the token (``api.token_name``), when it goes there."""
+        names = super()._body_token_names()
+        client = self._client
+        if isinstance(client, SpecTokenClient) and client.api_auth.placement == "body":
+            names.add(client.api_auth.name)
+        return names
 
 
 def make_session(

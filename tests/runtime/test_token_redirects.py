@@ -9,10 +9,7 @@ password, assertion, device code, OAuth 1 signature) is covered, on ``OAuth2Sess
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -31,6 +28,7 @@ from runtime.errors import TokenEndpointError, TokenEndpointRedirectError
 from runtime.oauth1_session import TokenRequestDenied, TokenRequestRedirected
 from runtime.provider import OAuth1Provider, OAuth2Provider
 from tests.runtime.provider.support import inline_spec, oauth1_class, oauth2_class
+from tests.runtime.two_servers import StartServer
 from tests.runtime.wire import requests_to
 
 AS = "https://as.example"
@@ -375,62 +373,10 @@ def test_provider_client_credentials_password_and_introspection_are_not_redirect
     assert not requests_to(http, EVIL)
 
 
-# -- two real servers on 127.0.0.1 ----------------------------------------------------------
+# -- two real servers on 127.0.0.1 (the ``servers`` fixture) ------------------------------
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    """Answers every request: the redirecting server with 307, the other with a token."""
-
-    seen: list[tuple[str, str, bytes]]
-    location: str | None
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.seen.append((self.command, self.path, self.rfile.read(length)))
-        if self.location is not None:
-            self.send_response(307)
-            self.send_header("Location", self.location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        body = json.dumps(EVIL_TOKEN).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-Server = tuple[str, list[tuple[str, str, bytes]]]
-
-
-@pytest.fixture
-def servers() -> Iterator[Callable[[str | None], Server]]:
-    """Start real HTTP servers on 127.0.0.1: ``start(location)`` -> (base URL, requests seen)."""
-    started: list[ThreadingHTTPServer] = []
-
-    def start(location: str | None) -> Server:
-        seen: list[tuple[str, str, bytes]] = []
-        handler = type("Handler", (_Recorder,), {"seen": seen, "location": location})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        started.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}", seen
-
-    yield start
-    for server in started:
-        server.shutdown()
-        server.server_close()
-
-
-def test_real_servers_token_request_never_reaches_the_other_host(
-    servers: Callable[[str | None], Server],
-) -> None:
+def test_real_servers_token_request_never_reaches_the_other_host(servers: StartServer) -> None:
     other, other_seen = servers(None)
     token_server, token_seen = servers(f"{other}/steal")
     session = OAuth2Session("cid", redirect_uri="http://127.0.0.1/cb")
@@ -439,14 +385,14 @@ def test_real_servers_token_request_never_reaches_the_other_host(
     renewing = OAuth2Session("cid", token={"access_token": "a", "refresh_token": "refresh-1"})
     with pytest.raises(TokenEndpointRedirectError):
         renewing.refresh_token(f"{token_server}/token")
-    assert [method for method, _, _ in token_seen] == ["POST", "POST"]
-    assert b"c0de" in token_seen[0][2]
+    assert [seen.method for seen in token_seen] == ["POST", "POST"]
+    assert b"c0de" in token_seen[0].body
     assert other_seen == []
     assert not session.authorized
 
 
 def test_real_servers_oauth1_token_request_never_reaches_the_other_host(
-    servers: Callable[[str | None], Server],
+    servers: StartServer,
 ) -> None:
     other, other_seen = servers(None)
     token_server, token_seen = servers(f"{other}/steal")
