@@ -43,8 +43,11 @@ class ExpectedRequest:
     params: Mapping[str, str] = field(default_factory=dict)  # query, form or JSON body
     absent: tuple[str, ...] = ()  # parameters that must not be sent
     encoding: str | None = None  # query | form | json | none
-    client_auth: str | None = None  # basic | post | none
+    client_auth: str | None = None  # basic | post | post_jwt | none
     headers: Mapping[str, str] = field(default_factory=dict)
+    present: tuple[str, ...] = ()  # parameters that must be sent, any value
+    # Parameters holding a JWT: {param: {claim: value}}, the header's alg and kid as "alg"/"kid".
+    jwt: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,11 @@ def _request(value: Any, where: str) -> ExpectedRequest:
         encoding=items.get("encoding"),
         client_auth=items.get("client_auth"),
         headers=_strings(items.get("headers"), f"{where}.headers"),
+        present=_names(items.get("present"), f"{where}.present"),
+        jwt={
+            name: _mapping(claims, f"{where}.jwt.{name}")
+            for name, claims in _mapping(items.get("jwt"), f"{where}.jwt").items()
+        },
     )
 
 

@@ -26,6 +26,7 @@ from tests.runtime.provider.support import oauth_params as _header_params
 from .cases import Answer, ApiCall, Authorization, Cases, Exchange, ExpectedRequest
 
 CODE = "documented-example-code"
+GENERATED_ES256 = "generate:ES256"  # client.private_key: a key made for the test
 VERIFIER = "documented-example-verifier"
 
 
@@ -38,7 +39,7 @@ def client_of(cases: Cases, **extra: Any) -> Any:
         if isinstance(value := getattr(module, name), type) and issubclass(value, ProviderBase)
     ]
     assert len(found) == 1, f"generated.{cases.provider} exports {found}"
-    return found[0](**cases.client, **extra)
+    return found[0](**{**cases.client, **extra})
 
 
 def is_oauth1(client: Any) -> bool:
@@ -51,12 +52,28 @@ class Flow:
     def __init__(self, cases: Cases, mock: requests_mock.Mocker, **extra: Any) -> None:
         self.cases = cases
         self.mock = mock
+        self.public_key: Any = None
+        if cases.client.get("private_key") == GENERATED_ES256:
+            extra = {**extra, "private_key": self._generate_key()}
         self.client = client_of(cases, **extra)
         self.values: dict[str, str] = {
             key: value for key, value in cases.client.items() if isinstance(value, str)
         }
         self.challenge: tuple[str, str] | None = None
         self.request_token_secret: str | None = None
+
+    def _generate_key(self) -> str:
+        """A fresh P-256 key for this test (never a key in the repository)."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        self.public_key = key.public_key()
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
 
     def fill(self, text: str) -> str:
         try:
@@ -119,6 +136,10 @@ class Flow:
             assert params[name] == self.fill(value), f"{where}: {name}={params[name]!r}"
         for name in expected.absent:
             assert name not in params, f"{where}: {name!r} must not be sent"
+        for name in expected.present:
+            assert params.get(name), f"{where}: {name!r} not sent"
+        for name, claims in expected.jwt.items():
+            self.check_jwt(params.get(name), claims, f"{where}: {name}")
         headers = sent_headers(sent)
         for name, value in expected.headers.items():
             assert headers.get(name.lower()) == self.fill(value), (
@@ -132,6 +153,24 @@ class Flow:
                 f"{where}: code_verifier does not match the code_challenge"
             )
 
+    def check_jwt(self, token: str | None, claims: Mapping[str, Any], where: str) -> None:
+        """The JWT's claims (and header alg/kid); its signature, with the generated key."""
+        import jwt
+
+        assert token, f"{where}: no JWT sent"
+        header = jwt.get_unverified_header(token)
+        decoded = (
+            jwt.decode(
+                token, self.public_key, algorithms=[header["alg"]], options={"verify_aud": False}
+            )
+            if self.public_key is not None
+            else jwt.decode(token, options={"verify_signature": False})
+        )
+        for name, value in claims.items():
+            found = header.get(name) if name in ("alg", "kid") else decoded.get(name)
+            expected = self.fill(value) if isinstance(value, str) else value
+            assert found == expected, f"{where}: {name}={found!r}, expected {expected!r}"
+
     def check_client_auth(
         self, how: str, params: Mapping[str, str], headers: Mapping[str, str], where: str
     ) -> None:
@@ -143,9 +182,12 @@ class Flow:
             user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
             assert (unquote(user), unquote(password)) == (client_id, secret or ""), where
             assert "client_secret" not in params, f"{where}: secret also in the body"
-        elif how == "post":
+        elif how in ("post", "post_jwt"):  # post_jwt: a secret minted per request (a JWT)
             assert params.get("client_id") == client_id, f"{where}: client_id not in the body"
-            assert params.get("client_secret") == secret, f"{where}: client_secret not in the body"
+            if how == "post":
+                assert params.get("client_secret") == secret, f"{where}: client_secret differs"
+            else:
+                assert params.get("client_secret", "").count(".") == 2, f"{where}: no JWT secret"
             assert not authorization.startswith("Basic "), f"{where}: Basic auth also sent"
         elif how == "none":
             assert params.get("client_id") == client_id, f"{where}: client_id not sent"
@@ -153,7 +195,9 @@ class Flow:
                 f"{where}: a public client sends no secret"
             )
         else:
-            raise AssertionError(f"{where}: client_auth must be basic, post or none, not {how!r}")
+            raise AssertionError(
+                f"{where}: client_auth must be basic, post, post_jwt or none, not {how!r}"
+            )
 
     def check_result(self, exchange: Exchange, result: Mapping[str, Any], what: str) -> None:
         _check_subset(exchange.result, result, f"{self.cases.path}: {what}")

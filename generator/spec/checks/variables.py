@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from urllib.parse import urlsplit
 
+from ...hooks import find_hook
 from ..errors import SpecPath, show
 from ..model import Variable
 from ..templates import (
@@ -97,13 +99,25 @@ def check_templates(ctx: CheckContext) -> None:
                     f"undeclared variable {{{name}}}",
                     hint or f"declare it: variables: {{{name}: {{type: str}}}}",
                 )
-    used = ctx.conversion.mentioned
+    used = set(ctx.conversion.mentioned)
+    for point in dataclasses.fields(ctx.spec.hooks):
+        for index, hook_name in enumerate(getattr(ctx.spec.hooks, point.name)):
+            hook = find_hook(hook_name)
+            for needed in hook.variables if hook is not None else ():
+                used.add(needed)  # read by the hook, so a constructor argument
+                if needed not in variables:
+                    ctx.report(
+                        ("hooks", point.name, index),
+                        f"hook {show(hook_name)} reads the variable {show(needed)}",
+                        f"declare it: variables: {{{needed}: {{type: str}}}}",
+                    )
     for name in variables:
         if name not in used:
             ctx.report(
                 ("variables", name),
                 f"variable {show(name)} is never used",
-                f"use {{{name}}} in a URL, header or parameter, or remove it",
+                f"use {{{name}}} in a URL, header or parameter (or a hook that reads it), "
+                "or remove it",
                 key=True,
             )
 

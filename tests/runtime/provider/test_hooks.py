@@ -68,6 +68,7 @@ def test_apple_client_secret_jwt() -> None:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     body = (
+        "variables:\n  team_id: {type: str}\n"
         "token:\n  client_auth: client_secret_post\nhooks:\n"
         "  client_secret: [apple_client_secret_jwt]\n"
     )
@@ -91,9 +92,8 @@ def test_apple_client_secret_jwt() -> None:
     )
     with pytest.raises(ValueError, match="unknown variable 'team'"):
         provider_for(body, variables={"team": "x"})
-    missing = provider_for(body, client_secret=None, private_key=pem, key_id="K")
-    with pytest.raises(ValueError, match="needs the variable 'team_id'"):
-        missing._fetch_token(code="c")
+    with pytest.raises(ValueError, match="needs the variable 'team_id'"):  # when it is made
+        provider_for(body, client_secret=None, private_key=pem, key_id="K")
 
 
 # -- callback ---------------------------------------------------------------------------------
@@ -388,3 +388,15 @@ def test_points_without_registered_hooks_are_wired(monkeypatch: pytest.MonkeyPat
         "refresh_token_response",
         "revoke_token_request",
     ]
+
+
+def test_a_variable_a_hook_reads_is_declared_and_becomes_an_argument() -> None:
+    from generator.spec import SpecValidationError
+
+    hooks = "hooks:\n  client_secret: [apple_client_secret_jwt]\n"
+    with pytest.raises(
+        SpecValidationError, match="hook 'apple_client_secret_jwt' reads the variable 'team_id'"
+    ):
+        inline_spec(hooks)
+    spec = inline_spec("variables:\n  team_id: {type: str}\n" + hooks)  # not "never used"
+    assert "team_id" in spec["variables"]
