@@ -105,9 +105,8 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def installed_providers() -> list[tuple[str, str, str]]:
-    """``(id, protocol, flows)`` of the clients installed as ``generated.*``, read from their
-    embedded specs (for ``oauthgen list`` outside a checkout)."""
+def installed_provider_ids() -> list[str]:
+    """The ids of the clients installed as ``generated.*`` (sorted), without importing them."""
     import importlib
     import pkgutil
 
@@ -115,9 +114,17 @@ def installed_providers() -> list[tuple[str, str, str]]:
         package = importlib.import_module("generated")
     except ImportError:
         return []
+    return sorted(found.name for found in pkgutil.iter_modules(package.__path__))
+
+
+def installed_providers() -> list[tuple[str, str, str]]:
+    """``(id, protocol, flows)`` of the clients installed as ``generated.*``, read from their
+    embedded specs (for ``oauthgen list`` outside a checkout)."""
+    import importlib
+
     rows = []
-    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda found: found.name):
-        loaded = importlib.import_module(f"generated.{module.name}")
+    for name in installed_provider_ids():
+        loaded = importlib.import_module(f"generated.{name}")
         spec = getattr(loaded, "_SPEC", None)
         if not isinstance(spec, dict):
             continue

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO, cast, get_args
 
+from .auth.commands import add_auth_commands
 from .build import (
     GenerationError,
     PlannedPackage,
@@ -338,8 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
             "  oauthgen validate specs/\n"
             "  oauthgen list specs\n"
             "  oauthgen build specs --out generated\n"
+            "  oauthgen login github && oauthgen token github\n"
             "\nexit codes: 0 ok, 1 spec errors or stale output (build --check), 2 usage errors,"
-            "\n  141 when the reader of the output stopped early (| head)"
+            "\n  141 when the reader of the output stopped early (| head); login, token, logout"
+            "\n  and status add 3-8 and 130 (see `oauthgen login --help`)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -429,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; exit 1 listing stale and orphaned generated files",
     )
+    add_auth_commands(subparsers, _subcommand)
     return parser
 
 
