@@ -490,3 +490,26 @@ def test_the_readme_config_example_is_read_as_documented(home: Path) -> None:
     assert github.client_id == "Iv1.0123456789abcdef"
     assert github.scopes == ("read:user",)
     assert github.variables == {"user_agent": "my-script"}
+
+
+@responses.activate
+def test_device_login_prints_the_user_code_and_times_out(home: Path, capsys: Capture) -> None:
+    responses.post(
+        "https://github.com/login/device/code",
+        json={"device_code": "dc-secret-device-code", "user_code": "WDJB-MJHT",
+              "verification_uri": "https://github.com/login/device", "expires_in": 900,
+              "interval": 5},
+    )  # fmt: skip
+
+    code, out, err = run(
+        capsys, "login", "github", "--device", "--client-id", "x", "--timeout", "0.3",
+        "--no-browser",
+    )  # fmt: skip
+
+    assert code == 5
+    assert out == ""
+    assert "Your one-time code: WDJB-MJHT\n" in err
+    assert "Open https://github.com/login/device and enter it." in err
+    assert "timed out waiting for the device approval (see --timeout)" in err
+    assert "dc-secret-device-code" not in err
+    assert len(responses.calls) == 1  # cancelled before the first poll

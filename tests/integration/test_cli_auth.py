@@ -231,8 +231,9 @@ def test_login_token_status_logout_end_to_end(
     assert stored["access_token"] not in stderr and stored["refresh_token"] not in stderr
     assert "code=" not in stderr.replace(callback, "")  # the callback is never printed
     tokens_dir = cli.data_dir / "tokens"
-    assert oct(tokens_dir.stat().st_mode & 0o777) == "0o700"
-    assert {oct(path.stat().st_mode & 0o777) for path in tokens_dir.glob("*.json")} == {"0o600"}
+    for directory in (tokens_dir, cli.data_dir / "profiles"):
+        assert oct(directory.stat().st_mode & 0o777) == "0o700"
+        assert {oct(path.stat().st_mode & 0o777) for path in directory.glob("*.json")} == {"0o600"}
     assert introspect(oidc_server, stored["access_token"])["active"] is True
 
     # token: the stored, still valid access token, alone on stdout
@@ -337,4 +338,22 @@ def test_login_reports_the_user_denying(
     assert code == 4
     assert stdout == ""
     assert "sign-in denied: access_denied: End-User aborted interaction" in stderr
+    assert cli.stored_token() is None
+
+
+def test_device_login_the_user_denies(
+    oidc_server: RunningServer, user: HeadlessUser, cli: Cli, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, oidc_server)
+    running = cli.start("login", str(spec), "--device", "--no-browser", "--client-id",
+                        DEVICE_CLIENT_ID)  # fmt: skip
+    user_code = running.line_with("Your one-time code:").rsplit(" ", 1)[1]
+    verification_uri = running.line_with("Open ").split()[1]
+    user.deny_device(verification_uri, user_code)
+
+    code, stdout, stderr = running.finish()
+
+    assert code == 4, stderr
+    assert stdout == ""
+    assert "sign-in denied: access_denied" in stderr
     assert cli.stored_token() is None
