@@ -1,4 +1,4 @@
-"""The provider engine: applies a spec's declared quirks to OAuth 1 / OAuth 2 / OIDC flows.
+"""The provider engine: applies a spec's declared behaviour to OAuth 1 / OAuth 2 / OIDC flows.
 
 A generated client is a subclass with ``spec = {...}`` (``generator.spec.normalize``'s plain
 data, every field present) and typed methods over the protected flow methods here. Nothing
@@ -17,52 +17,57 @@ spec field                                             applied in
 =====================================================  =========================================
 -  grants                                              ``OAuth2Provider._require_grant``: a flow
                                                        of an undeclared grant is a ValueError
-A  variables (type, choices, pattern, default),        ``variables.resolve_variables`` at
+-  variables (type, choices, pattern, default),        ``variables.resolve_variables`` at
    environments.<name>.variables                       construction (given > environment >
                                                        default; unknown name/env: ValueError)
-A  endpoints.* with {variable}, {client_id},           ``templates.render_url`` (host values must
+-  endpoints.* with {variable}, {client_id},           ``templates.render_url`` (host values must
    {access_token}, {token.x}                           be host labels; path/query percent-encoded;
                                                        a leading {token.x} must be an https base)
-A  endpoints.issuer / discovery (oidc)                 ``metadata``: discovery only for endpoints
+-  endpoints.issuer / discovery (oidc)                 ``metadata``: discovery only for endpoints
                                                        the spec lacks; ``discovery`` hooks; issuer
                                                        and id_token checks (``id_token``)
-B  scopes.supported/param/separator/default/required,  ``authorization.oauth2_params``; scopes=None
+-  scopes.supported/param/separator/default/required,  ``authorization.oauth2_params``; scopes=None
    user_param                                          means default; required always first;
                                                        user scopes via options["user_scopes"]
-B  authorize.response_type/response_mode/params/       ``authorization.oauth2_params`` and
+-  authorize.response_type/response_mode/params/       ``authorization.oauth2_params`` and
    options/param_names/omit_empty/unencoded_params/    ``finish_url`` (``wire.build_url``)
    fragment
-B  authorize.pkce/pkce_methods/state, oidc.nonce       ``OAuth2Provider._authorization_url``
+-  authorize.pkce/pkce_methods/state, oidc.nonce       ``OAuth2Provider._authorization_url``
                                                        (S256 preferred), checked in ``_fetch_token``
-C  callback.mode/code_param/state_param/error          ``callback``: URL, query string or
+-  callback.mode/code_param/state_param/error          ``callback``: URL, query string or
                                                        form_post body; errors raised as oauthlib
                                                        errors (cancel: AuthorizationDenied)
-C  callback.capture (param, type, required)            ``callback.read_captures`` -> ``_captured()``
-D  token.client_auth/client_assertion/                 ``authentication.authenticate`` (registry of
+-  callback.capture (param, type, required)            ``callback.read_captures`` -> ``_captured()``
+-  token.client_auth/client_assertion/                 ``authentication.authenticate`` (registry of
    include_client_id                                   runtime.client_auth + client_secret_bearer)
-D  token.method/encoding/headers/params/param_names/   ``OAuth2Provider._token_call`` (every grant
+-  token.method/encoding/headers/params/param_names/   ``OAuth2Provider._token_call`` (every grant
    send_redirect_uri/grant_type                        at the token endpoint; renames also apply to
                                                        refresh, device, revocation, introspection)
-E  token.response.format/key_case/paths/expires/       ``token_response.parse_token_response`` ->
+-  token.response.format/key_case/paths/expires/       ``token_response.parse_token_response`` ->
    token_type/scope/extra                              expires_in + absolute expires_at, scope list;
                                                        extras a refresh answer omits are kept
-F  errors.in_success_body/code_path/message_path/      ``token_response.raise_for_error``
+-  errors.in_success_body/code_path/message_path/      ``token_response.raise_for_error``
    success_flag                                        (typed oauthlib errors by code)
-G  refresh.* (rotation may_omit|rotating,              ``OAuth2Provider._refresh``; requires_* in
+-  refresh.* (rotation may_omit|rotating,              ``OAuth2Provider._refresh``; requires_* in
    requires_scopes/params, leeway_seconds, ...)        the authorization request; leeway and auto
                                                        refresh via ``api_session.ProviderSession``
-G  exchanges.<name>.*                                  ``OAuth2Provider._exchange``
-H  api.base_url/token_placement/token_name/            ``api_session.ApiAuth`` (every request with
+-  exchanges.<name>.*                                  ``OAuth2Provider._exchange``
+-  token.response.refresh_expires / other_tokens       ``token_response`` (refresh-token expiry;
+                                                       other tokens refreshed by
+                                                       ``_refresh(which=...)``)
+-  after_token.<name>, callback.capture.on_token       ``after_token.run_after_token`` in
+                                                       ``OAuth2Provider._install``
+-  api.base_url/token_placement/token_name/            ``api_session.ApiAuth`` (every request with
    token_scheme/headers/query                          the token); ``api_url``; token headers
                                                        stripped on cross-host redirects
-I  userinfo.source/method/headers/params/root/         ``userinfo`` (+ ``userinfo_*`` hooks);
+-  userinfo.source/method/headers/params/root/         ``userinfo`` (+ ``userinfo_*`` hooks);
    id_field/fields                                     source id_token reads the id_token claims;
                                                        a profile without its id_field is an error
-J  revocation.method/token_param/send_token_type_hint/ ``OAuth2Provider._revoke``
+-  revocation.method/token_param/send_token_type_hint/ ``OAuth2Provider._revoke``
    client_auth/authenticate_with_token/success_status
-K  device.client_auth/grant_type/response_paths/       ``_device_authorization`` /
+-  device.client_auth/grant_type/response_paths/       ``_device_authorization`` /
    default_interval                                    ``_poll_device_token`` (runtime.device)
-L  oauth1.signature_method/signature_type/realm/       ``OAuth1Provider`` (runtime.oauth1_session;
+-  oauth1.signature_method/signature_type/realm/       ``OAuth1Provider`` (runtime.oauth1_session;
    callback_param/request_token/access_token           oauth_callback_confirmed must not be false)
 -  hooks.<point>                                       the flow step named by the point, in order
                                                        (registry and signatures: ``hooks``)

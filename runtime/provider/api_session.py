@@ -1,4 +1,4 @@
-"""The session API calls go through: the provider's token placement and renewal (family H, G).
+"""The session API calls go through: the provider's token placement and renewal.
 
 * :class:`ApiAuth` places the access token as ``api`` says: a header (``token_name``, default
   ``Authorization``, with ``token_scheme``, e.g. ``token`` or ``Bearer``, or bare), a query

@@ -1,4 +1,4 @@
-"""The authorization request (family B): scopes, parameters, options, PKCE, state, nonce.
+"""The authorization request: scopes, parameters, options, PKCE, state, nonce.
 
 Reserved option keys, besides the spec's ``authorize.options``:
 

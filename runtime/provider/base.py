@@ -164,13 +164,13 @@ class ProviderBase:
         return url.rstrip("/") + "/" + path.lstrip("/")
 
     def _callback_errors(self, params: Mapping[str, str]) -> None:
-        """Raise the error the provider put on the redirect, if any (quirk C4)."""
+        """Raise the error the provider put on the redirect, if any."""
         from .callback import raise_callback_error
 
         raise_callback_error(params, self.spec["callback"]["error"])
 
     def _callback_values(self, params: Mapping[str, str]) -> None:
-        """Captures and callback hooks of a redirect (quirks C1, C3)."""
+        """Captures and callback hooks of a redirect."""
         from .callback import read_captures
 
         captured = read_captures(params, self.spec["callback"]["capture"])

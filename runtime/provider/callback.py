@@ -1,4 +1,4 @@
-"""Reading the redirect back from the provider (family C).
+"""Reading the redirect back from the provider.
 
 ``callback.mode`` says where the parameters are: the URL's query, its fragment, or a POSTed
 form (``form_post``). Whatever the mode, the caller may pass the full callback URL or just the
@@ -47,7 +47,7 @@ def callback_params(authorization_response: str, mode: str) -> dict[str, str]:
 
 
 def raise_callback_error(params: Mapping[str, str], errors: Mapping[str, Any]) -> None:
-    """Raise the error the provider reported on the redirect, if any (quirk C4)."""
+    """Raise the error the provider reported on the redirect, if any."""
     message_param = errors.get("message_param")
     message = params.get(message_param) if message_param else None
     cancel = errors.get("cancel_param")

@@ -1,4 +1,4 @@
-"""``OAuth1Provider``: the OAuth 1.0a dance driven by a provider spec (family L)."""
+"""``OAuth1Provider``: the OAuth 1.0a dance driven by a provider spec."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scopes as one parameter value and back (quirks B1, E4)."""
+"""Scopes as one parameter value and back."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Filling ``{placeholder}`` templates in URLs, parameters and headers (family A).
+"""Filling ``{placeholder}`` templates in URLs, parameters and headers.
 
 Placeholders name a variable (``{tenant}``), ``{client_id}``, ``{access_token}`` or a token
 field (``{token.instance_url}``). Where a value lands decides how it is checked:

@@ -1,4 +1,4 @@
-"""From a token endpoint's answer to a normalised token dict (families E and F).
+"""From a token endpoint's answer to a normalised token dict.
 
 Order: decode (``format``) -> errors (``errors``: HTTP status, error fields in a 200 answer,
 success flag) -> ``key_case`` -> standard fields via ``paths`` (then ``fallback_paths`` in

@@ -1,4 +1,4 @@
-"""The user's profile (family I): request, unwrap (``root``), map and type (``fields``)."""
+"""The user's profile: request, unwrap (``root``), map and type (``fields``)."""
 
 from __future__ import annotations
 

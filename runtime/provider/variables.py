@@ -1,4 +1,4 @@
-"""Per-deployment values: declared variables, environments, and their validation (family A)."""
+"""Per-deployment values: declared variables, environments, and their validation."""
 
 from __future__ import annotations
 

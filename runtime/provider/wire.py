@@ -1,6 +1,6 @@
 """Requests as data: a :class:`Call` is built from the spec, adjusted by hooks, then sent.
 
-Also builds authorization URLs, where some parameters must stay unencoded (quirk B9).
+Also builds authorization URLs, where some parameters must stay unencoded.
 """
 
 from __future__ import annotations
