@@ -217,6 +217,19 @@ def browser_login(cli: Cli, spec: Path, user: HeadlessUser, *extra: str) -> tupl
     return callback, stderr
 
 
+def device_login(
+    cli: Cli, server: RunningServer, directory: Path, profile: str
+) -> tuple[Running, str, str]:
+    """``login SPEC --device``; returns the process, the verification URI and the user code
+    it printed."""
+    spec = write_spec(directory, server)
+    running = cli.start("login", str(spec), "--device", "--no-browser", "--client-id",
+                        DEVICE_CLIENT_ID, "--profile", profile)  # fmt: skip
+    user_code = running.line_with("Your one-time code:").rsplit(" ", 1)[1]
+    verification_uri = running.line_with("Open ").split()[1]
+    return running, verification_uri, user_code
+
+
 def test_login_token_status_logout_end_to_end(
     oidc_server: RunningServer, user: HeadlessUser, cli: Cli, tmp_path: Path
 ) -> None:
@@ -306,11 +319,7 @@ def test_token_refreshes_an_expired_token_once_for_concurrent_callers(
 
 def test_device_login_end_to_end(oidc_server: RunningServer, user: HeadlessUser, cli: Cli,
                                  tmp_path: Path) -> None:  # fmt: skip
-    spec = write_spec(tmp_path, oidc_server)
-    running = cli.start("login", str(spec), "--device", "--no-browser", "--client-id",
-                        DEVICE_CLIENT_ID, "--profile", "tv")  # fmt: skip
-    user_code = running.line_with("Your one-time code:").rsplit(" ", 1)[1]
-    verification_uri = running.line_with("Open ").split()[1]
+    running, verification_uri, user_code = device_login(cli, oidc_server, tmp_path, "tv")
     user.approve_device(verification_uri, user_code)
 
     code, stdout, stderr = running.finish()
@@ -344,11 +353,7 @@ def test_login_reports_the_user_denying(
 def test_device_login_the_user_denies(
     oidc_server: RunningServer, user: HeadlessUser, cli: Cli, tmp_path: Path
 ) -> None:
-    spec = write_spec(tmp_path, oidc_server)
-    running = cli.start("login", str(spec), "--device", "--no-browser", "--client-id",
-                        DEVICE_CLIENT_ID)  # fmt: skip
-    user_code = running.line_with("Your one-time code:").rsplit(" ", 1)[1]
-    verification_uri = running.line_with("Open ").split()[1]
+    running, verification_uri, user_code = device_login(cli, oidc_server, tmp_path, "default")
     user.deny_device(verification_uri, user_code)
 
     code, stdout, stderr = running.finish()
