@@ -513,3 +513,25 @@ def test_device_login_prints_the_user_code_and_times_out(home: Path, capsys: Cap
     assert "timed out waiting for the device approval (see --timeout)" in err
     assert "dc-secret-device-code" not in err
     assert len(responses.calls) == 1  # cancelled before the first poll
+
+
+def test_login_with_a_spec_that_has_errors_is_exit_1(home: Path, capsys: Capture) -> None:
+    spec = home / "broken.yaml"
+    spec.write_text("spec: 1\nid: Broken\n", encoding="utf-8")
+
+    code, out, err = run(capsys, "login", str(spec), "--client-id", "x")
+
+    assert (code, out) == (1, "")
+    assert f"{spec}:2:5: id:" in err  # located diagnostics, as `oauthgen validate` prints them
+
+
+def test_scopes_may_be_repeated_or_space_separated(home: Path, capsys: Capture) -> None:
+    code, _, err = run(
+        capsys, "login", "spotify", "--client-id", "x", "--no-browser", "--timeout", "0.2",
+        "--scope", "user-read-email user-read-private", "--scope", "streaming",
+    )  # fmt: skip
+
+    assert code == 5
+    [url] = [line.strip() for line in err.splitlines() if line.startswith("  https://")]
+    scope = parse_qs(url.split("?", 1)[1])["scope"]
+    assert scope == ["user-read-email user-read-private streaming"]
