@@ -386,6 +386,7 @@ _SPEC: Final[RuntimeSpec] = {
     "device": {
         "client_auth": "inherit",
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+        "code_param": "device_code",
         "response_paths": {},
         "default_interval": 5,
         "unconfirmed": True,

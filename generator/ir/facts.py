@@ -156,6 +156,8 @@ def _token_notes(spec: ProviderSpec) -> list[str]:
         add("an expiry of 0 means the token does not expire")
     if expires.default_lifetime is not None:
         add(f"lifetime assumed when missing: {expires.default_lifetime} s")
+    if "device_code" in spec.grants and spec.device.code_param != "device_code":
+        add(f"the device poll sends the device code as {q(spec.device.code_param)}")
     for other_name, other in response.other_tokens.items():
         add(f"the answer also holds a {other_name} token at {q(other.path)}, refreshed on its own")
     if response.refresh_expires is not None:

@@ -499,7 +499,8 @@ class OAuth2Provider(ProviderBase):
         rules = self.spec["device"]
 
         def request_token() -> dict[str, Any]:
-            grant = {"grant_type": rules["grant_type"], "device_code": device["device_code"]}
+            code_param = rules.get("code_param") or "device_code"
+            grant = {"grant_type": rules["grant_type"], code_param: device["device_code"]}
             call = self._token_call(
                 self._endpoint("token"),
                 grant,

@@ -104,6 +104,7 @@ class Cases:
     client_credentials: Exchange | None = None
     device_authorization: Exchange | None = None
     device_token: Exchange | None = None  # the poll after device_authorization
+    exchanges: Mapping[str, Exchange] = field(default_factory=dict)  # by the spec's exchange name
     # The spec's after_token steps by name: the documented call made after sign-in and its
     # answer (Atlassian's accessible resources), answered and checked on every sign-in.
     after_token: Mapping[str, Exchange] = field(default_factory=dict)
@@ -126,6 +127,7 @@ _TOP = {
     "authorization",
     "api",
     "after_token",
+    "exchanges",
     *_EXCHANGES,
     *_OAUTH1_EXCHANGES,
 }
@@ -275,6 +277,10 @@ def load_cases(path: Path) -> Cases:
         after_token={
             name: _exchange(step, f"{where}:after_token.{name}")
             for name, step in _mapping(top.get("after_token"), f"{where}:after_token").items()
+        },
+        exchanges={
+            name: _exchange(value, f"{where}:exchanges.{name}")
+            for name, value in _mapping(top.get("exchanges"), f"{where}:exchanges").items()
         },
         **exchanges,
     )

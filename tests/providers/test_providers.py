@@ -167,7 +167,18 @@ def _steps() -> list[tuple[Path, str]]:
     for path in case_files():
         cases = load_cases(path)
         found.extend((path, step) for step in STEPS if getattr(cases, step) is not None)
+        found.extend((path, f"exchange:{name}") for name in cases.exchanges)
     return found
+
+
+def _run_exchange(flow: Flow, name: str) -> None:
+    """A spec exchange (Facebook's long-lived token) on the signed-in token."""
+    exchange = flow.cases.exchanges[name]
+    flow = flow.signed_in(exchange)
+    flow.answer(exchange)
+    token = getattr(flow.client, f"exchange_{name}")()
+    flow.check_request(exchange.request, f"{name} exchange request")
+    flow.check_result(exchange, token, f"{name} exchange")
 
 
 @pytest.mark.parametrize(
@@ -178,7 +189,10 @@ def _steps() -> list[tuple[Path, str]]:
 def test_documented_example(path: Path, step: str) -> None:
     cases: Cases = load_cases(path)
     with requests_mock.Mocker() as mock:
-        RUNNERS[step](Flow(cases, mock))
+        if step.startswith("exchange:"):
+            _run_exchange(Flow(cases, mock), step.removeprefix("exchange:"))
+        else:
+            RUNNERS[step](Flow(cases, mock))
 
 
 # Specs whose documented examples are still being collected; this set only shrinks.

@@ -177,6 +177,10 @@ class DeviceFlow:
         default="urn:ietf:params:oauth:grant-type:device_code",
         metadata=meta("grant_type used when polling."),
     )
+    code_param: ParamName = field(
+        default="device_code",
+        metadata=meta("Parameter carrying the device code when polling (Yandex: code)."),
+    )
     response_paths: Mapping[DeviceResponseField, FieldPath] = field(
         default_factory=dict,
         metadata=meta("Renamed answer fields (verification_uri: verification_url)."),

@@ -114,3 +114,23 @@ def test_polling_denied_and_cancelled() -> None:
         cancel.set()
         with pytest.raises(DeviceFlowCancelled):
             provider._poll_device_token(device, cancel=cancel, sleep=lambda s: None)
+
+
+def test_the_poll_can_name_the_device_code_as_the_provider_does() -> None:
+    spec = inline_spec(
+        DEVICE.replace("  default_interval: 7\n", "  code_param: code\n"), endpoints=ENDPOINTS
+    )
+    provider = oauth2_class(spec)(client_id="cid", client_secret="sec", clock=Clock())
+    device: DeviceAuthorization = {
+        "device_code": "D-9",
+        "user_code": "U",
+        "verification_uri": "https://v",
+        "expires_in": 900,
+        "interval": 1,
+    }
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "at"})
+        provider._poll_device_token(device, sleep=lambda seconds: None)
+        sent = form(m.last_request.text)
+    assert sent["code"] == ["D-9"] and "device_code" not in sent
+    assert sent["grant_type"] == ["device_code"]
