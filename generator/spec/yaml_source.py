@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import cast
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from .errors import START, Position, Reporter
 
@@ -14,7 +17,7 @@ ALIAS_TAG = "oauthgen:alias"
 """Stands in for an ``*alias``: the converter reports it where the alias is written."""
 
 
-class _SpecLoader(yaml.SafeLoader):
+class _AliasMarkers:
     """Composes aliases as marker nodes instead of sharing the anchored node.
 
     A spec has no use for aliases, and resolving them would point messages at the anchor
@@ -22,11 +25,35 @@ class _SpecLoader(yaml.SafeLoader):
     """
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event: yaml.AliasEvent = self.get_event()  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
+            event: yaml.AliasEvent = self.get_event()  # type: ignore[attr-defined]
             mark = cast(yaml.Mark, event.start_mark)
             return yaml.ScalarNode(ALIAS_TAG, event.anchor, mark, mark)
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc, no-any-return]
+
+
+class _SpecLoader(_AliasMarkers, yaml.SafeLoader):
+    """The pure-Python loader, where libyaml is not installed."""
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser  # libyaml's parser (yaml.cyaml re-exports it untyped)
+
+    class _FastSpecLoader(
+        _AliasMarkers, Composer, CParser, SafeConstructor, Resolver
+    ):
+        """libyaml scans and parses (most of the time a spec takes to load); composing stays
+        in Python so aliases still become markers."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _LOADER: type = _FastSpecLoader
+else:  # pragma: no cover - every supported platform has libyaml wheels
+    _LOADER = _SpecLoader
 
 
 def position_of(node: yaml.Node) -> Position:
@@ -54,11 +81,14 @@ def decode(data: bytes, reporter: Reporter) -> str | None:
 def compose(text: str, reporter: Reporter) -> yaml.Node | None:
     """Compose one YAML document; syntax errors are reported with their position."""
     try:
-        node = yaml.compose(text, Loader=_SpecLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else START
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml's own limit
+            reporter.add(position, "<yaml>", "YAML is nested too deeply", "flatten the document")
+            return None
         if exc.context and exc.problem and "expected a single document" in exc.context:
             problem = "the file holds more than one YAML document"
             hint = "keep one provider per file; remove the extra '---'"

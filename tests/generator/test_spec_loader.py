@@ -164,7 +164,7 @@ def test_unreadable_file_raises_os_error(tmp_path: Path) -> None:
 def test_deeply_nested_yaml_is_a_located_error() -> None:
     errors = _errors("a: " + "[" * 5000 + "]" * 5000)
     assert len(errors) == 1
-    assert "t.yaml:1:1: <yaml>:" in errors[0]
+    assert errors[0].startswith("t.yaml:1:") and "<yaml>: YAML is nested too deeply" in errors[0]
 
 
 def test_large_file_is_rejected() -> None:
