@@ -66,6 +66,17 @@ def _offset_position(text: str, offset: int) -> Position:
     return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
+def _within(text: str, position: Position) -> Position:
+    """``position`` moved back onto the text: libyaml puts an unexpected end of the file on
+    the line after the last one."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if position.line <= len(lines):
+        return position
+    return Position(max(len(lines), 1), len(lines[-1]) + 1 if lines else 1)
+
+
 def decode(data: bytes, reporter: Reporter) -> str | None:
     if len(data) > MAX_SPEC_BYTES:
         reporter.add(START, "<file>", "spec is larger than 1 MiB", "split it or remove bulk data")
@@ -84,7 +95,7 @@ def compose(text: str, reporter: Reporter) -> yaml.Node | None:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        position = Position(mark.line + 1, mark.column + 1) if mark else START
+        position = _within(text, Position(mark.line + 1, mark.column + 1)) if mark else START
         problem = exc.problem or exc.context or "invalid YAML"
         if "maximum nesting depth" in problem:  # libyaml's own limit
             reporter.add(position, "<yaml>", "YAML is nested too deeply", "flatten the document")

@@ -192,3 +192,11 @@ def test_values_with_newlines_keep_messages_on_one_line() -> None:
     errors = _errors(dump({"api": None, "authorize": None, "grants": "\n"}))
     assert all("\n" not in error for error in errors)
     assert any(error.startswith("t.yaml:3:9: grants: expected a list") for error in errors)
+
+
+@pytest.mark.parametrize("text", ["[", "a: [1,", "a:\n  - [\n"])
+def test_an_unexpected_end_of_the_file_is_located_on_its_last_line(text: str) -> None:
+    errors = _errors(text)
+    lines = text.rstrip("\n").split("\n")
+    line = int(errors[0].split(":")[1])
+    assert 1 <= line <= len(lines), errors
