@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import timeit
 from collections.abc import Callable
+
+# OAUTHGEN_BENCH_QUICK=1: a few calls per measure, to check that a script runs (the docs'
+# tests do); its figures mean nothing.
+QUICK = os.environ.get("OAUTHGEN_BENCH_QUICK") == "1"
+
+
+def scaled(number: int, repeat: int) -> tuple[int, int]:
+    """``number`` calls, ``repeat`` runs; 1/1000 of the calls and one run under QUICK."""
+    return (max(1, number // 1000), 1) if QUICK else (number, repeat)
 
 
 def per_call_us(func: Callable[[], object], number: int, repeat: int = 7) -> float:
     """Best per-call time in microseconds over ``repeat`` runs of ``number`` calls."""
+    number, repeat = scaled(number, repeat)
     func()  # warm caches and lazy imports outside the timed runs
     return min(timeit.repeat(func, number=number, repeat=repeat)) / number * 1e6
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import markdown_table
+from _timing import markdown_table, scaled
 
 import runtime
 
@@ -78,6 +78,7 @@ def implementations(method: str, pem: str) -> dict[str, Auth]:
 
 def per_call_us(auth: Auth, request: requests.PreparedRequest, number: int, repeat: int) -> float:
     """Best per-call time over ``repeat`` runs, each signing ``number`` fresh copies."""
+    number, repeat = scaled(number, repeat)
     auth(request.copy())  # warm caches (and runtime's RSA key cache) outside the timing
     timer = timeit.Timer(
         "for r in pool: auth(r)",
