@@ -272,6 +272,15 @@ FIXTURES: dict[str, Fixture] = {
         check=check_generated_client,
         type_check=True,
     ),
+    "flask-example": Shell(
+        skip=(
+            (
+                ".venv/bin/flask --app examples/flask_app run",
+                "serves until stopped; tests/integration/test_flask_browser.py runs the app "
+                "in headless Chromium",
+            ),
+        ),
+    ),
     "terminal-sign-in": Shell(
         mocks="terminal-sign-in",
         files={"acme.yaml": ACME_SPEC},

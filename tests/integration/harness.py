@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -207,17 +207,25 @@ def run_server(
     *,
     device_code_ttl: int | None = None,
     client_jwks: Mapping[str, Any] | None = None,
+    web_redirect_uris: Sequence[str] = (),
 ) -> Iterator[RunningServer]:
     """Start ``node server.mjs`` on a free 127.0.0.1 port; stop it (by PID) on exit.
 
     ``access_token_ttl``, ``clock_tolerance`` and ``device_code_ttl`` (seconds) override the
     server's defaults (3600, 15 and 600). ``client_jwks`` (a JWK Set of public keys) registers
-    the ``private_key_jwt`` client. Yields once the server printed ``READY <port>`` and served
-    its discovery document.
+    the ``private_key_jwt`` client. ``web_redirect_uris`` are registered for ``web-app`` besides
+    ``WEB_REDIRECT_URI`` (a web app under test on its own port). Yields once the server printed
+    ``READY <port>`` and served its discovery document.
     """
     check_server_installed()
     env = dict(os.environ)
-    for name in ("ACCESS_TOKEN_TTL", "CLOCK_TOLERANCE", "DEVICE_CODE_TTL", "CLIENT_JWKS"):
+    for name in (
+        "ACCESS_TOKEN_TTL",
+        "CLOCK_TOLERANCE",
+        "DEVICE_CODE_TTL",
+        "CLIENT_JWKS",
+        "WEB_APP_REDIRECT_URIS",
+    ):
         env.pop(name, None)
     if access_token_ttl is not None:
         env["ACCESS_TOKEN_TTL"] = str(access_token_ttl)
@@ -227,6 +235,8 @@ def run_server(
         env["DEVICE_CODE_TTL"] = str(device_code_ttl)
     if client_jwks is not None:
         env["CLIENT_JWKS"] = json.dumps(client_jwks)
+    if web_redirect_uris:
+        env["WEB_APP_REDIRECT_URIS"] = json.dumps(list(web_redirect_uris))
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix="oidc-provider-") as log:
         process: subprocess.Popen[str] | None = None
         ready = False

@@ -58,7 +58,7 @@ scopes:
 authorize:
   pkce: required
 token:
-  client_auth: none
+  client_auth: {client_auth}
 refresh:
   rotation: rotating
 oidc:
@@ -72,12 +72,14 @@ userinfo:
 """
 
 
-def write_spec(directory: Path, server: RunningServer) -> Path:
+def write_spec(directory: Path, server: RunningServer, *, client_auth: str = "none") -> Path:
+    """The spec of ``server`` (as a public client unless ``client_auth`` says otherwise)."""
     metadata = server.metadata
     path = directory / "local_oidc.yaml"
     path.write_text(
         SPEC.format(
             issuer=server.issuer,
+            client_auth=client_auth,
             **{
                 name: metadata[name]
                 for name in (

@@ -16,6 +16,8 @@
 //   CLIENT_JWKS        JSON JWK Set ({"keys": [...]}) with the public key(s) of the
 //                      `key-jwt-client` client; without it that client is not registered.
 //                      The tests generate the key pair at startup and keep the private part.
+//   WEB_APP_REDIRECT_URIS  JSON array of more redirect URIs for `web-app` (a web app under
+//                      test listening on a port of its own, e.g. the Flask example).
 //
 // Clients (all redirect URIs are on 127.0.0.1 and are never actually requested):
 //   web-app       confidential, client_secret_basic, authorization_code + refresh_token
@@ -44,6 +46,9 @@ const accessTokenTTL = Number.parseInt(process.env.ACCESS_TOKEN_TTL ?? '3600', 1
 const clockTolerance = Number.parseInt(process.env.CLOCK_TOLERANCE ?? '15', 10);
 const deviceCodeTTL = Number.parseInt(process.env.DEVICE_CODE_TTL ?? '600', 10);
 const clientJwks = process.env.CLIENT_JWKS ? JSON.parse(process.env.CLIENT_JWKS) : undefined;
+const webAppRedirectUris = process.env.WEB_APP_REDIRECT_URIS
+  ? JSON.parse(process.env.WEB_APP_REDIRECT_URIS)
+  : [];
 
 const issuer = `http://127.0.0.1:${port}`;
 
@@ -55,7 +60,7 @@ const clients = [
     token_endpoint_auth_method: 'client_secret_basic',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    redirect_uris: ['http://127.0.0.1:8000/callback'],
+    redirect_uris: ['http://127.0.0.1:8000/callback', ...webAppRedirectUris],
   },
   {
     client_id: 'public-app',
