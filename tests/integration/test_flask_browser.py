@@ -46,8 +46,9 @@ EXAMPLES = REPO_ROOT / "examples"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 INSTALL_HINT = "apt-get install -y chromium chromium-driver (bin/bootstrap does it as root)"
 # Seconds: the token's lifetime. The client renews ahead of expiry by its leeway, at most half
-# the lifetime, so the automatic refresh is due 2 s after each token is issued.
-ACCESS_TOKEN_TTL = 4
+# the lifetime, so the automatic refresh is due 3 s after each token is issued: long enough for
+# the steps before it on a loaded machine, short enough to wait for.
+ACCESS_TOKEN_TTL = 6
 WAIT = 20.0  # seconds for a page to load
 
 
@@ -244,7 +245,7 @@ def test_sign_in_refresh_and_sign_out_in_a_real_browser(
 
     # Refresh ahead of expiry: the profile page's userinfo call renews the token first.
     time.sleep(max(0.0, float(after_manual["expires_at"]) - ACCESS_TOKEN_TTL / 2 - time.time()))
-    time.sleep(0.2)
+    time.sleep(0.3)
     browser.find_element(By.ID, "profile-link").click()
     _wait_for(browser, ec.presence_of_element_located((By.ID, "profile")))
     assert _text(browser, "profile").split() == ["sub", "alice"]
