@@ -41,7 +41,7 @@ import pytest
 import requests
 import responses
 
-from runtime.stores import FileTokenStore
+from runtime.stores import FileTokenStore, RedisTokenStore
 from tests.docs import mocked_cli
 from tests.docs.blocks import PYTHON, REPO_ROOT, SHELL, Block, all_blocks
 from tests.generator.generation import run_mypy
@@ -65,6 +65,8 @@ class Python:
     replace: tuple[tuple[str, str], ...] = ()
     check: Callable[[Namespace, str, Path], None] = lambda namespace, out, home: None
     type_check: bool = False  # also `mypy --strict` on the block as written
+    # Before the block runs: prepares what it needs (a server) and returns more names.
+    setup: Callable[[pytest.FixtureRequest], Mapping[str, object]] = lambda request: {}
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,10 @@ def check_generated_client(namespace: Namespace, out: str, home: Path) -> None:
     assert namespace["token"]["access_token"] == "gho_doc_token"
     assert namespace["token"]["scope"] == ["read:user", "user:email"]
     assert namespace["profile"]["login"] == "octocat"
+
+
+def _assert_equal(found: object, expected: object) -> None:
+    assert found == expected, (found, expected)
 
 
 def check_migration(namespace: Namespace, out: str, home: Path) -> None:
@@ -178,6 +184,27 @@ def check_beyond(namespace: Namespace, out: str, home: Path) -> None:
     assert not namespace["session"].authorized  # revoked: cleared here ...
     stored = sorted((home / ".cache" / "myapp" / "tokens").iterdir())
     assert [path.name for path in stored if path.suffix == ".json"] == []  # ... and in the store
+
+
+def start_redis(request: pytest.FixtureRequest) -> Mapping[str, object]:
+    """The test redis-server, holding the token a sign-in saved under the example's key."""
+    import redis
+
+    port: int = request.getfixturevalue("redis_port")
+    client = redis.Redis(host="127.0.0.1", port=port)
+    client.flushdb()
+    request.addfinalizer(client.close)
+    RedisTokenStore(client).save(
+        "github:alice", {"access_token": "gho_doc_token", "token_type": "bearer"}
+    )
+    return {"redis_port": port}
+
+
+def github_profile_mocks(http: responses.RequestsMock) -> None:
+    auth = responses.matchers.header_matcher({"Authorization": "Bearer gho_doc_token"})
+    http.add("GET", "https://api.github.com/user", json={"login": "octocat", "id": 1}, match=[auth])
+    primary = {"email": "octocat@github.com", "primary": True, "verified": True}
+    http.add("GET", "https://api.github.com/user/emails", json=[primary], match=[auth])
 
 
 ACME_SPEC = """\
@@ -307,6 +334,18 @@ FIXTURES: dict[str, Fixture] = {
     "beyond-requests-oauthlib": Python(
         mocks=beyond_mocks, names={"secret": "doc-client-secret"}, check=check_beyond
     ),
+    "token-stores": Python(
+        mocks=github_profile_mocks,
+        setup=start_redis,
+        replace=(
+            (
+                '"redis://localhost:6379/0"',
+                'f"redis://127.0.0.1:{redis_port}/0"',
+            ),
+        ),
+        check=lambda namespace, out, home: _assert_equal(namespace["profile"]["login"], "octocat"),
+        type_check=True,
+    ),
     "benchmarks": Shell(env={"OAUTHGEN_BENCH_QUICK": "1"}, check=check_benchmarks),
 }
 
@@ -395,7 +434,11 @@ def test_toml_blocks_parse(block: Block) -> None:
 
 @pytest.mark.parametrize(("block", "fixture"), _blocks_of(Python))
 def test_python_block_runs(
-    block: Block, fixture: Python, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    block: Block,
+    fixture: Python,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     code = block.code
     for old, new in fixture.replace:
@@ -405,7 +448,11 @@ def test_python_block_runs(
     monkeypatch.setenv("HOME", str(home))  # `~` in a block lands here
     monkeypatch.chdir(tmp_path)
     compiled = compile("\n" * (block.line - 1) + code, str(block.path), "exec")
-    namespace: Namespace = {"__name__": f"doc_block_{block.name}", **fixture.names}
+    namespace: Namespace = {
+        "__name__": f"doc_block_{block.name}",
+        **fixture.names,
+        **fixture.setup(request),
+    }
     out = io.StringIO()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
         fixture.mocks(http)
