@@ -8,12 +8,14 @@ has an entry in ``FIXTURES`` below; a block without one fails ``test_every_block
   are the values the prose leaves to the reader (a client id); ``replace`` swaps a placeholder
   the reader fills in at run time (the callback URL a web framework hands over) for code, on
   the same line, so tracebacks point at the page's own lines.
-* Shell blocks run in bash (``set -euo pipefail``) in a temporary copy of the repository's data
-  (specs, generated, schema, docs, bench, bin) with the real ``.venv`` and the code under test
-  on ``PYTHONPATH``, and private ``HOME`` / XDG directories. A block that signs in gets an
-  ``oauthgen`` that runs the real command line with the provider mocked and the browser played
-  (``tests/docs/mocked_cli.py``), and a ``curl`` that records its arguments. Commands that
-  cannot run here are in ``skip`` with the reason, replaced by ``true``.
+* Shell blocks run in bash (``set -euo pipefail``) in a temporary copy of the repository's
+  data (specs, generated, schema, docs, bench, bin, examples) with the real ``.venv`` and the
+  code under test on ``PYTHONPATH``, and private ``HOME`` / XDG directories. A block that
+  signs in gets an ``oauthgen`` that runs the real command line with the provider mocked and
+  the browser played (``tests/docs/mocked_cli.py``), and a ``curl`` that records its
+  arguments. Commands that cannot run here are in ``skip`` with the reason, replaced by
+  ``true``; one that serves until stopped may be swapped (``instead``) for a sibling that
+  checks the same setup.
 
 A failure names the page and line.
 """
@@ -51,7 +53,7 @@ Answer = tuple[int, dict[str, str], str]
 JSON = {"Content-Type": "application/json"}
 SHELL_TIMEOUT = 600
 # Copied into a block's working directory: what the documented commands read and write.
-REPOSITORY_DATA = ("specs", "generated", "schema", "docs", "bench", "bin")
+REPOSITORY_DATA = ("specs", "generated", "schema", "docs", "bench", "bin", "examples")
 REPOSITORY_FILES = ("README.md", "pyproject.toml")
 MAX_SKIPS = 4
 # tomllib is in the standard library from 3.11; 3.10 has the tomli package it came from.
@@ -72,6 +74,9 @@ class Python:
 @dataclass(frozen=True)
 class Shell:
     skip: tuple[tuple[str, str], ...] = ()  # (command as written, why it cannot run here)
+    # (command as written, what runs in its place, why): a command that cannot run here as
+    # written (it serves until stopped) but whose setup can be checked by a sibling command.
+    instead: tuple[tuple[str, str, str], ...] = ()
     mocks: str | None = None  # a key of mocked_cli.MOCKS: `oauthgen` on PATH runs mocked
     files: Mapping[str, str] = field(default_factory=dict)  # written into the working directory
     config_block: str | None = None  # a toml block written as the oauthgen config file
@@ -300,13 +305,15 @@ FIXTURES: dict[str, Fixture] = {
         type_check=True,
     ),
     "flask-example": Shell(
-        skip=(
+        instead=(
             (
                 ".venv/bin/flask --app examples/flask_app run",
-                "serves until stopped; tests/integration/test_flask_browser.py runs the app "
-                "in headless Chromium",
+                ".venv/bin/flask --app examples/flask_app routes",
+                "`run` serves until stopped; `routes` finds and builds the app from the same "
+                "environment; tests/integration/test_flask_browser.py runs it in headless Chromium",
             ),
         ),
+        check=lambda workdir, output: _assert_equal("/callback" in output, True),
     ),
     "terminal-sign-in": Shell(
         mocks="terminal-sign-in",
@@ -420,6 +427,14 @@ def test_the_skip_list_is_short_and_explained() -> None:
     ]
     assert len(skips) <= MAX_SKIPS, skips
     assert all(reason.strip() for _, reason in skips)
+    replaced = [
+        swap
+        for fixture in FIXTURES.values()
+        if isinstance(fixture, Shell)
+        for swap in fixture.instead
+    ]
+    assert len(replaced) <= MAX_SKIPS, replaced
+    assert all(reason.strip() for *_, reason in replaced)
 
 
 @pytest.mark.parametrize(
@@ -523,6 +538,8 @@ def test_shell_block_runs(block: Block, fixture: Shell, tmp_path: Path) -> None:
     code = block.code
     for command, _reason in fixture.skip:
         code = _apply(block, code, command, "true", "skipped command")
+    for command, replacement, _reason in fixture.instead:
+        code = _apply(block, code, command, replacement, "replaced command")
     workdir = _workdir(tmp_path)
     for name, text in fixture.files.items():
         (workdir / name).write_text(text, encoding="utf-8")
