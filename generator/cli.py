@@ -1,6 +1,6 @@
 """``oauthgen``: validate provider specs, print their JSON Schema, start and list specs.
 
-Exit codes: 0 success, 1 spec errors (or stale output with ``build --check``), 2 usage errors
+Exit codes: 0 success, 1 spec errors (or stale output with ``--check``), 2 usage errors
 (bad arguments, unreadable paths), 141 when the reader of stdout stopped early
 (``oauthgen build --check specs | head -1``), as a shell reports a command ended by SIGPIPE.
 Results go to stdout; diagnostics go to stderr.
@@ -39,6 +39,7 @@ from .spec.loader import LoadedSpec
 from .spec.model import Protocol
 from .spec.schema import render_schema
 from .spec.starter import starter_spec
+from .specdoc import render_spec_doc
 
 EXIT_OK = 0
 EXIT_SPEC_ERRORS = 1
@@ -204,26 +205,41 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     if code != EXIT_OK:
         _err("catalogue: nothing written")
         return code
+    return _write_page(
+        args,
+        render_catalogue(loaded),
+        ["catalogue", args.directory, "--out", args.out],
+        f"{len(loaded)} providers",
+    )
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    return _write_page(args, render_spec_doc(), ["docs", "--out", args.out], "the spec format")
+
+
+def _write_page(args: argparse.Namespace, text: str, command: list[str], summary: str) -> int:
+    """Write a generated page to ``args.out`` (atomically, only when it changed), or with
+    ``args.check`` write nothing and exit 1 when the file differs from ``text``."""
     out = Path(args.out)
-    text = render_catalogue(loaded)
+    name = command[0]
     current = out.read_text(encoding="utf-8") if out.is_file() else None
     if args.check:
         if current != text:
             state = "missing" if current is None else "stale"
-            command = shlex.join(["oauthgen", "catalogue", args.directory, "--out", args.out])
-            _err(f"catalogue --check: {out.as_posix()} is {state}; regenerate with `{command}`")
+            again = shlex.join(["oauthgen", *command])
+            _err(f"{name} --check: {out.as_posix()} is {state}; regenerate with `{again}`")
             return EXIT_SPEC_ERRORS
-        print(f"{out.as_posix()} is up to date ({len(loaded)} providers)", file=sys.stderr)
+        print(f"{out.as_posix()} is up to date ({summary})", file=sys.stderr)
         return EXIT_OK
     if current != text:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(out, text.encode("utf-8"))
         except OSError as exc:
-            _err(f"catalogue: {exc.filename or out}: {exc.strerror or exc}")
+            _err(f"{name}: {exc.filename or out}: {exc.strerror or exc}")
             return EXIT_USAGE
     state = "written" if current != text else "unchanged"
-    print(f"oauthgen: {out.as_posix()} ({len(loaded)} providers): {state}", file=sys.stderr)
+    print(f"oauthgen: {out.as_posix()} ({summary}): {state}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -340,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  oauthgen list specs\n"
             "  oauthgen build specs --out generated\n"
             "  oauthgen login github && oauthgen token github\n"
-            "\nexit codes: 0 ok, 1 spec errors or stale output (build --check), 2 usage errors,"
+            "\nexit codes: 0 ok, 1 spec errors or stale output (--check), 2 usage errors,"
             "\n  141 when the reader of the output stopped early (| head); login, token, logout"
             "\n  and status add 3-8 and 130 (see `oauthgen login --help`)"
         ),
@@ -415,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="docs/providers.md", metavar="FILE", help="default: docs/providers.md"
     )
     catalogue.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when FILE is stale"
+    )
+
+    docs = _subcommand(
+        subparsers,
+        "docs",
+        "write docs/spec.md, every key of the spec format in words, from the JSON Schema",
+        "oauthgen docs --out docs/spec.md --check",
+        _cmd_docs,
+    )
+    docs.add_argument("--out", default="docs/spec.md", metavar="FILE", help="default: docs/spec.md")
+    docs.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when FILE is stale"
     )
 

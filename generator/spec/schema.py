@@ -21,6 +21,8 @@ Schema = dict[str, JSONValue]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE_NAME = "provider-spec.schema.json"
+MAP_ENTRY = "<name>"
+"""A step into every value of a map in a restricted path (``callback.capture.<name>.on_token``)."""
 
 
 class _SchemaBuilder:
@@ -95,7 +97,8 @@ def _constraint(extra: object) -> Schema:
     if isinstance(extra, StringKind):
         if extra.choices is not None:
             return {"enum": list(extra.choices)}
-        return {"pattern": f"^(?:{extra.pattern})$"}
+        # `title` names the kind in words ("URL", "scope name") for editors and docs/spec.md.
+        return {"title": extra.label, "pattern": f"^(?:{extra.pattern})$"}
     if isinstance(extra, IntRange):
         bounds: Schema = {}
         if extra.minimum is not None:
@@ -134,18 +137,27 @@ def _restricted_paths(
         if protocols:
             found.append((path, protocols))
             continue
-        for candidate in (hints[spec_field.name], *get_args(hints[spec_field.name])):
+        tp = hints[spec_field.name]
+        if get_origin(tp) is Mapping:  # a map of sections: the rule applies to every entry
+            tp, path = get_args(tp)[1], (*path, MAP_ENTRY)
+        for candidate in (tp, *get_args(tp)):
             if isinstance(candidate, type) and dataclasses.is_dataclass(candidate):
                 found.extend(_restricted_paths(candidate, path))
     return found
 
 
 def _forbid(paths: list[tuple[str, ...]]) -> Schema:
-    """Nested ``properties`` making each path ``false``: ``("authorize", "pkce")`` forbids pkce."""
+    """Nested ``properties`` making each path ``false``: ``("authorize", "pkce")`` forbids pkce;
+    a :data:`MAP_ENTRY` step means every value of that map (``additionalProperties``)."""
     schema: Schema = {}
     for path in paths:
         node = schema
         for name in path[:-1]:
+            if name == MAP_ENTRY:
+                entry = node.setdefault("additionalProperties", {})
+                assert isinstance(entry, dict)
+                node = entry
+                continue
             properties = node.setdefault("properties", {})
             assert isinstance(properties, dict)
             node = properties.setdefault(name, {})

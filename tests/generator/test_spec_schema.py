@@ -117,6 +117,17 @@ def test_protocol_specific_keys_are_rejected_by_both(
     assert not loader_accepts(data)
 
 
+def test_protocol_specific_keys_inside_maps_apply_to_each_entry() -> None:
+    # callback.capture is a map of captures; on_token (OAuth 2 only) is a key of each capture.
+    data = load_data(FIXTURES / "tweeter.yaml")
+    spent = replaced(data, ("callback",), {"capture": {"realm_id": {"on_token": True}}})
+    assert not schema_accepts(spent)
+    assert not loader_accepts(spent)
+    named = replaced(data, ("callback",), {"capture": {"on_token": {"param": "on_token"}}})
+    assert loader_accepts(named)
+    assert schema_accepts(named)
+
+
 @pytest.mark.parametrize(
     ("path", "value"),
     [
