@@ -31,6 +31,7 @@ from .build import (
     write,
 )
 from .catalogue import installed_providers, render_catalogue
+from .draft import add_draft_command
 from .spec import SpecError, SpecValidationError, load_spec
 from .spec.errors import START
 from .spec.flows import supported_flows
@@ -461,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 listing stale and orphaned generated files",
     )
     add_auth_commands(subparsers, _subcommand)
+    add_draft_command(subparsers, _subcommand)
     return parser
 
 

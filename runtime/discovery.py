@@ -10,6 +10,7 @@ nesting-capped.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -69,6 +70,8 @@ class ServerMetadata:
     raw: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, hash=False
     )
+    document_url: str | None = field(default=None, compare=False)
+    """The metadata URL that served the document (set by :func:`discover`)."""
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any], *, expected_issuer: str) -> ServerMetadata:
@@ -175,9 +178,10 @@ def discover(
                 outcomes.append(f"{url} answered HTTP 404")
                 continue
             try:
-                return ServerMetadata.from_document(document, expected_issuer=issuer)
+                metadata = ServerMetadata.from_document(document, expected_issuer=issuer)
             except DiscoveryError as exc:
                 raise fail(f"{url} served unusable metadata: {exc}") from exc
+            return dataclasses.replace(metadata, document_url=url)
     finally:
         if session is None:
             http.close()

@@ -138,6 +138,8 @@ def test_discover_oidc_document(http: Any) -> None:
     assert metadata.response_types_supported == ("code",)
     assert metadata.scopes_supported == ("openid", "profile")
     assert metadata.raw["claims_supported"] == ["sub"]
+    assert metadata.document_url == OIDC_URL
+    assert ServerMetadata.from_document(document(), expected_issuer=ISSUER).document_url is None
     assert http.call_count == 1
     assert http.last_request.headers["Accept"] == "application/json"
 
@@ -174,6 +176,7 @@ def test_rfc8414_path_insertion_after_oidc_404(http: Any) -> None:
 
     assert metadata.issuer == issuer
     assert metadata.token_endpoint == f"{issuer}/token"
+    assert metadata.document_url == rfc8414
     assert [request.url for request in http.request_history] == [oidc, rfc8414]
 
 
