@@ -87,8 +87,34 @@ def terminal_sign_in(http: responses.RequestsMock) -> None:
     )
 
 
+def draft_from_discovery(http: responses.RequestsMock) -> None:
+    """accounts.example.com's OpenID Connect discovery document."""
+    issuer = "https://accounts.example.com"
+    http.add(
+        "GET",
+        f"{issuer}/.well-known/openid-configuration",
+        json={
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/authorize",
+            "token_endpoint": f"{issuer}/token",
+            "userinfo_endpoint": f"{issuer}/userinfo",
+            "revocation_endpoint": f"{issuer}/revoke",
+            "jwks_uri": f"{issuer}/jwks",
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "subject_types_supported": ["public"],
+            "response_types_supported": ["code"],
+            "claims_supported": ["sub", "name", "email", "email_verified"],
+        },
+    )
+
+
 MOCKS: dict[str, Callable[[responses.RequestsMock], None]] = {
     "terminal-sign-in": terminal_sign_in,
+    "draft-from-discovery": draft_from_discovery,
 }
 
 

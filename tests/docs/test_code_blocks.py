@@ -43,6 +43,7 @@ import pytest
 import requests
 import responses
 
+from generator.spec import load_spec
 from runtime.stores import FileTokenStore, RedisTokenStore
 from tests.docs import mocked_cli
 from tests.docs.blocks import PYTHON, REPO_ROOT, SHELL, Block, all_blocks
@@ -269,6 +270,13 @@ def check_writing_a_spec(workdir: Path, output: str) -> None:
     schema = json.loads((workdir / "provider-spec.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert re.search(r"^oauthgen \S+$", output, re.MULTILINE), output
+    assert "docs/spec.md (the spec format): unchanged" in output, output
+
+
+def check_draft(workdir: Path, output: str) -> None:
+    spec = load_spec(workdir / "specs" / "example.yaml").spec
+    assert (spec.protocol, spec.endpoints.issuer) == ("oidc", "https://accounts.example.com")
+    assert "specs/example.yaml: ok (example, oidc)" in output, output
 
 
 def check_benchmarks(workdir: Path, output: str) -> None:
@@ -324,6 +332,7 @@ FIXTURES: dict[str, Fixture] = {
     ),
     "cli-config": Toml(),
     "writing-a-spec": Shell(check=check_writing_a_spec),
+    "draft-from-discovery": Shell(mocks="draft-from-discovery", check=check_draft),
     "hook-entry-point": Toml(),
     "migrate-from-requests-oauthlib": Python(
         mocks=lambda http: _github_code_exchange(http, "read:user"),
