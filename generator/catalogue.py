@@ -122,11 +122,14 @@ def installed_providers() -> list[tuple[str, str, str]]:
     embedded specs (for ``oauthgen list`` outside a checkout)."""
     import importlib
 
+    from runtime.provider import with_defaults
+
     rows = []
     for name in installed_provider_ids():
         loaded = importlib.import_module(f"generated.{name}")
-        spec = getattr(loaded, "_SPEC", None)
-        if not isinstance(spec, dict):
+        embedded = getattr(loaded, "_SPEC", None)
+        if not isinstance(embedded, dict):
             continue
+        spec = with_defaults(embedded)
         rows.append((str(spec["id"]), str(spec["protocol"]), ", ".join(embedded_flows(spec))))
     return rows

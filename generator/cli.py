@@ -33,6 +33,7 @@ from .build import (
 from .catalogue import installed_providers, render_catalogue
 from .draft import add_draft_command
 from .spec import SpecError, SpecValidationError, load_spec
+from .spec import defaults as spec_defaults
 from .spec.errors import START
 from .spec.flows import supported_flows
 from .spec.kinds import PROVIDER_ID
@@ -299,6 +300,12 @@ def _report_check(packages: Sequence[PlannedPackage], out: Path, args: argparse.
             f"build --check: {len(stale)} stale and {len(orphaned)} orphaned file(s); "
             f"regenerate with `{command}` and delete orphaned packages"
         )
+    # Modules embed only what differs from the runtime's copy of the format's defaults.
+    defaults_stale = not spec_defaults.is_current()
+    if defaults_stale:
+        print(f"STALE {spec_defaults.defaults_path().as_posix()} (the spec format's defaults)")
+        _err(f"build --check: regenerate the spec defaults with `{spec_defaults.REGENERATE}`")
+    if stale or orphaned or defaults_stale:
         return EXIT_SPEC_ERRORS
     print(f"{len(packages)} package(s) in {out.as_posix()} are up to date", file=sys.stderr)
     return EXIT_OK

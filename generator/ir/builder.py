@@ -29,7 +29,7 @@ from ..spec.errors import (
 from ..spec.loader import LoadedSpec
 from ..spec.model import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
 from ..spec.naming import AUTHORIZATION_URL_ARGUMENTS, class_name, scope_constant_names
-from ..spec.normalize import normalized_spec
+from ..spec.normalize import embedded_spec
 from . import facts
 from .model import (
     ClientClass,
@@ -263,7 +263,7 @@ class _Builder:
         spec_head = "_SPEC: Final[RuntimeSpec] = "
         spec_constant = code(
             "_SPEC: Final[RuntimeSpec] = {}",
-            render_literal(normalized_spec(spec), column=len(spec_head)),
+            render_literal(embedded_spec(spec), column=len(spec_head)),
         )
         exported = sorted(
             [

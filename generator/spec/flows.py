@@ -27,8 +27,8 @@ def supported_flows(spec: ProviderSpec) -> tuple[str, ...]:
 
 
 def embedded_flows(spec: Mapping[str, Any]) -> tuple[str, ...]:
-    """:func:`supported_flows` of a generated module's embedded ``_SPEC`` (the same rules, read
-    from the normalised dict an installed client carries)."""
+    """:func:`supported_flows` of an installed client's spec (the same rules, read from the
+    normalised dict: ``with_defaults`` of the module's ``_SPEC``)."""
     flows: list[str] = []
     endpoints = spec["endpoints"]
     if spec["protocol"] == "oauth1":

@@ -1,13 +1,18 @@
 """A validated spec as plain data: what the runtime reads at run time.
 
-Every field is present with its default filled in, so the runtime never has to know the
-defaults; containers become ``dict`` / ``list`` and leaves stay ``str``/``int``/``float``/
-``bool``/``None``. The generated module embeds this value as a Python literal.
+``normalized_spec`` has every field present with its default filled in; containers become
+``dict`` / ``list`` and leaves stay ``str``/``int``/``float``/``bool``/``None``.
+
+A generated module embeds less: ``slim_spec`` keeps only what differs from the defaults of the
+whole format (``default_spec``, written once into ``runtime/provider/spec_defaults.py`` by
+``generator.spec.defaults``), and the runtime merges the two back
+(``runtime.provider.with_defaults``), so ``with_defaults(slim_spec(s)) == normalized_spec(s)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,11 +21,75 @@ from .model import ProviderSpec
 RuntimeSpec = dict[str, Any]
 
 
+class SlimSpecError(Exception):
+    """The defaults merged under a slim spec do not give the normalised spec back (a generator
+    bug, not a spec error)."""
+
+
 def normalized_spec(spec: ProviderSpec) -> RuntimeSpec:
     """``spec`` as nested dicts and lists, every default filled in."""
     value = _plain(spec)
     assert isinstance(value, dict)
     return value
+
+
+def default_spec() -> RuntimeSpec:
+    """The normalised value of every field of the format that has a default.
+
+    A required field has none and is left out (``spec``, ``id``, ``name``, ...), except a
+    required section whose own fields all have defaults (``endpoints``). The defaults do not
+    depend on the protocol: a key limited to other protocols is never set, so it always holds
+    its default.
+    """
+    return _defaults_of(ProviderSpec)
+
+
+def slim_spec(full: Mapping[str, Any], defaults: Mapping[str, Any]) -> RuntimeSpec:
+    """The keys of ``full`` whose values differ from ``defaults``, nested: a mapping present in
+    both is compared key by key and left out when nothing in it differs; any other value
+    (lists included) is kept whole when it differs."""
+    slim: RuntimeSpec = {}
+    for key, value in full.items():
+        if key not in defaults:
+            slim[key] = value
+            continue
+        default = defaults[key]
+        if isinstance(value, Mapping) and isinstance(default, Mapping):
+            missing = [name for name in default if name not in value]
+            if missing:  # a merge cannot remove a key
+                raise SlimSpecError(f"{key}: no key {missing[0]!r}, which the defaults have")
+            inner = slim_spec(value, default)
+            if inner:
+                slim[key] = inner
+        elif value != default or type(value) is not type(default):
+            slim[key] = value
+    return slim
+
+
+def embedded_spec(spec: ProviderSpec) -> RuntimeSpec:
+    """What a generated module embeds for ``spec``: ``slim_spec`` against the defaults of the
+    runtime it will run on, checked to merge back into ``normalized_spec(spec)``."""
+    from runtime.provider import with_defaults
+    from runtime.provider.spec_defaults import DEFAULTS
+
+    full = normalized_spec(spec)
+    slim = slim_spec(full, DEFAULTS)
+    if with_defaults(slim) != full:
+        raise SlimSpecError(f"{spec.id}: the embedded spec does not merge back into the spec")
+    return slim
+
+
+def _defaults_of(cls: type[Any]) -> RuntimeSpec:
+    hints = typing.get_type_hints(cls)
+    defaults: RuntimeSpec = {}
+    for field in dataclasses.fields(cls):
+        if field.default is not dataclasses.MISSING:
+            defaults[field.name] = _plain(field.default)
+        elif field.default_factory is not dataclasses.MISSING:
+            defaults[field.name] = _plain(field.default_factory())
+        elif dataclasses.is_dataclass(hints[field.name]):
+            defaults[field.name] = _defaults_of(hints[field.name])
+    return defaults
 
 
 def _plain(value: object) -> Any:

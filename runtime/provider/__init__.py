@@ -1,10 +1,12 @@
 """The provider engine: applies a spec's declared behaviour to OAuth 1 / OAuth 2 / OIDC flows.
 
 A generated client is a subclass with ``spec = {...}`` (``generator.spec.normalize``'s plain
-data, every field present) and typed methods over the protected flow methods here. Nothing
-below knows a provider by name; named hooks (``runtime.provider.hooks``) hold what cannot be
-data. Importing this package is light (no oauthlib, PyJWT, cryptography or XML): the session
-layer and the flow modules load when a client is created or a flow runs.
+data: only what differs from ``spec_defaults.DEFAULTS``, merged back by ``with_defaults`` when
+the class is created, so the class's ``spec`` has every field) and typed methods over the
+protected flow methods here. Nothing below knows a provider by name; named hooks
+(``runtime.provider.hooks``) hold what cannot be data. Importing this package is light (no
+oauthlib, PyJWT, cryptography or XML): the session layer and the flow modules load when a
+client is created or a flow runs.
 
 Errors: configuration mistakes are ``ValueError``s (``errors``: VariableError, TemplateError);
 everything a provider or a callback gets wrong is an oauthlib ``OAuth2Error`` (oauthlib's own
@@ -74,7 +76,7 @@ spec field                                             applied in
 =====================================================  =========================================
 """
 
-from .base import RuntimeSpec
+from .base import RuntimeSpec, with_defaults
 from .defaults import DEFAULT_TIMEOUT
 from .oauth1 import OAuth1Provider
 from .oauth2 import OAuth2Provider
@@ -86,4 +88,5 @@ __all__ = [
     "OAuth2Provider",
     "PendingAuthorization",
     "RuntimeSpec",
+    "with_defaults",
 ]

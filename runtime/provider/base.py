@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from .spec_defaults import DEFAULTS
 from .templates import Placeholders, render_url
 from .variables import VariableValue, resolve_variables
 
@@ -22,7 +23,25 @@ if TYPE_CHECKING:
     from .hooks.points import HookPoint
 
 RuntimeSpec = Mapping[str, Any]
-"""A normalised spec (``generator.spec.normalize.normalized_spec``): every field present."""
+"""A normalised spec (``generator.spec.normalize.normalized_spec``): every field present.
+
+A generated module's ``_SPEC`` holds only what differs from the format's defaults; a class
+that sets ``spec`` in its body gets ``with_defaults(spec)`` (merged once, when the class is
+created)."""
+
+
+def with_defaults(spec: Mapping[str, Any], defaults: Mapping[str, Any] = DEFAULTS) -> RuntimeSpec:
+    """``defaults`` with ``spec`` laid over it: mappings are merged key by key (recursively),
+    any other value, lists included, replaces the default. Keys without a default (``id``,
+    ``name``, ...) come first. Values not merged are shared with ``defaults`` and ``spec``, not
+    copied: the result is read-only, like every ``RuntimeSpec``."""
+    merged = {key: value for key, value in spec.items() if key not in defaults}
+    for key, default in defaults.items():
+        value = spec.get(key, default)
+        if value is not default and type(value) is dict and type(default) is dict:
+            value = with_defaults(value, default)
+        merged[key] = value
+    return merged
 
 
 class ProviderBase:
@@ -30,6 +49,12 @@ class ProviderBase:
 
     spec: ClassVar[RuntimeSpec]
     _access_token_field: ClassVar[str] = "access_token"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("spec")
+        if isinstance(own, Mapping):
+            cls.spec = with_defaults(own)
 
     def _setup(
         self,

@@ -111,7 +111,7 @@ def mypy_errors_by_file(output: str) -> Mapping[str, list[str]]:
     return found
 
 
-def spec_constant(text: str) -> object:
+def spec_constant(text: str) -> dict[str, Any]:
     """The value of ``_SPEC`` read from the source text without importing it."""
     for node in ast.parse(text).body:
         if (
@@ -120,5 +120,7 @@ def spec_constant(text: str) -> object:
             and node.target.id == "_SPEC"
             and node.value is not None
         ):
-            return ast.literal_eval(node.value)
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, dict)
+            return value
     raise AssertionError("no _SPEC in the generated module")

@@ -11,6 +11,7 @@ over ``tests`` type-checks them, and ``tests/typing`` and the completion tests u
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import subprocess
 import sys
@@ -20,7 +21,9 @@ import pytest
 
 from generator.build import PACKAGE_FILES
 from generator.spec import load_spec
-from generator.spec.normalize import normalized_spec
+from generator.spec.normalize import normalized_spec, slim_spec
+from runtime.provider import with_defaults
+from runtime.provider.spec_defaults import DEFAULTS
 from tests.generator.generation import (
     GOLDEN,
     GOLDEN_FIXTURES,
@@ -81,13 +84,24 @@ def test_every_golden_package_has_a_fixture() -> None:
 
 
 @pytest.mark.parametrize("name", GOLDEN_FIXTURES)
-def test_golden_spec_literal_is_the_normalized_spec(name: str) -> None:
+def test_golden_spec_literal_merges_into_the_normalized_spec(name: str) -> None:
     module = import_file(GOLDEN / name / "__init__.py", f"_golden_{name}")
     expected = normalized_spec(load_spec(REPO_ROOT / fixture_source(name)).spec)
-    assert expected == module._SPEC
-    assert list(module._SPEC) == list(expected)  # key order kept
+    merged = with_defaults(module._SPEC)
+    assert merged == expected
+    for key, value in expected.items():  # key order kept in every section and mapping
+        assert json.dumps(merged[key]) == json.dumps(value), key
     client = client_class(module)
-    assert client.spec is module._SPEC
+    assert client.spec == expected
+
+
+@pytest.mark.parametrize("name", GOLDEN_FIXTURES)
+def test_golden_spec_literal_holds_only_what_differs_from_the_defaults(name: str) -> None:
+    module = import_file(GOLDEN / name / "__init__.py", f"_golden_{name}")
+    embedded = module._SPEC
+    assert slim_spec(with_defaults(embedded), DEFAULTS) == embedded  # nothing equal to a default
+    other = {"oauth1": ("oidc",), "oauth2": ("oauth1", "oidc"), "oidc": ("oauth1",)}
+    assert not set(other[embedded["protocol"]]) & set(embedded)
 
 
 def test_golden_packages_pass_mypy_strict(tmp_path: Path) -> None:

@@ -1,0 +1,47 @@
+"""``with_defaults``: a generated module's slim ``_SPEC`` laid over the format's defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.provider import OAuth2Provider, with_defaults
+from runtime.provider.spec_defaults import DEFAULTS
+from tests.runtime.provider.support import inline_spec
+
+DEFAULTS_SAMPLE: dict[str, Any] = {"a": {"b": 1, "c": [1, 2], "d": {}}, "e": None, "f": [3]}
+
+
+def test_mappings_merge_key_by_key_and_other_values_replace() -> None:
+    merged = with_defaults(
+        {"id": "x", "a": {"c": [9], "d": {"k": "v"}}, "e": {"z": 1}}, DEFAULTS_SAMPLE
+    )
+    assert merged == {"id": "x", "a": {"b": 1, "c": [9], "d": {"k": "v"}}, "e": {"z": 1}, "f": [3]}
+    assert list(merged) == ["id", "a", "e", "f"]
+
+
+def test_the_merge_builds_new_dicts_only_where_it_merges() -> None:
+    merged = with_defaults({"a": {"b": 2}}, DEFAULTS_SAMPLE)
+    assert merged["a"] == {"b": 2, "c": [1, 2], "d": {}}
+    assert merged["a"] is not DEFAULTS_SAMPLE["a"]
+    assert DEFAULTS_SAMPLE["a"]["b"] == 1
+
+
+def test_a_class_body_spec_is_merged_once_when_the_class_is_created() -> None:
+    full = inline_spec("")
+    slim = {key: full[key] for key in ("spec", "id", "name", "protocol", "docs", "sources")}
+    slim["endpoints"] = {
+        "authorize": full["endpoints"]["authorize"],
+        "token": full["endpoints"]["token"],
+    }
+
+    class Acme(OAuth2Provider):
+        spec = slim
+
+    class Child(Acme):
+        pass
+
+    assert Acme.spec == full
+    assert Acme.spec["oauth1"] == DEFAULTS["oauth1"]
+    assert Child.spec is Acme.spec
+    client = Acme(client_id="id", redirect_uri="https://app.example/cb")
+    assert client.client_id == "id"
