@@ -6,13 +6,10 @@ clashes with the repository's own ``generated.*`` packages or with another test'
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import itertools
 import textwrap
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from generator.build import foreign_files, plan, write
 from generator.spec import load_spec
@@ -41,19 +38,8 @@ def build_client(tmp: Path, yaml_text: str) -> Any:
     return client_class(module)
 
 
-def query(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
 
-def form(body: str | bytes | None) -> dict[str, list[str]]:
-    text = body.decode() if isinstance(body, bytes) else (body or "")
-    return parse_qs(text, keep_blank_values=True)
 
 
-def basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
-
-def s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

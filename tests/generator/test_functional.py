@@ -21,8 +21,10 @@ from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, InvalidGrantError
 
 from runtime.errors import AuthorizationDenied, TokenResponseParseError
 from runtime.provider.flow_errors import CallbackValueError, ProviderResponseError
-from tests.generator.functional_support import basic, build_client, form, query, s256
-from tests.runtime.provider.support import hmac_sha1_signed, oauth_params
+from tests.generator.functional_support import build_client
+from tests.support.http import basic, form, query
+from tests.support.oauth1 import hmac_sha1_signed, oauth_params
+from tests.support.pkce import s256
 
 HEADER = """\
 spec: 1

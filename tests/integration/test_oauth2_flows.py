@@ -8,7 +8,6 @@ asserted here is produced by the server, not by the test.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import time
 from typing import Any, cast
@@ -25,6 +24,7 @@ from oauthlib.oauth2.rfc6749.errors import (
 
 from runtime import OAuth2Session, TokenUpdated
 from runtime.errors import RefreshTokenSpentError
+from tests.support.pkce import s256
 
 from .harness import (
     HTTP_TIMEOUT,
@@ -78,9 +78,6 @@ def basic_credentials(request: requests.PreparedRequest) -> tuple[str, str] | No
     return client_id, secret
 
 
-def s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def introspect(

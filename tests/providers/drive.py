@@ -20,8 +20,9 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 import requests_mock
 
 from runtime.provider.base import ProviderBase
-from tests.runtime.provider.support import hmac_sha1_signed as hmac_sha1_valid
-from tests.runtime.provider.support import oauth_params as _header_params
+from tests.support.oauth1 import hmac_sha1_signed as hmac_sha1_valid
+from tests.support.oauth1 import oauth_params as _header_params
+from tests.support.pkce import s256
 
 from .cases import Answer, ApiCall, Authorization, Cases, Exchange, ExpectedRequest
 
@@ -401,5 +402,4 @@ def oauth_params(sent: Any) -> dict[str, str]:
 def pkce_challenge(verifier: str, method: str) -> str:
     if method == "plain":
         return verifier
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return s256(verifier)

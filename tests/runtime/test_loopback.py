@@ -31,6 +31,7 @@ from runtime.loopback import (
     authorize_with_loopback,
 )
 from runtime.oauth2_session import OAuth2Session
+from tests.support.pkce import s256
 
 AUTH_URL = "https://provider.example/authorize"
 TOKEN_URL = "https://provider.example/token"
@@ -166,8 +167,7 @@ def test_authorize_with_loopback_end_to_end_with_pkce(provider: requests_mock.Mo
     assert query["code_challenge_method"] == "S256"
     verifier = session.code_verifier
     assert verifier is not None
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    assert query["code_challenge"] == challenge.decode().rstrip("=")
+    assert query["code_challenge"] == s256(verifier)
 
     # The token request carried the code, the verifier and the same redirect URI.
     token_requests = [r for r in provider.request_history if r.url == TOKEN_URL]

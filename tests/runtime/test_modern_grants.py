@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 import requests_mock
@@ -14,6 +13,7 @@ from oauthlib.oauth2.rfc8628.errors import AccessDenied, ExpiredTokenError
 from runtime.device import DeviceFlowCancelled, InvalidDeviceAuthorization
 from runtime.errors import TokenEndpointError, TokenResponseParseError
 from runtime.oauth2_session import OAuth2Session
+from tests.support.http import form
 
 ISSUER = "https://auth.example"
 DEVICE_URL = f"{ISSUER}/device"
@@ -29,9 +29,6 @@ DEVICE_ANSWER = {
     "interval": 5,
 }
 
-
-def form(request: Any) -> dict[str, list[str]]:
-    return parse_qs(request.text or "")
 
 
 class Sleeper:
@@ -56,7 +53,7 @@ def test_device_authorization_is_a_post_form_with_client_id() -> None:
         device = session.device_authorization(DEVICE_URL)
         assert m.last_request is not None
         assert m.last_request.method == "POST"
-        assert form(m.last_request) == {"client_id": ["tv-app"], "scope": ["read write"]}
+        assert form(m.last_request.text) == {"client_id": ["tv-app"], "scope": ["read write"]}
         assert "Authorization" not in m.last_request.headers
     assert device["user_code"] == "WDJB-MJHT"
     assert device["verification_uri_complete"].endswith("WDJB-MJHT")
@@ -90,7 +87,7 @@ def test_polling_honours_interval_pending_and_slow_down() -> None:
         ])
         token = session.poll_device_token(TOKEN_URL, session_device(), sleep=sleeper.sleep)
         assert all(
-            form(r) == {"grant_type": ["urn:ietf:params:oauth:grant-type:device_code"],
+            form(r.text) == {"grant_type": ["urn:ietf:params:oauth:grant-type:device_code"],
                         "device_code": ["dev-123"], "client_id": ["tv"]}
             for r in m.request_history
         )
@@ -159,7 +156,7 @@ def test_revocation_defaults_to_the_refresh_token_with_client_auth() -> None:
         m.post(REVOKE_URL, text="")
         session.revoke_token(REVOKE_URL)
         assert m.last_request is not None
-        assert form(m.last_request) == {"token": ["r"], "token_type_hint": ["refresh_token"]}
+        assert form(m.last_request.text) == {"token": ["r"], "token_type_hint": ["refresh_token"]}
         assert m.last_request.headers["Authorization"].startswith("Basic ")
 
 
@@ -182,7 +179,7 @@ def test_introspection_returns_the_answer() -> None:
         answer = session.introspect_token(INTROSPECT_URL, token="tok")
         assert answer["active"] is True
         assert m.last_request is not None
-        assert form(m.last_request) == {"token": ["tok"]}
+        assert form(m.last_request.text) == {"token": ["tok"]}
         m.post(INTROSPECT_URL, json={"scope": "read"})
         with pytest.raises(TokenResponseParseError, match="active"):
             session.introspect_token(INTROSPECT_URL, token="tok")
@@ -197,7 +194,7 @@ def test_jwt_bearer_grant() -> None:
         m.post(TOKEN_URL, json={"access_token": "at", "token_type": "Bearer"})
         session.fetch_token_with_assertion("header.claims.signature", TOKEN_URL, scope="read")
         assert m.last_request is not None
-        assert form(m.last_request) == {
+        assert form(m.last_request.text) == {
             "grant_type": ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
             "assertion": ["header.claims.signature"],
             "scope": ["read"],
@@ -228,8 +225,8 @@ def test_from_issuer_configures_endpoints_pkce_and_client_auth() -> None:
         assert "code_challenge_method=S256" in url
         session.fetch_token(authorization_response=f"https://app.example/cb?code=c&state={state}")
         token_request = m.request_history[-1]
-        assert form(token_request)["client_secret"] == ["sec"]  # client_secret_post chosen
-        assert "code_verifier" in form(token_request)
+        assert form(token_request.text)["client_secret"] == ["sec"]  # client_secret_post chosen
+        assert "code_verifier" in form(token_request.text)
         session.revoke_token()
         assert m.last_request is not None
         assert m.last_request.url == REVOKE_URL

@@ -19,12 +19,13 @@ import requests_oauthlib
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from oauthlib.oauth1 import Client
-from oauthlib.oauth1.rfc5849 import SIGNATURE_METHODS, signature, utils
-from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
+from oauthlib.oauth1.rfc5849 import SIGNATURE_METHODS, signature
 from oauthlib.oauth2.rfc6749.errors import InsecureTransportError
 
 from runtime import oauth1_auth
 from runtime.oauth1_auth import OAuth1
+from tests.support.http import as_text
+from tests.support.oauth1 import oauth_params, provider_view
 
 FORM = "application/x-www-form-urlencoded"
 URL = "https://api.example.com/1.1/statuses/home_timeline.json?count=20"
@@ -39,15 +40,8 @@ CREDENTIALS: dict[str, Any] = {
 }
 
 
-def _text(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
 
 
-def provider_view(sent: Any) -> Any:
-    """Parse a sent request the way an oauthlib-based provider does."""
-    endpoint: Any = BaseEndpoint(request_validator=None)
-    headers = {name: _text(value) for name, value in sent.headers.items()}
-    return endpoint._create_request(sent.url, sent.method, _text(sent.body) or "", headers)
 
 
 def signature_is_valid(
@@ -67,10 +61,6 @@ def signature_is_valid(
     return bool(verify_hmac(request, client_secret, resource_owner_secret))
 
 
-def oauth_header_params(sent: Any) -> dict[str, str]:
-    """The Authorization header's parameters, unescaped."""
-    pairs = utils.parse_authorization_header(_text(sent.headers["Authorization"]))
-    return {name: utils.unescape(value) for name, value in pairs}
 
 
 def prepare(method: str = "GET", url: str = URL, **kwargs: Any) -> requests.PreparedRequest:
@@ -141,7 +131,7 @@ def test_header_signature_is_sent_and_verifies(requests_mock: Any) -> None:
     requests_mock.get(URL, text="ok")
     requests.get(URL, auth=OAuth1(**CREDENTIALS))
     sent = requests_mock.last_request
-    assert _text(sent.headers["Authorization"]).startswith("OAuth oauth_nonce=")
+    assert as_text(sent.headers["Authorization"]).startswith("OAuth oauth_nonce=")
     assert signature_is_valid(sent, **SECRETS)
     assert not signature_is_valid(sent, "wrong-secret", SECRETS["resource_owner_secret"])
 
@@ -174,20 +164,20 @@ def test_every_method_and_placement_verifies(
     sent = requests_mock.last_request
     in_header = "Authorization" in sent.headers
     in_query = "oauth_signature=" in sent.url
-    in_body = "oauth_signature=" in _text(sent.body)
+    in_body = "oauth_signature=" in as_text(sent.body)
     assert (in_header, in_query, in_body) == (
         placement == "auth_header",
         placement == "query",
         placement == "body",
     )
     assert provider_view(sent).signature_method == method
-    assert "status=hello+world%21" in _text(sent.body)
+    assert "status=hello+world%21" in as_text(sent.body)
     assert signature_is_valid(sent, **SECRETS, rsa_public_key=public)
 
 
 def test_realm_is_sent_in_the_header() -> None:
     prepared = OAuth1(**CREDENTIALS, realm="Photos")(prepare())
-    assert _text(prepared.headers["Authorization"]).startswith('OAuth realm="Photos", oauth_')
+    assert as_text(prepared.headers["Authorization"]).startswith('OAuth realm="Photos", oauth_')
 
 
 def test_force_include_body_adds_a_body_hash_for_json(requests_mock: Any) -> None:
@@ -200,11 +190,11 @@ def test_force_include_body_adds_a_body_hash_for_json(requests_mock: Any) -> Non
     )
     sent = requests_mock.last_request
     expected_hash = base64.b64encode(hashlib.sha1(sent.body).digest()).decode()
-    assert oauth_header_params(sent)["oauth_body_hash"] == expected_hash
+    assert oauth_params(sent)["oauth_body_hash"] == expected_hash
     assert signature_is_valid(sent, **SECRETS)
 
     requests.post("https://api.example.com/items", json=payload, auth=OAuth1(**CREDENTIALS))
-    assert "oauth_body_hash" not in _text(requests_mock.last_request.headers["Authorization"])
+    assert "oauth_body_hash" not in as_text(requests_mock.last_request.headers["Authorization"])
 
 
 def test_form_body_without_content_type_is_sent_as_form() -> None:
@@ -221,7 +211,7 @@ def test_non_form_body_is_not_signed_or_touched() -> None:
     body = request.body
     signed = OAuth1(**CREDENTIALS)(request)
     assert signed.body == body
-    assert _text(signed.headers["Content-Type"]) == "application/json"
+    assert as_text(signed.headers["Content-Type"]) == "application/json"
 
 
 def test_streaming_body_is_not_consumed() -> None:
@@ -233,8 +223,8 @@ def test_streaming_body_is_not_consumed() -> None:
 
 def test_every_call_gets_a_fresh_nonce() -> None:
     auth = OAuth1(**CREDENTIALS)
-    first = oauth_header_params(auth(prepare()))["oauth_nonce"]
-    second = oauth_header_params(auth(prepare()))["oauth_nonce"]
+    first = oauth_params(auth(prepare()))["oauth_nonce"]
+    second = oauth_params(auth(prepare()))["oauth_nonce"]
     assert first != second
 
 
@@ -252,11 +242,11 @@ def test_pickled_and_copied_auth_keeps_signing(rsa_keys: tuple[str, str]) -> Non
 
 def test_changed_client_attributes_are_used_on_the_next_call() -> None:
     auth = OAuth1("consumer-key", "client-secret-123")
-    assert "oauth_token" not in oauth_header_params(auth(prepare()))
+    assert "oauth_token" not in oauth_params(auth(prepare()))
     auth.client.resource_owner_key = "new-token"
     auth.client.resource_owner_secret = "new-secret"
     request = auth(prepare())
-    assert oauth_header_params(request)["oauth_token"] == "new-token"
+    assert oauth_params(request)["oauth_token"] == "new-token"
     assert signature_is_valid(request, "client-secret-123", "new-secret")
 
 
@@ -314,10 +304,10 @@ def test_re_signing_a_signed_request_replaces_its_header() -> None:
     """rebuild_auth re-signs requests whose header values are already bytes."""
     auth = OAuth1(**CREDENTIALS)
     request = auth(prepare("POST", data={"a": "1"}))
-    first = oauth_header_params(request)["oauth_nonce"]
+    first = oauth_params(request)["oauth_nonce"]
     del request.headers["Authorization"]
     request = auth(request)
-    assert oauth_header_params(request)["oauth_nonce"] != first
+    assert oauth_params(request)["oauth_nonce"] != first
     assert signature_is_valid(request, **SECRETS)
 
 
@@ -383,7 +373,7 @@ def test_plaintext_insecure_transport_override(monkeypatch: pytest.MonkeyPatch) 
     request = OAuth1(**CREDENTIALS, signature_method="PLAINTEXT")(
         prepare(url="http://api.example.com/")
     )
-    assert oauth_header_params(request)["oauth_signature"] == "client-secret-123&owner-secret-456"
+    assert oauth_params(request)["oauth_signature"] == "client-secret-123&owner-secret-456"
 
 
 def test_hmac_over_plain_http_still_works_as_upstream() -> None:

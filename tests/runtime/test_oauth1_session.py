@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import requests_oauthlib
-from oauthlib.oauth1.rfc5849 import signature, utils
-from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
+from oauthlib.oauth1.rfc5849 import signature
 from oauthlib.oauth2.rfc6749.errors import InsecureTransportError
 
 from runtime.oauth1_auth import OAuth1
@@ -24,6 +23,8 @@ from runtime.oauth1_session import (
     VerifierMissing,
     urldecode,
 )
+from tests.support.http import as_text
+from tests.support.oauth1 import oauth_params, provider_view
 
 REQUEST_TOKEN_URL = "https://provider.example/oauth/request_token"
 AUTHORIZE_URL = "https://provider.example/oauth/authorize"
@@ -39,24 +40,14 @@ CLIENT_SECRET = "client-secret-fff"
 ALL_SECRETS = (REQUEST_TOKEN, REQUEST_SECRET, ACCESS_TOKEN, ACCESS_SECRET, VERIFIER, CLIENT_SECRET)
 
 
-def _text(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
 
 
-def provider_view(sent: Any) -> Any:
-    """Parse a sent request the way an oauthlib-based provider does."""
-    endpoint: Any = BaseEndpoint(request_validator=None)
-    headers = {name: _text(value) for name, value in sent.headers.items()}
-    return endpoint._create_request(sent.url, sent.method, _text(sent.body) or "", headers)
 
 
 def hmac_valid(sent: Any, token_secret: str | None) -> bool:
     return signature.verify_hmac_sha1(provider_view(sent), CLIENT_SECRET, token_secret)
 
 
-def header_params(sent: Any) -> dict[str, str]:
-    pairs = utils.parse_authorization_header(_text(sent.headers["Authorization"]))
-    return {name: utils.unescape(value) for name, value in pairs}
 
 
 def form(**fields: str) -> str:
@@ -197,8 +188,8 @@ def test_fetch_request_token_signs_callback_and_realm_then_resets_them(
     assert token == {"oauth_token": REQUEST_TOKEN, "oauth_token_secret": REQUEST_SECRET}
     sent = requests_mock.last_request
     assert sent.method == "POST"
-    assert _text(sent.headers["Authorization"]).startswith('OAuth realm="photos profile", ')
-    assert header_params(sent)["oauth_callback"] == "https://client.example/cb"
+    assert as_text(sent.headers["Authorization"]).startswith('OAuth realm="photos profile", ')
+    assert oauth_params(sent)["oauth_callback"] == "https://client.example/cb"
     assert hmac_valid(sent, None)
     client = session._client.client
     assert (client.callback_uri, client.realm) == (None, None)
@@ -236,7 +227,7 @@ def test_fetch_access_token_signs_the_verifier_then_resets_it(requests_mock: Any
 
     assert token == {"oauth_token": ACCESS_TOKEN, "oauth_token_secret": ACCESS_SECRET}
     sent = requests_mock.last_request
-    params = header_params(sent)
+    params = oauth_params(sent)
     assert params["oauth_verifier"] == VERIFIER
     assert params["oauth_token"] == REQUEST_TOKEN
     assert hmac_valid(sent, REQUEST_SECRET)
@@ -324,7 +315,7 @@ def test_same_host_redirect_is_re_signed_with_a_fresh_nonce(requests_mock: Any) 
     assert response.text == "ok"
     first, second = requests_mock.request_history
     assert first.url == API_URL and second.url == moved
-    assert header_params(first)["oauth_nonce"] != header_params(second)["oauth_nonce"]
+    assert oauth_params(first)["oauth_nonce"] != oauth_params(second)["oauth_nonce"]
     assert hmac_valid(first, ACCESS_SECRET) and hmac_valid(second, ACCESS_SECRET)
 
 

@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from oauthlib.oauth1 import SIGNATURE_RSA
 from oauthlib.oauth1.rfc5849 import signature
-from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
 
 from runtime import OAuth1, OAuth1Session
+from tests.support.http import as_text
+from tests.support.oauth1 import provider_view
 
 client_key = "client-key-123"
 client_secret = "client-secret-456"
@@ -30,15 +31,8 @@ ACCESS_SECRET = "2EEfA6BG3ly3sR3RjE0IBSnlQu4ZrUzPiYKmrkVU"
 VERIFIER = "sdflk3450FASDLJasd2349dfs"
 
 
-def _text(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
 
 
-def provider_view(sent: Any) -> Any:
-    """Parse a sent request the way an oauthlib-based provider does."""
-    endpoint: Any = BaseEndpoint(request_validator=None)
-    headers = {name: _text(value) for name, value in sent.headers.items()}
-    return endpoint._create_request(sent.url, sent.method, _text(sent.body) or "", headers)
 
 
 def verify(sent: Any, token_secret: str | None = None, rsa_public_key: str | None = None) -> Any:
@@ -198,7 +192,7 @@ def test_header_signing(twitter: Any) -> None:
     )
     requests.get(url, auth=headeroauth)
     sent = twitter.last_request
-    assert _text(sent.headers["Authorization"]).startswith("OAuth ")
+    assert as_text(sent.headers["Authorization"]).startswith("OAuth ")
     assert "oauth_signature" not in sent.url
     verify(sent, ACCESS_SECRET)
 
@@ -221,8 +215,8 @@ def test_body_signing(twitter: Any) -> None:
     requests.post(url, auth=bodyoauth)
     sent = twitter.last_request
     assert "Authorization" not in sent.headers
-    assert _text(sent.headers["Content-Type"]) == "application/x-www-form-urlencoded"
-    assert "oauth_signature" in parse_qs(_text(sent.body))
+    assert as_text(sent.headers["Content-Type"]) == "application/x-www-form-urlencoded"
+    assert "oauth_signature" in parse_qs(as_text(sent.body))
     verify(sent, ACCESS_SECRET)
 
 
@@ -263,7 +257,7 @@ def test_rsa_signing_in_all_three_placements(
     assert "Authorization" in twitter.last_request.headers
     verify(twitter.last_request, rsa_public_key=public)
     requests.post(url, auth=bodyoauth)
-    assert "oauth_signature" in _text(twitter.last_request.body)
+    assert "oauth_signature" in as_text(twitter.last_request.body)
     verify(twitter.last_request, rsa_public_key=public)
 
 

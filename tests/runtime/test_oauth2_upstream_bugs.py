@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 import requests
@@ -27,6 +27,7 @@ from oauthlib.oauth2 import (
 
 from runtime.errors import PKCEMethodError, TokenEndpointError, TokenResponseParseError
 from runtime.oauth2_session import OAuth2Session
+from tests.support.http import query
 
 AUTH_URL = "https://provider.example/authorize"
 TOKEN_URL = "https://provider.example/token"
@@ -34,9 +35,6 @@ API_URL = "https://api.example/me"
 REDIRECT = "https://app.example/callback"
 TOKEN = {"access_token": "new-access", "token_type": "Bearer", "expires_in": 3600}
 
-
-def query(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
 
 
 def last(mocker: requests_mock.Mocker) -> Any:

@@ -19,6 +19,7 @@ from runtime import OAuth2Session
 from runtime._lifecycle import SPENT_REFRESH_TOKENS_KEPT
 from runtime.errors import RefreshTokenSpentError
 from runtime.stores import MemoryTokenStore, TokenStoreError
+from tests.support.clocks import Clock
 
 TOKEN_URL = "https://auth.example/token"
 API = "https://api.example/data"
@@ -39,12 +40,6 @@ class FlakyStore(MemoryTokenStore):
         super().save(key, token)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def token(access: str, refresh: str, expires_at: float) -> dict[str, Any]:
@@ -79,7 +74,7 @@ def failing_session(clock: Clock, updates: list[dict[str, Any]] | None = None
 
 
 def test_failed_save_keeps_the_new_token_and_raises_a_typed_error() -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     updates: list[dict[str, Any]] = []
     session, store = failing_session(clock, updates)
     with requests_mock.Mocker() as m:
@@ -97,7 +92,7 @@ def test_failed_save_keeps_the_new_token_and_raises_a_typed_error() -> None:
 
 @pytest.mark.parametrize("retry_fails", [False, True], ids=["store-back", "store-still-failing"])
 def test_the_next_renewal_sends_the_rotated_token(retry_fails: bool) -> None:
-    clock = Clock()
+    clock = Clock(NOW)
     session, store = failing_session(clock)
     with requests_mock.Mocker() as m:
         sent = rotating(m)
@@ -157,7 +152,7 @@ def test_generated_client_keeps_the_rotated_token_when_saving_fails() -> None:
     class ClockedGoogle(OAuth2Provider):
         spec = Google.spec
 
-    clock = Clock()
+    clock = Clock(NOW)
     store = FlakyStore()
     store.save("cid", token("a1", "r1", NOW - 5))
     google = ClockedGoogle(client_id="cid", client_secret="s", token_store=store, clock=clock)

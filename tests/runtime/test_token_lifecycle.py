@@ -12,20 +12,16 @@ import requests_mock
 from oauthlib.oauth2 import BackendApplicationClient, TokenExpiredError
 
 from runtime.oauth2_session import DEFAULT_TIMEOUT, OAuth2Session
+from tests.support.clocks import Clock
 
 TOKEN_URL = "https://auth.example/token"
 API = "https://api.example/data"
 
 
-class FakeClock:
-    def __init__(self, now: float = 1_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+NOW = 1_000_000.0
 
 
-def refreshable(clock: FakeClock, expires_in: float, refresh_token: str = "r1") -> dict[str, Any]:
+def refreshable(clock: Clock, expires_in: float, refresh_token: str = "r1") -> dict[str, Any]:
     return {
         "access_token": "old",
         "refresh_token": refresh_token,
@@ -68,7 +64,7 @@ def get_in_threads(
 
 
 def test_refreshes_within_the_leeway_but_not_before() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     updates: list[dict[str, Any]] = []
     session = OAuth2Session(
         "cid",
@@ -99,14 +95,14 @@ def test_negative_leeway_is_rejected() -> None:
 
 
 def test_expired_token_without_refresh_url_still_raises() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session("cid", token=refreshable(clock, -5), clock=clock)
     with pytest.raises(TokenExpiredError):
         session.get(API)
 
 
 def test_single_flight_refresh_across_threads() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid",
         token=refreshable(clock, -5),
@@ -134,7 +130,7 @@ def test_single_flight_refresh_across_threads() -> None:
 
 
 def test_unauthorized_response_refreshes_once_and_retries_once() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid",
         token=refreshable(clock, 3600),
@@ -154,7 +150,7 @@ def test_unauthorized_response_refreshes_once_and_retries_once() -> None:
 
 
 def test_unauthorized_twice_does_not_loop() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid",
         token=refreshable(clock, 3600),
@@ -171,7 +167,7 @@ def test_unauthorized_twice_does_not_loop() -> None:
 
 
 def test_invalid_token_challenge_triggers_the_retry() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid", token=refreshable(clock, 3600), auto_refresh_url=TOKEN_URL,
         token_updater=lambda token: None, clock=clock,
@@ -186,7 +182,7 @@ def test_invalid_token_challenge_triggers_the_retry() -> None:
 
 
 def test_unauthorized_without_updater_keeps_upstream_behaviour() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid", token=refreshable(clock, 3600), auto_refresh_url=TOKEN_URL, clock=clock
     )
@@ -197,7 +193,7 @@ def test_unauthorized_without_updater_keeps_upstream_behaviour() -> None:
 
 
 def test_streamed_body_is_not_replayed() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid", token=refreshable(clock, 3600), auto_refresh_url=TOKEN_URL,
         token_updater=lambda token: None, clock=clock,
@@ -210,7 +206,7 @@ def test_streamed_body_is_not_replayed() -> None:
 
 
 def test_client_credentials_token_is_fetched_again_when_expired() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         client=BackendApplicationClient("svc"),
         client_secret="shh",
@@ -311,7 +307,7 @@ def test_store_key_defaults_to_client_id() -> None:
 def test_renewal_adopts_a_token_another_process_already_renewed() -> None:
     from runtime.stores import MemoryTokenStore
 
-    clock = FakeClock()
+    clock = Clock(NOW)
     store = MemoryTokenStore()
     session = OAuth2Session(
         "cid",
@@ -334,7 +330,7 @@ def test_renewal_adopts_a_token_another_process_already_renewed() -> None:
 def test_renewal_uses_the_newest_stored_refresh_token() -> None:
     from runtime.stores import MemoryTokenStore
 
-    clock = FakeClock()
+    clock = Clock(NOW)
     store = MemoryTokenStore()
     session = OAuth2Session(
         "cid", token=refreshable(clock, -5, refresh_token="r1"), auto_refresh_url=TOKEN_URL,
@@ -375,7 +371,7 @@ def test_network_failure_names_the_endpoint_but_no_query_secret() -> None:
 def test_rejected_refresh_token_is_not_sent_again() -> None:
     from oauthlib.oauth2 import InvalidGrantError
 
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid", token=refreshable(clock, -5), auto_refresh_url=TOKEN_URL,
         token_updater=lambda token: None, clock=clock,
@@ -391,13 +387,13 @@ def test_rejected_refresh_token_is_not_sent_again() -> None:
 # -- short-lived tokens: the leeway is clamped to half the lifetime ---------------------------
 
 
-def short_lived(clock: FakeClock, lifetime: float, access_token: str = "old") -> dict[str, Any]:
+def short_lived(clock: Clock, lifetime: float, access_token: str = "old") -> dict[str, Any]:
     return {"access_token": access_token, "refresh_token": "r1", "token_type": "Bearer",
             "expires_in": lifetime, "expires_at": clock.now + lifetime}
 
 
 def test_token_shorter_than_the_leeway_is_not_refreshed_on_first_use() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid", token=short_lived(clock, 2), auto_refresh_url=TOKEN_URL,
         token_updater=lambda token: None, clock=clock, leeway=60,
@@ -418,7 +414,7 @@ def test_token_shorter_than_the_leeway_is_not_refreshed_on_first_use() -> None:
 
 
 def test_short_lived_tokens_are_refreshed_once_by_16_threads() -> None:
-    clock = FakeClock()
+    clock = Clock(NOW)
     session = OAuth2Session(
         "cid", token=short_lived(clock, -5), auto_refresh_url=TOKEN_URL,
         token_updater=lambda token: None, clock=clock, leeway=60,
@@ -444,7 +440,7 @@ def test_short_lived_tokens_are_refreshed_once_by_16_threads() -> None:
 def test_effective_leeway_is_at_most_half_the_lifetime() -> None:
     from runtime._lifecycle import TokenLifecycle
 
-    lifecycle = TokenLifecycle(clock=FakeClock(), leeway=60)
+    lifecycle = TokenLifecycle(clock=Clock(NOW), leeway=60)
     assert lifecycle.effective_leeway({"expires_in": 2}) == 1
     assert lifecycle.effective_leeway({"expires_in": "90"}) == 45
     assert lifecycle.effective_leeway({"expires_in": 3600}) == 60
@@ -456,7 +452,7 @@ def test_generated_client_does_not_refresh_a_short_lived_token_on_first_use() ->
     from generated.google import Google
     from runtime.provider import OAuth2Provider
 
-    clock = FakeClock()
+    clock = Clock(NOW)
 
     class ClockedGoogle(OAuth2Provider):
         spec = Google.spec

@@ -7,10 +7,6 @@ import json
 import textwrap
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
-
-from oauthlib.oauth1.rfc5849 import signature, utils
-from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
 
 from generator.spec.loader import load_spec, parse_spec
 from generator.spec.normalize import normalized_spec
@@ -62,13 +58,8 @@ def oauth1_class(spec: RuntimeSpec) -> type[OAuth1Provider]:
     return Provider
 
 
-def query(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
 
-def form(body: str | bytes | None) -> dict[str, list[str]]:
-    text = body.decode() if isinstance(body, bytes) else (body or "")
-    return parse_qs(text, keep_blank_values=True)
 
 
 def unsigned_jwt(claims: dict[str, Any], alg: str = "RS256") -> str:
@@ -78,28 +69,8 @@ def unsigned_jwt(claims: dict[str, Any], alg: str = "RS256") -> str:
     return f"{part({'alg': alg, 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
-class Clock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
-def _text(value: Any) -> Any:
-    return value.decode() if isinstance(value, bytes) else value
 
 
-def hmac_sha1_signed(sent: Any, client_secret: str, token_secret: str | None) -> bool:
-    """Whether a sent request's HMAC-SHA1 signature verifies, checked independently by oauthlib's
-    server side."""
-    headers = {name: _text(value) for name, value in sent.headers.items()}
-    endpoint: Any = BaseEndpoint(request_validator=None)
-    request = endpoint._create_request(sent.url, sent.method, _text(sent.body) or "", headers)
-    return bool(signature.verify_hmac_sha1(request, client_secret, token_secret))
 
-
-def oauth_params(sent: Any) -> dict[str, str]:
-    """The OAuth parameters of a sent request's Authorization header."""
-    pairs = utils.parse_authorization_header(_text(sent.headers["Authorization"]))
-    return {name: utils.unescape(value) for name, value in pairs}

@@ -11,8 +11,10 @@ from oauthlib.oauth2 import TokenExpiredError
 from runtime.errors import NoTokenError
 from runtime.provider import OAuth2Provider
 from runtime.provider.errors import TemplateError
+from tests.support.clocks import Clock
+from tests.support.http import form, query
 
-from .support import Clock, form, inline_spec, oauth2_class, query
+from .support import inline_spec, oauth2_class
 
 API = "https://api.acme.example/v1/things"
 TOKEN = {

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from runtime.provider import OAuth2Provider
+from tests.support.http import query
+from tests.support.pkce import s256
 
-from .support import fixture_spec, inline_spec, oauth2_class, query
+from .support import fixture_spec, inline_spec, oauth2_class
 
 
 def provider_for(body: str, **kwargs: Any) -> OAuth2Provider:
@@ -155,8 +155,7 @@ def test_pkce_prefers_s256_and_can_be_plain_or_off() -> None:
     url, _ = provider._authorization_url(scopes=None, state=None, options={})
     verifier = provider.pending_authorization.code_verifier
     assert verifier is not None and 43 <= len(verifier) <= 128
-    expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    assert query(url)["code_challenge"] == [expected.decode()]
+    assert query(url)["code_challenge"] == [s256(verifier)]
     assert query(url)["code_challenge_method"] == ["S256"]
 
     plain = provider_for("authorize:\n  pkce_methods: [plain]\n")

@@ -9,8 +9,9 @@ from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, InvalidScopeError
 
 from runtime.provider import OAuth2Provider
 from runtime.provider.flow_errors import CallbackValueError
+from tests.support.http import form
 
-from .support import form, inline_spec, oauth2_class
+from .support import inline_spec, oauth2_class
 
 TOKEN_URL = "https://auth.acme.example/token"
 

@@ -10,8 +10,10 @@ from oauthlib.oauth2.rfc8628.errors import AccessDenied
 
 from runtime.device import DeviceAuthorization, DeviceFlowCancelled
 from runtime.provider import OAuth2Provider
+from tests.support.clocks import Clock
+from tests.support.http import form
 
-from .support import Clock, form, inline_spec, oauth2_class
+from .support import inline_spec, oauth2_class
 
 ENDPOINTS = """\
 endpoints:

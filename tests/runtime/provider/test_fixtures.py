@@ -16,8 +16,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
 
 from runtime.provider import OAuth2Provider
+from tests.support.clocks import Clock
+from tests.support.http import form, query
 
-from .support import Clock, fixture_spec, form, oauth2_class, query, unsigned_jwt
+from .support import fixture_spec, oauth2_class, unsigned_jwt
 
 NOW = 1_700_000_000
 API1 = "https://api1.example.com"

@@ -23,8 +23,10 @@ from runtime.provider.flow_errors import (
     ProviderResponseError,
 )
 from runtime.provider.hooks import HOOK_POINTS, HOOKS, HookInfo
+from tests.support.clocks import Clock
+from tests.support.http import form, query
 
-from .support import Clock, form, inline_spec, oauth2_class, query
+from .support import inline_spec, oauth2_class
 
 TOKEN_URL = "https://auth.acme.example/token"
 PROFILE_URL = "https://api.acme.example/user"

@@ -11,16 +11,10 @@ from runtime.errors import AuthorizationDenied
 from runtime.oauth1_session import TokenMissing, TokenRequestDenied, VerifierMissing
 from runtime.provider import OAuth1Provider
 from runtime.provider.flow_errors import CallbackValueError, ProviderResponseError
+from tests.support.http import form, query
+from tests.support.oauth1 import hmac_sha1_signed, oauth_params
 
-from .support import (
-    fixture_spec,
-    form,
-    hmac_sha1_signed,
-    inline_spec,
-    oauth1_class,
-    oauth_params,
-    query,
-)
+from .support import fixture_spec, inline_spec, oauth1_class
 
 BASE = "https://api.example.com"
 SECRET = "client-secret"

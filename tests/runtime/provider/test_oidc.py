@@ -14,8 +14,10 @@ from runtime.discovery import DiscoveryError
 from runtime.errors import IssuerMismatchError
 from runtime.provider import OAuth2Provider
 from runtime.provider.flow_errors import IdTokenError
+from tests.support.clocks import Clock
+from tests.support.http import query
 
-from .support import Clock, fixture_spec, inline_spec, oauth2_class, query, unsigned_jwt
+from .support import fixture_spec, inline_spec, oauth2_class, unsigned_jwt
 
 ISSUER = "https://id.acme.example"
 NOW = 1_700_000_000

@@ -7,9 +7,10 @@ import pytest
 import requests_mock
 
 from generator.spec import SpecValidationError
+from tests.support.http import basic, form
 
-from .support import form, inline_spec, oauth2_class
-from .test_token_request import basic, exchange, provider_for
+from .support import inline_spec, oauth2_class
+from .test_token_request import exchange, provider_for
 
 SECRET_HEADER_SPEC = """\
 api:

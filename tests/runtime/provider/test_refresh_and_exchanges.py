@@ -13,8 +13,10 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from runtime.errors import NoTokenError
 from runtime.provider import OAuth2Provider
 from runtime.stores import MemoryTokenStore
+from tests.support.clocks import Clock
+from tests.support.http import form, query
 
-from .support import Clock, form, inline_spec, oauth2_class, query
+from .support import inline_spec, oauth2_class
 
 TOKEN_URL = "https://auth.acme.example/token"
 REFRESH_URL = "https://auth.acme.example/refresh"

@@ -10,8 +10,9 @@ from oauthlib.oauth2.rfc6749.errors import InvalidClientError, UnsupportedTokenT
 
 from runtime.errors import NoTokenError, TokenEndpointError, TokenResponseParseError
 from runtime.provider import OAuth2Provider
+from tests.support.http import form, query
 
-from .support import form, inline_spec, oauth2_class, query
+from .support import inline_spec, oauth2_class
 
 ENDPOINTS = """\
 endpoints:

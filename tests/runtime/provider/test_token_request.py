@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -13,8 +12,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from runtime.provider import OAuth2Provider
+from tests.support.http import basic, form, query
 
-from .support import form, inline_spec, oauth2_class, query
+from .support import inline_spec, oauth2_class
 
 TOKEN_URL = "https://auth.acme.example/token"
 
@@ -38,8 +38,6 @@ def exchange(provider: OAuth2Provider, method: str = "POST") -> Any:
         return m.last_request
 
 
-def basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def test_default_is_basic_form_post_with_redirect_uri() -> None:

@@ -14,8 +14,9 @@ from oauthlib.oauth2.rfc6749.errors import (
 
 from runtime.errors import TokenEndpointError, TokenResponseParseError
 from runtime.provider import OAuth2Provider
+from tests.support.clocks import Clock
 
-from .support import Clock, inline_spec, oauth2_class
+from .support import inline_spec, oauth2_class
 
 TOKEN_URL = "https://auth.acme.example/token"
 NOW = 1_700_000_000

@@ -9,8 +9,7 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
 from generated.github import GitHub
 from runtime.provider.flow_errors import RefreshTokenExpiredError
-
-from .support import Clock
+from tests.support.clocks import Clock
 
 TOKEN_URL = "https://github.com/login/oauth/access_token"
 

@@ -9,8 +9,9 @@ import requests_mock
 
 from runtime.provider import OAuth2Provider
 from runtime.provider.flow_errors import ProviderResponseError
+from tests.support.http import form, query
 
-from .support import form, inline_spec, oauth2_class, query
+from .support import inline_spec, oauth2_class
 
 ENDPOINTS = """\
 endpoints:

@@ -9,8 +9,9 @@ import requests_mock
 
 from runtime.provider.errors import TemplateError, VariableError
 from runtime.provider.templates import Placeholders, render_text, render_url
+from tests.support.http import query
 
-from .support import fixture_spec, inline_spec, oauth2_class, query
+from .support import fixture_spec, inline_spec, oauth2_class
 
 VARIABLE_SPEC = """\
 grants: [authorization_code, client_credentials]
