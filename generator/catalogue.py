@@ -1,4 +1,4 @@
-"""``docs/providers.md``: the catalogue of shipped clients, rendered from the specs.
+"""``docs/catalogue.md``: the catalogue of shipped clients, rendered from the specs.
 
 One summary table, then a section per provider with what a user needs before picking it: the
 flows, PKCE, refresh and its rotation, device flow, revocation, per-deployment values, the

@@ -429,14 +429,14 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers,
         "catalogue",
         "write the provider catalogue (Markdown) from a spec directory",
-        "oauthgen catalogue specs --out docs/providers.md --check",
+        "oauthgen catalogue specs --out docs/catalogue.md --check",
         _cmd_catalogue,
     )
     catalogue.add_argument(
         "directory", nargs="?", default=DEFAULT_SPEC_DIR, metavar="DIR", help="default: specs"
     )
     catalogue.add_argument(
-        "--out", default="docs/providers.md", metavar="FILE", help="default: docs/providers.md"
+        "--out", default="docs/catalogue.md", metavar="FILE", help="default: docs/catalogue.md"
     )
     catalogue.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when FILE is stale"

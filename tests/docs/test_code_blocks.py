@@ -266,7 +266,7 @@ def check_terminal(workdir: Path, output: str) -> None:
 
 def check_writing_a_spec(workdir: Path, output: str) -> None:
     assert (workdir / "generated" / "acme" / "__init__.py").is_file()
-    assert "Acme" in (workdir / "docs" / "providers.md").read_text(encoding="utf-8")
+    assert "Acme" in (workdir / "docs" / "catalogue.md").read_text(encoding="utf-8")
     schema = json.loads((workdir / "provider-spec.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert re.search(r"^oauthgen \S+$", output, re.MULTILINE), output

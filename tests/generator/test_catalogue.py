@@ -1,4 +1,4 @@
-"""``docs/providers.md`` from the specs, and ``oauthgen list`` of the installed clients."""
+"""``docs/catalogue.md`` from the specs, and ``oauthgen list`` of the installed clients."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_the_committed_catalogue_is_current(capsys: Capture) -> None:
             "catalogue",
             str(REPO_ROOT / "specs"),
             "--out",
-            str(REPO_ROOT / "docs/providers.md"),
+            str(REPO_ROOT / "docs/catalogue.md"),
             "--check",
         ]
     )
@@ -53,7 +53,7 @@ def test_unconfirmed_sections_are_named() -> None:
 def test_check_reports_a_stale_catalogue_and_writes_nothing(
     tmp_path: Path, capsys: Capture
 ) -> None:
-    out = tmp_path / "providers.md"
+    out = tmp_path / "catalogue.md"
     out.write_text("old\n")
     code = main(["catalogue", str(REPO_ROOT / "specs"), "--out", str(out), "--check"])
     assert code == 1 and "is stale; regenerate with `oauthgen catalogue" in capsys.readouterr().err
