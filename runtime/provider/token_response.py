@@ -12,7 +12,6 @@ provider reported scopes, and ``expires_in`` + absolute ``expires_at`` when it e
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -297,18 +296,16 @@ def _refresh_expiry(
         if previous and "refresh_token" not in document and "refresh_token_expires_at" in previous:
             token["refresh_token_expires_at"] = previous["refresh_token_expires_at"]
         return
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise FieldTypeError(f"the refresh token lifetime at {rule['path']!r} is not a number")
     try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number < 0:
+        number = seconds_value(raw, rule["path"])  # the one lifetime rule of _lifecycle
+    except LifetimeError:
+        number = None
+    if number is None or number < 0:
         raise FieldTypeError(f"the refresh token lifetime at {rule['path']!r} is not a number")
-    if rule["unit"] == "milliseconds":
-        number /= 1000
+    per_second = 1000 if rule["unit"] == "milliseconds" else 1
     now = round(clock())
-    expires_at = round(number) if rule["kind"] == "absolute" else now + round(number)
+    offset = number / per_second - (now if rule["kind"] == "absolute" else 0)
+    expires_at = now + whole_seconds(offset) if offset else now
     token["refresh_token_expires_in"] = expires_at - now
     token["refresh_token_expires_at"] = expires_at
 
