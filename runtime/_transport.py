@@ -99,9 +99,9 @@ def redirect_refusal(response: requests.Response, endpoint: str) -> str:
     )
 
 
-def without_query(url: str) -> str:
+def without_query(url: str | None) -> str:
     """``url`` without its query and fragment, which may carry credentials."""
-    return url.split("?", 1)[0].split("#", 1)[0]
+    return (url or "").split("?", 1)[0].split("#", 1)[0]
 
 
 def without_redirects(

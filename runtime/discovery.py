@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from ._response_reading import header_of, status_of
-from ._transport import is_secure_url, redirect_status
+from ._transport import is_secure_url, redirect_status, without_query
 
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
 RFC8414_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -204,7 +204,7 @@ def fetch_document(get: Callable[[str], requests.Response], url: str) -> dict[st
             response = get(current)
         except requests.RequestException as exc:
             raise DiscoveryError(
-                f"could not fetch {_without_query(current)}: {_describe_network_error(exc)}"
+                f"could not fetch {without_query(current)}: {_describe_network_error(exc)}"
             ) from exc
         try:
             status = redirect_status(response)
@@ -216,7 +216,7 @@ def fetch_document(get: Callable[[str], requests.Response], url: str) -> dict[st
         finally:
             response.close()
     raise DiscoveryError(
-        f"{_without_query(url)} redirected more than {MAX_REDIRECTS} times; discovery gives up"
+        f"{without_query(url)} redirected more than {MAX_REDIRECTS} times; discovery gives up"
     )
 
 
@@ -224,15 +224,15 @@ def _redirect_target(first: str, current: str, status: int, response: requests.R
     """Where a discovery redirect points, if it may be followed: same origin, secure."""
     location = header_of(response, "Location")
     if not location:
-        raise DiscoveryError(f"{_without_query(current)} answered HTTP {status} without a Location")
+        raise DiscoveryError(f"{without_query(current)} answered HTTP {status} without a Location")
     target = urljoin(current, location)
     if not is_secure_url(target):
         raise DiscoveryError(
-            f"{_without_query(current)} redirected to insecure {_without_query(target)}"
+            f"{without_query(current)} redirected to insecure {without_query(target)}"
         )
     if _origin(target) != _origin(first):
         raise DiscoveryError(
-            f"{_without_query(current)} redirected to {_short(_without_query(target))}, another "
+            f"{without_query(current)} redirected to {_short(without_query(target))}, another "
             f"origin than {_origin_text(first)}; discovery follows same-origin redirects only"
         )
     return target
@@ -394,6 +394,3 @@ def _describe_network_error(exc: requests.RequestException) -> str:
         return f"timed out ({type(exc).__name__})"
     return f"{type(exc).__name__}: {_truncate(str(exc), 300)}"
 
-
-def _without_query(url: str | None) -> str:
-    return (url or "").split("?", 1)[0]

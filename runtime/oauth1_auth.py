@@ -21,7 +21,7 @@ from requests.utils import check_header_validity
 
 from ._oauth1_signing import FastSigner, SignatureMethod, SignatureType, SignedRequest
 from ._redact import mask, secret_safe_logger
-from ._transport import require_secure_url
+from ._transport import require_secure_url, without_query
 
 __all__ = [
     "CONTENT_TYPE_FORM_URLENCODED",
@@ -108,7 +108,7 @@ class OAuth1(AuthBase):
         """Sign ``r`` in place (URL, headers and, for form bodies, the body) and return it."""
         client = self.client
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("Signing %s %s with %r", r.method, _without_query(r.url), self)
+            log.debug("Signing %s %s with %r", r.method, without_query(r.url), self)
 
         content_type: str | bytes = r.headers.get("Content-Type", "")
         if (not content_type and _has_form_params(r.body)) or (
@@ -194,6 +194,3 @@ def _has_form_params(body: object) -> bool:
     # a streaming body, and bytes never pass its character check.
     return isinstance(body, str) and bool(extract_params(body))
 
-
-def _without_query(url: str | None) -> str:
-    return (url or "").split("?", 1)[0].split("#", 1)[0]

@@ -22,8 +22,8 @@ from oauthlib.oauth1 import (
 from ._oauth1_signing import SignatureMethod, SignatureType
 from ._redact import mask, masked_mapping, redacted_exception, secret_safe_logger
 from ._response_reading import describe, reason_of, status_of, text_of
-from ._transport import redirect_refusal, without_redirects
-from .oauth1_auth import OAuth1, _without_query
+from ._transport import redirect_refusal, without_query, without_redirects
+from .oauth1_auth import OAuth1
 
 __all__ = [
     "OAuth1Session",
@@ -70,7 +70,7 @@ class TokenRequestRedirected(TokenRequestDenied):
 
     def __init__(self, response: requests.Response, endpoint: str) -> None:
         super().__init__(redirect_refusal(response, endpoint), response)
-        self.endpoint = _without_query(endpoint)
+        self.endpoint = without_query(endpoint)
 
 
 class TokenMissing(ValueError):
@@ -188,7 +188,7 @@ class OAuth1Session(requests.Session):
         """
         params: dict[str, Any] = dict(kwargs)
         params["oauth_token"] = request_token or self._client.client.resource_owner_key
-        log.debug("Adding parameters %s to %s", sorted(params), _without_query(url))
+        log.debug("Adding parameters %s to %s", sorted(params), without_query(url))
         return add_params_to_uri(url, params.items())
 
     def fetch_request_token(
@@ -230,7 +230,7 @@ class OAuth1Session(requests.Session):
         """Read ``oauth_token`` (and ``oauth_verifier``) from the query of the URL the user
         was redirected back to, store them and return all query parameters.
         """
-        log.debug("Parsing the authorization response from %s", _without_query(url))
+        log.debug("Parsing the authorization response from %s", without_query(url))
         token = dict(urldecode(urlparse(url).query))
         self._populate_attributes(token)
         return token
@@ -248,7 +248,7 @@ class OAuth1Session(requests.Session):
             client.verifier = token["oauth_verifier"]
 
     def _fetch_token(self, url: str, **request_kwargs: Any) -> dict[str, Any]:
-        log.debug("Fetching a token from %s", _without_query(url))
+        log.debug("Fetching a token from %s", without_query(url))
         response = without_redirects(
             self.post, url, url, refused=TokenRequestRedirected, **request_kwargs
         )
@@ -257,7 +257,7 @@ class OAuth1Session(requests.Session):
             reason = reason_of(response)
             reason = f" {reason}" if reason else ""
             raise TokenRequestDenied(
-                f"Token request to {_without_query(url)} failed with HTTP status "
+                f"Token request to {without_query(url)} failed with HTTP status "
                 f"{status}{reason}.",
                 response,
             )
@@ -265,7 +265,7 @@ class OAuth1Session(requests.Session):
             token = dict(urldecode(text_of(response).strip()))
         except (ValueError, TypeError):
             raise ValueError(
-                f"Unable to decode the token response from {_without_query(url)} "
+                f"Unable to decode the token response from {without_query(url)} "
                 f"({describe(response)}):"
                 " expected an application/x-www-form-urlencoded or JSON body. This is "
                 "commonly caused by an error page returned with a success status."
@@ -301,7 +301,7 @@ class OAuth1Session(requests.Session):
         if should_strip(response.request.url, prepared_request.url):
             log.debug(
                 "Not signing the redirect to %s: it leaves the original host",
-                _without_query(prepared_request.url),
+                without_query(prepared_request.url),
             )
             return
         prepared_request.prepare_auth(self.auth)

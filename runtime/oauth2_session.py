@@ -68,7 +68,7 @@ from ._redact import mask, redact_query_strings, redacted_exception, secret_safe
 from ._response_reading import header_of, status_of
 from ._responses import checked_params
 from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
-from ._transport import require_secure_url, without_redirects
+from ._transport import require_secure_url, without_query, without_redirects
 from .client_auth import ClientCredentials, apply_client_auth, choose_client_auth
 from .device import (
     DEVICE_CODE_GRANT_TYPE,
@@ -540,7 +540,7 @@ class OAuth2Session(requests.Session):
             self.token = {}
             raise
         self._install(token)
-        log.debug("Obtained a token from %s", _without_query(token_url))
+        log.debug("Obtained a token from %s", without_query(token_url))
         return self.token
 
     def _request_token(
@@ -700,7 +700,7 @@ class OAuth2Session(requests.Session):
         if "refresh_token" not in new_token and refresh_token:
             new_token["refresh_token"] = refresh_token
         self._install(new_token, notify=True, spent=refresh_token)
-        log.debug("Refreshed the token at %s", _without_query(token_url))
+        log.debug("Refreshed the token at %s", without_query(token_url))
         return self.token
 
     def _install(
@@ -920,7 +920,7 @@ class OAuth2Session(requests.Session):
         try:
             return without_redirects(self.request, url, method, url, withhold_token=True, **kwargs)
         except requests.RequestException as error:
-            message = f"request to {_without_query(url)} failed: {redact_query_strings(error)}"
+            message = f"request to {without_query(url)} failed: {redact_query_strings(error)}"
             clean = redacted_exception(error, message)
         raise clean
 
@@ -1019,7 +1019,7 @@ class OAuth2Session(requests.Session):
         for hook in self.compliance_hook["protected_request"]:
             log.debug("Invoking protected_request hook %s", hook)
             url, headers, data = hook(url, headers, data)
-        log.debug("Adding the access token to a request to %s", _without_query(url))
+        log.debug("Adding the access token to a request to %s", without_query(url))
         sent_token = self.access_token
         self._sending.token = sent_token
         url, headers, data = attach_token(self._client, url, method, data, headers, now=lambda: now)
@@ -1157,9 +1157,6 @@ def _with_lifetime(token: TokenDict) -> TokenDict:
         normalised["expires_in"] = seconds
     return normalised
 
-
-def _without_query(url: str) -> str:
-    return url.split("?", 1)[0]
 
 
 def _transport_kwargs(transport: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from oauthlib.oauth2 import WebApplicationClient
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, TokenExpiredError
 
 from .._token_attach import token_expired
-from .._transport import require_secure_url
+from .._transport import require_secure_url, without_query
 from ..oauth2_session import OAuth2Session
 from .templates import Placeholders, render_text
 
@@ -109,9 +109,6 @@ class ApiAuth:
         return url, headers, body
 
 
-def _without_query(url: str) -> str:
-    return url.split("?", 1)[0]
-
 
 def _is_form(body: str) -> bool:
     try:
@@ -194,7 +191,7 @@ class ProviderSession(OAuth2Session):
         if not withhold and not self.token:
             from ..errors import NoTokenError
 
-            raise NoTokenError(f"the API call to {_without_query(str(url))}")
+            raise NoTokenError(f"the API call to {without_query(str(url))}")
         payload = kwargs.pop("json", None)
         if payload is not None and not args and kwargs.get("data") is None:
             kwargs["data"] = json.dumps(payload).encode("utf-8")
