@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ._redact import install_log_redaction
-from ._response_reading import header_of, status_of
+from .core.reading import header_of, status_of
 
 if TYPE_CHECKING:
     import requests
+
+    from .core.http import Response
 
 # Every flow imports this module: from here on, urllib3's, requests' and oauthlib's loggers
 # redact secrets (urllib3 logs whole request URLs at DEBUG, query credentials included).
@@ -84,7 +86,7 @@ def redirect_status(response: object) -> int | None:
     return status if status is not None and 300 <= status < 400 else None
 
 
-def redirect_refusal(response: requests.Response, endpoint: str) -> str:
+def redirect_refusal(response: Response, endpoint: str) -> str:
     """Why a token-type request to ``endpoint`` stopped at the redirect ``response``."""
     location = header_of(response, "Location")
     target = ""

@@ -1,20 +1,16 @@
-"""RFC 8628 device authorization grant: the authorization answer and the polling loop."""
+"""RFC 8628 device authorization grant: the authorization answer (the polling loop is
+``runtime.core.polling.poll_device``)."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from typing_extensions import NotRequired
 
-from .errors import AuthorizationPendingError, ExpiredTokenError, SlowDownError
-
 DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 DEFAULT_INTERVAL = 5
-SLOW_DOWN_STEP = 5  # RFC 8628 §3.5: add 5 seconds to the interval on every slow_down
 
 
 class DeviceAuthorization(TypedDict):
@@ -75,48 +71,3 @@ def parse_device_authorization(params: Mapping[str, Any]) -> DeviceAuthorization
     if complete:
         result["verification_uri_complete"] = str(complete)
     return result
-
-
-def poll_for_token(
-    request_token: Callable[[], dict[str, Any]],
-    *,
-    interval: int,
-    expires_in: int,
-    clock: Callable[[], float] = time.time,
-    cancel: threading.Event | None = None,
-    sleep: Callable[[float], object] | None = None,
-) -> dict[str, Any]:
-    """Call ``request_token`` every ``interval`` seconds until it returns a token.
-
-    ``authorization_pending`` keeps polling, ``slow_down`` adds 5 seconds to the interval,
-    anything else (``access_denied``, ``expired_token``...) propagates as its typed error.
-    Gives up with ``ExpiredTokenError`` once ``expires_in`` has passed, and with
-    ``DeviceFlowCancelled`` as soon as ``cancel`` is set.
-    """
-    deadline = clock() + expires_in
-    while True:
-        if _wait(interval, cancel, sleep):
-            raise DeviceFlowCancelled(description="device flow cancelled while waiting")
-        if clock() >= deadline:
-            raise ExpiredTokenError(
-                description=f"the device code expired after {expires_in} s without approval"
-            )
-        try:
-            return request_token()
-        except AuthorizationPendingError:
-            continue
-        except SlowDownError:
-            interval += SLOW_DOWN_STEP
-
-
-def _wait(
-    seconds: float, cancel: threading.Event | None, sleep: Callable[[float], object] | None
-) -> bool:
-    """Wait ``seconds``; True when cancelled."""
-    if sleep is not None:
-        sleep(seconds)
-        return cancel is not None and cancel.is_set()
-    if cancel is not None:
-        return cancel.wait(seconds)
-    time.sleep(seconds)
-    return False

@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from ._response_reading import header_of, status_of
 from ._transport import is_secure_url, redirect_status, without_query
+from .core.reading import header_of, status_of
 
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
 RFC8414_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -393,4 +393,3 @@ def _describe_network_error(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.Timeout):
         return f"timed out ({type(exc).__name__})"
     return f"{type(exc).__name__}: {_truncate(str(exc), 300)}"
-

@@ -53,11 +53,11 @@ __all__ = [
 ]
 
 from ._redact import SERVER_TEXT_LIMIT, escaped_server_text
-from ._response_reading import describe, status_of, url_of
 from ._transport import redirect_refusal, without_query
+from .core.reading import describe, status_of, url_of
 
 if TYPE_CHECKING:
-    import requests
+    from .core.http import Response
 
 
 class TokenUpdated(Warning):
@@ -77,7 +77,7 @@ class TokenEndpointError(OAuth2Error):
 
     error = "token_endpoint_error"
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: Response) -> None:
         super().__init__(
             description=(
                 f"token endpoint {url_of(response)} answered {describe(response)} without an "
@@ -85,7 +85,7 @@ class TokenEndpointError(OAuth2Error):
             ),
             status_code=status_of(response),
         )
-        self.response = response
+        self.response: Any = response
 
 
 class TokenEndpointRedirectError(TokenEndpointError):
@@ -100,13 +100,13 @@ class TokenEndpointRedirectError(TokenEndpointError):
 
     error = "token_endpoint_redirect"
 
-    def __init__(self, response: requests.Response, endpoint: str) -> None:
+    def __init__(self, response: Response, endpoint: str) -> None:
         OAuth2Error.__init__(
             self,
             description=redirect_refusal(response, endpoint),
             status_code=response.status_code,
         )
-        self.response = response
+        self.response: Any = response
         self.endpoint = without_query(endpoint)
 
 
@@ -119,9 +119,7 @@ class TokenResponseParseError(MissingTokenError, ValueError):
 
     error = "invalid_token_response"
 
-    def __init__(
-        self, response: requests.Response, reason: str, *, field: str | None = None
-    ) -> None:
+    def __init__(self, response: Response, reason: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(
             description=(
@@ -130,7 +128,7 @@ class TokenResponseParseError(MissingTokenError, ValueError):
             ),
             status_code=status_of(response),
         )
-        self.response = response
+        self.response: Any = response
 
 
 class InvalidRequest(InvalidClientIdError, InvalidRequestError):
@@ -224,9 +222,7 @@ class PKCEMethodError(ValueError, AttributeError):
     """Unknown ``pkce=`` value. requests-oauthlib raised ``AttributeError``; both are caught."""
 
 
-def oauth2_error_from_body(
-    params: dict[str, Any], response: requests.Response | None = None
-) -> OAuth2Error:
+def oauth2_error_from_body(params: dict[str, Any], response: Response | None = None) -> OAuth2Error:
     """The error oauthlib would raise for ``params['error']``, plus RFC 8628's codes.
 
     oauthlib only maps RFC 6749 codes; device-flow codes would otherwise come back as

@@ -193,4 +193,3 @@ def _has_form_params(body: object) -> bool:
     # Only text can be form data: oauthlib's extract_params would iterate (and so consume)
     # a streaming body, and bytes never pass its character check.
     return isinstance(body, str) and bool(extract_params(body))
-

@@ -21,8 +21,8 @@ from oauthlib.oauth1 import (
 
 from ._oauth1_signing import SignatureMethod, SignatureType
 from ._redact import mask, masked_mapping, redacted_exception, secret_safe_logger
-from ._response_reading import describe, reason_of, status_of, text_of
 from ._transport import redirect_refusal, without_query, without_redirects
+from .core.reading import describe, reason_of, status_of, text_of
 from .oauth1_auth import OAuth1
 
 __all__ = [
@@ -257,8 +257,7 @@ class OAuth1Session(requests.Session):
             reason = reason_of(response)
             reason = f" {reason}" if reason else ""
             raise TokenRequestDenied(
-                f"Token request to {without_query(url)} failed with HTTP status "
-                f"{status}{reason}.",
+                f"Token request to {without_query(url)} failed with HTTP status {status}{reason}.",
                 response,
             )
         try:

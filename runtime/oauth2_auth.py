@@ -12,9 +12,9 @@ import requests
 from oauthlib.oauth2 import Client, WebApplicationClient
 
 from ._redact import mask
-from ._response_reading import header_of
 from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
 from ._transport import redirect_status
+from .core.reading import header_of
 
 _now = time.time
 # requests' own rule for "this redirect leaves the host" (the mixin keeps no state).

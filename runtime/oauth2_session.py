@@ -65,17 +65,21 @@ from oauthlib.oauth2.rfc6749.errors import (
 
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
-from ._response_reading import header_of, status_of
-from ._responses import checked_params
+from ._requests_calls import run_with
 from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
 from ._transport import require_secure_url, without_query, without_redirects
 from .client_auth import ClientCredentials, apply_client_auth, choose_client_auth
-from .device import (
-    DEVICE_CODE_GRANT_TYPE,
-    DeviceAuthorization,
-    parse_device_authorization,
-    poll_for_token,
+from .core.answers import (
+    read_answer,
+    read_device_authorization,
+    read_introspection,
+    read_revocation,
 )
+from .core.flow import Flow, T, exchange
+from .core.http import Call, Response
+from .core.polling import poll_device
+from .core.reading import header_of, status_of
+from .device import DEVICE_CODE_GRANT_TYPE, DeviceAuthorization
 from .errors import (
     CallbackReusedError,
     NoTokenError,
@@ -593,18 +597,9 @@ class OAuth2Session(requests.Session):
             token_url, request_headers, request_kwargs = hook(
                 token_url, request_headers, request_kwargs
             )
-        response = self._endpoint_request(
-            method,
-            token_url,
-            headers=request_headers,
-            auth=auth,
-            **_transport_kwargs(transport),
-            **request_kwargs,
-        )
-        for hook in self.compliance_hook["access_token_response"]:
-            log.debug("Invoking access_token_response hook %s", hook)
-            response = hook(response)
-        return self._parse_token_response(response)
+        call = _token_call(method, token_url, request_headers, request_kwargs)
+        _add_transport(call, auth, transport)
+        return self._run(exchange(call, self._token_reader("access_token_response")))
 
     def _legacy_client_auth(
         self, auth: Any, include_client_id: bool | None, client_secret: str | None
@@ -683,29 +678,18 @@ class OAuth2Session(requests.Session):
         if auth is None and "client_id" not in params and "client_assertion" not in params:
             self._authenticate_client(token_url, request_headers, params)
 
-        response = self._endpoint_request(
-            "POST",
-            token_url,
-            data=params,
-            auth=auth,
-            headers=request_headers,
-            **_transport_kwargs(
-                {"timeout": timeout, "verify": verify, "proxies": proxies, "cert": cert}
-            ),
+        call = Call("POST", token_url, params=params, headers=dict(request_headers))
+        _add_transport(
+            call, auth, {"timeout": timeout, "verify": verify, "proxies": proxies, "cert": cert}
         )
-        for hook in self.compliance_hook["refresh_token_response"]:
-            log.debug("Invoking refresh_token_response hook %s", hook)
-            response = hook(response)
-        new_token = self._parse_token_response(response)
+        new_token = self._run(exchange(call, self._token_reader("refresh_token_response")))
         if "refresh_token" not in new_token and refresh_token:
             new_token["refresh_token"] = refresh_token
         self._install(new_token, notify=True, spent=refresh_token)
         log.debug("Refreshed the token at %s", without_query(token_url))
         return self.token
 
-    def _install(
-        self, token: TokenDict, *, notify: bool = False, spent: str | None = None
-    ) -> None:
+    def _install(self, token: TokenDict, *, notify: bool = False, spent: str | None = None) -> None:
         """Make ``token`` current and persist it (under the store's lock when renewing).
 
         With ``notify`` (a refresh, explicit or automatic, or a client-credentials token
@@ -730,13 +714,24 @@ class OAuth2Session(requests.Session):
         if self._lifecycle.is_spent(refresh_token):
             raise RefreshTokenSpentError()
 
-    def _parse_token_response(self, response: requests.Response) -> TokenDict:
+    def _token_reader(self, hook_type: ComplianceHookType) -> Callable[[Response], TokenDict]:
+        """Reads a token answer after the ``hook_type`` compliance hooks have adjusted it."""
+
+        def read(response: Response) -> TokenDict:
+            for hook in self.compliance_hook[hook_type]:
+                log.debug("Invoking %s hook %s", hook_type, hook)
+                response = hook(response)
+            return self._parse_token_response(response)
+
+        return read
+
+    def _parse_token_response(self, response: Response) -> TokenDict:
         """Turn a token-endpoint answer into a token or the matching typed error.
 
         The session's token is untouched until this returns. ``expires_in`` follows
         ``runtime._lifecycle.lifetime`` (0 means unknown; garbage is ``TokenResponseParseError``).
         """
-        params = checked_params(response)
+        params = read_answer(response)
         try:
             seconds = lifetime(params.get("expires_in"))
         except LifetimeError as error:
@@ -773,8 +768,7 @@ class OAuth2Session(requests.Session):
         params: dict[str, str] = dict(extra)
         if scope:
             params["scope"] = scope if isinstance(scope, str) else " ".join(scope)
-        response = self._post_authenticated(url, params)
-        return parse_device_authorization(checked_params(response))
+        return self._run(exchange(self._authenticated_call(url, params), read_device_authorization))
 
     def poll_device_token(
         self,
@@ -801,19 +795,19 @@ class OAuth2Session(requests.Session):
         if not device_code:
             raise ValueError("poll_device_token needs the device authorization or device_code")
 
-        def request_token() -> TokenDict:
-            params = {"grant_type": DEVICE_CODE_GRANT_TYPE, "device_code": str(device_code)}
-            response = self._post_authenticated(endpoint, params)
-            return self._parse_token_response(response)
+        params = {"grant_type": DEVICE_CODE_GRANT_TYPE, "device_code": str(device_code)}
 
-        token = poll_for_token(
-            request_token,
+        def attempt() -> Flow[TokenDict]:
+            call = self._authenticated_call(endpoint, params)
+            return exchange(call, self._parse_token_response)
+
+        polling = poll_device(
+            attempt,
             interval=interval or 5,
             expires_in=expires_in or 1800,
             clock=self._lifecycle.clock,
-            cancel=cancel,
-            sleep=sleep,
         )
+        token = self._run(polling, cancel=cancel, sleep=sleep)
         self._install(token)
         return self.token
 
@@ -829,7 +823,8 @@ class OAuth2Session(requests.Session):
         scope = self.scope if scope is None else scope
         if scope:
             params["scope"] = scope if isinstance(scope, str) else " ".join(scope)
-        token = self._parse_token_response(self._post_authenticated(endpoint, params))
+        call = self._authenticated_call(endpoint, params)
+        token = self._run(exchange(call, self._parse_token_response))
         self._install(token)
         return self.token
 
@@ -850,7 +845,7 @@ class OAuth2Session(requests.Session):
         params = {"token": token}
         if token_type_hint:
             params["token_type_hint"] = token_type_hint
-        checked_params(self._post_authenticated(url, params), allow_empty=True)
+        self._run(exchange(self._authenticated_call(url, params), read_revocation))
         self._forget_revoked(token)
 
     def _forget_revoked(self, revoked: str) -> None:
@@ -885,11 +880,7 @@ class OAuth2Session(requests.Session):
         params = {"token": token}
         if token_type_hint:
             params["token_type_hint"] = token_type_hint
-        response = self._post_authenticated(url, params)
-        answer = checked_params(response)
-        if not isinstance(answer.get("active"), bool):
-            raise TokenResponseParseError(response, "introspection answer lacks a boolean 'active'")
-        return answer
+        return self._run(exchange(self._authenticated_call(url, params), read_introspection))
 
     def _token_and_hint(self, token: str | None, hint: str | None) -> tuple[str, str | None]:
         if token:
@@ -901,12 +892,23 @@ class OAuth2Session(requests.Session):
             return self.access_token, hint or "access_token"
         raise NoTokenError("revoke_token()", "an access or refresh token (or token=)")
 
-    def _post_authenticated(self, url: str, params: dict[str, str]) -> requests.Response:
-        """POST a form to a token-type endpoint with the session's client authentication."""
+    def _authenticated_call(self, url: str, params: Mapping[str, str]) -> Call:
+        """A form POST to a token-type endpoint with the session's client authentication."""
         require_secure_url(url)
-        headers = dict(_TOKEN_REQUEST_HEADERS)
-        self._authenticate_client(url, headers, params)
-        return self._endpoint_request("POST", url, data=params, headers=headers)
+        call = Call("POST", url, params=dict(params), headers=dict(_TOKEN_REQUEST_HEADERS))
+        self._authenticate_client(url, call.headers, call.params)
+        return call
+
+    def _run(
+        self,
+        flow: Flow[T],
+        *,
+        cancel: threading.Event | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> T:
+        """Drive a core flow through this session (token-type calls: no access token, no
+        redirects); waits honour ``cancel`` and ``sleep``."""
+        return run_with(self, flow, cancel=cancel, sleep=sleep)
 
     def _endpoint_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         """A request to a token-type endpoint, never redirected (a 3xx raises
@@ -1074,9 +1076,7 @@ class OAuth2Session(requests.Session):
         def adopt(token: TokenDict) -> None:
             self.token = token
 
-        renewed = self._lifecycle.renew(
-            stale_access_token, lambda: self.token, adopt, do_renew
-        )
+        renewed = self._lifecycle.renew(stale_access_token, lambda: self.token, adopt, do_renew)
         # The renewal already passed the new token to token_updater (see _install).
         if renewed and self.token_updater is None and self._lifecycle.store is None:
             raise TokenUpdated(self.token)
@@ -1158,10 +1158,28 @@ def _with_lifetime(token: TokenDict) -> TokenDict:
     return normalised
 
 
+def _token_call(
+    method: str, url: str, headers: Mapping[str, Any], request_kwargs: Mapping[str, Any]
+) -> Call:
+    """The token request ``access_token_request`` hooks left as requests arguments, as a
+    core call: a form or query mapping becomes its parameters; anything else a hook put
+    there (a string body, extra arguments) is passed to requests as it is."""
+    options = dict(request_kwargs)
+    data, query = options.pop("data", None), options.pop("params", None)
+    if query is None and isinstance(data, Mapping):
+        return Call(method, url, dict(data), dict(headers), "form", options=options)
+    if data is None and isinstance(query, Mapping):
+        return Call(method, url, dict(query), dict(headers), "query", options=options)
+    options.update({key: value for key, value in (("data", data), ("params", query)) if value})
+    return Call(method, url, headers=dict(headers), options=options)
 
-def _transport_kwargs(transport: Mapping[str, Any]) -> dict[str, Any]:
-    """The transport arguments that were actually given (None means "not given")."""
-    return {key: value for key, value in transport.items() if value is not None}
+
+def _add_transport(call: Call, auth: Any, transport: Mapping[str, Any]) -> None:
+    """Put the caller's ``auth`` and the transport arguments it actually gave (None means
+    "not given") on ``call``."""
+    if auth is not None:
+        call.options["auth"] = auth
+    call.options.update({key: value for key, value in transport.items() if value is not None})
 
 
 def _rejects_token(response: requests.Response) -> bool:

@@ -48,7 +48,7 @@ spec field                                             applied in
 -  token.response.format/key_case/paths/expires/       ``token_response.parse_token_response`` ->
    token_type/scope/extra                              expires_in + absolute expires_at, scope list;
                                                        extras a refresh answer omits are kept
--  errors.in_success_body/code_path/message_path/      ``token_response.raise_for_error``
+-  errors.in_success_body/code_path/message_path/      ``core.answers.raise_for_error``
    success_flag                                        (typed oauthlib errors by code)
 -  refresh.* (rotation may_omit|rotating,              ``OAuth2Provider._refresh``; requires_* in
    requires_scopes/params, leeway_seconds, ...)        the authorization request; leeway and auto

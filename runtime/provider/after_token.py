@@ -11,11 +11,12 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._requests_calls import send_call
+from ..core.http import Call
 from .errors import FieldTypeError
 from .fields import read_typed_fields
 from .flow_errors import ProviderResponseError
 from .templates import Placeholders, render_text, render_url
-from .wire import Call, send
 
 if TYPE_CHECKING:
     import requests
@@ -82,7 +83,7 @@ def run_after_token(
             )
         method = step["method"]
         call = Call(method, url, headers=headers, encoding="query" if method == "GET" else "form")
-        response = send(session, call, withhold_token=True)
+        response = send_call(session, call)
         what = f"the {name} call after sign-in"
         if not 200 <= response.status_code < 300:
             raise ProviderResponseError(what, response, f"HTTP {response.status_code}")

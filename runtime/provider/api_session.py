@@ -109,7 +109,6 @@ class ApiAuth:
         return url, headers, body
 
 
-
 def _is_form(body: str) -> bool:
     try:
         urldecode(body)
@@ -202,11 +201,6 @@ class ProviderSession(OAuth2Session):
         elif payload is not None:
             kwargs["json"] = payload
         return super().request(method, url, *args, **kwargs)
-
-    def endpoint_request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """A request to a token-type endpoint: no access token attached, and a network error
-        names the endpoint without its query (which may carry credentials)."""
-        return self._endpoint_request(method, url, **kwargs)
 
     def install(
         self, token: dict[str, Any], *, notify: bool = False, spent: str | None = None

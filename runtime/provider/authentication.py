@@ -1,4 +1,4 @@
-"""Client authentication of a token-type :class:`~runtime.provider.wire.Call`.
+"""Client authentication of a token-type :class:`~runtime.core.http.Call`.
 
 The spec's ``client_auth`` names map onto ``runtime.client_auth``'s registry; the two it lacks
 are applied here: ``client_secret_bearer`` (Stripe: the secret as a Bearer token) and
@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from ..client_auth import ClientCredentials, apply_client_auth
+from ..core.http import Call
 from ..jwt_assertions import DEFAULT_LIFETIME
-from .wire import Call
 
 _NEEDS_SECRET = frozenset(
     {"client_secret_basic", "client_secret_post", "client_secret_jwt", "client_secret_bearer"}

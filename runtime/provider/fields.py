@@ -1,8 +1,5 @@
-"""Reading values out of JSON documents: field paths, key case and declared types.
-
-A field path is dot-separated keys, each optionally followed by ``[index]``:
-``authed_user.access_token``, ``data[0]``, ``picture.data.url``, ``errors[0].errorType``.
-"""
+"""Reading values out of JSON documents: key case and declared types, at the field paths
+of :mod:`runtime.core.paths` (``authed_user.access_token``, ``picture.data.url``)."""
 
 from __future__ import annotations
 
@@ -11,30 +8,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.paths import MISSING, get_path
 from .errors import FieldTypeError
 
-_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[0-9]+\])*)")
-_INDEX = re.compile(r"\[([0-9]+)\]")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-MISSING: Any = object()
-"""Returned by :func:`get_path` when the path leads nowhere."""
-
-
-def get_path(document: object, path: str) -> Any:
-    """The value at ``path`` in ``document``, or :data:`MISSING`."""
-    value: Any = document
-    for segment in path.split("."):
-        match = _SEGMENT.fullmatch(segment)
-        if match is None:
-            raise ValueError(f"invalid field path {path!r}")
-        if not isinstance(value, Mapping) or match.group(1) not in value:
-            return MISSING
-        value = value[match.group(1)]
-        for index in _INDEX.findall(match.group(2)):
-            if not isinstance(value, list) or int(index) >= len(value):
-                return MISSING
-            value = value[int(index)]
-    return value
 
 
 def camel_to_snake(name: str) -> str:

@@ -7,14 +7,14 @@ Messages name fields and URLs, never token values.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
 
 from ..errors import CallbackError
 
 if TYPE_CHECKING:
-    import requests
+    from ..core.http import Response
 
 
 class CallbackValueError(CallbackError):
@@ -45,12 +45,12 @@ class ProviderResponseError(OAuth2Error):
 
     error = "provider_response_error"
 
-    def __init__(self, what: str, response: requests.Response | None, reason: str) -> None:
+    def __init__(self, what: str, response: Response | None, reason: str) -> None:
         status = response.status_code if response is not None else None
         url = (response.url or "").split("?", 1)[0] if response is not None else ""
         where = f" from {url}" if url else ""
         super().__init__(description=f"{what}{where}: {reason}", status_code=status)
-        self.response = response
+        self.response: Any = response
 
 
 class RefreshTokenExpiredError(InvalidGrantError):

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
 
-from .._response_reading import header_of, status_of, url_of
+from ..core.reading import header_of, status_of, url_of
 from .base import ProviderBase
 from .defaults import DEFAULT_TIMEOUT
 from .templates import render_text
@@ -262,8 +262,8 @@ class OAuth1Provider(ProviderBase):
         )
 
     def _answer(self, response: requests.Response, what: str) -> dict[str, Any]:
+        from ..core.answers import decode_answer, error_in
         from ..oauth1_session import TokenMissing, TokenRequestDenied
-        from .token_response import decode_answer, error_in
 
         url = url_of(response)
         document = decode_answer(response, "auto")

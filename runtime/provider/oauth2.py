@@ -15,15 +15,14 @@ from .pending import PendingAuthorization
 if TYPE_CHECKING:
     import threading
 
-    import requests
-
+    from ..core.flow import Flow
+    from ..core.http import Call, Response
     from ..device import DeviceAuthorization
     from ..oauth2_session import OAuth2Session
     from ..stores.base import TokenStore
     from .api_session import ProviderSession
     from .hooks.points import HookPoint
     from .metadata import Metadata
-    from .wire import Call
 
 TokenUpdater = Callable[[dict[str, Any]], object]
 
@@ -458,12 +457,11 @@ class OAuth2Provider(ProviderBase):
     # -- device flow -----------------------------------------------------------------------
 
     def _device_authorization(self, *, scopes: Sequence[str] | None) -> DeviceAuthorization:
-        from ..device import parse_device_authorization
+        from ..core.answers import read_device_authorization
+        from ..core.flow import exchange
+        from ..core.http import JSON_ACCEPT, Call, rename
         from .authorization import requested_scopes
-        from .fields import MISSING, get_path
         from .scopes import join_scopes
-        from .token_response import decode_answer, raise_for_error
-        from .wire import JSON_ACCEPT, Call, rename, send
 
         spec = self.spec
         self._require_grant("device_code")
@@ -474,18 +472,16 @@ class OAuth2Provider(ProviderBase):
             call.params["scope"] = join_scopes(chosen, spec["scopes"]["separator"])
         self._authenticate(call, rules["client_auth"])
         call.params = rename(call.params, spec["token"]["param_names"])
-        response = send(self._session, call)
-        document = decode_answer(response, "auto")
-        raise_for_error(response, document, spec["errors"], use_flag=False)
-        assert document is not None
-        answer = dict(document)
-        for field, path in rules["response_paths"].items():
-            value = get_path(document, path)
-            if value is not MISSING:
-                answer[field] = value
-        if answer.get("interval") in (None, ""):
-            answer["interval"] = rules["default_interval"]
-        return parse_device_authorization(answer)
+
+        def read(response: Response) -> DeviceAuthorization:
+            return read_device_authorization(
+                response,
+                spec["errors"],
+                response_paths=rules["response_paths"],
+                default_interval=rules["default_interval"],
+            )
+
+        return self._session._run(exchange(call, read))
 
     def _poll_device_token(
         self,
@@ -494,13 +490,13 @@ class OAuth2Provider(ProviderBase):
         cancel: threading.Event | None = None,
         sleep: Callable[[float], object] | None = None,
     ) -> dict[str, Any]:
-        from ..device import poll_for_token
+        from ..core.polling import poll_device
 
         rules = self.spec["device"]
+        code_param = rules.get("code_param") or "device_code"
+        grant = {"grant_type": rules["grant_type"], code_param: device["device_code"]}
 
-        def request_token() -> dict[str, Any]:
-            code_param = rules.get("code_param") or "device_code"
-            grant = {"grant_type": rules["grant_type"], code_param: device["device_code"]}
+        def attempt() -> Flow[dict[str, Any]]:
             call = self._token_call(
                 self._endpoint("token"),
                 grant,
@@ -508,16 +504,12 @@ class OAuth2Provider(ProviderBase):
                 where="device",
                 request_point="access_token_request",
             )
-            return self._send_token_call(call, ("access_token_response",))
+            return self._token_exchange(call, ("access_token_response",))
 
-        token = poll_for_token(
-            request_token,
-            interval=device["interval"],
-            expires_in=device["expires_in"],
-            clock=self._clock,
-            cancel=cancel,
-            sleep=sleep,
+        polling = poll_device(
+            attempt, interval=device["interval"], expires_in=device["expires_in"], clock=self._clock
         )
+        token = self._session._run(polling, cancel=cancel, sleep=sleep)
         self._check_id_token(token, nonce=None)
         return self._install(token, grant="device_code")
 
@@ -526,11 +518,9 @@ class OAuth2Provider(ProviderBase):
     def _revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke ``token`` (default: the refresh token, else the access token); revoking the
         client's own token also clears it, in the session and the token store."""
-        from .._response_reading import status_of, text_of
-        from ..errors import TokenEndpointError, oauth2_error_from_body
-        from .fields import MISSING
-        from .token_response import error_in
-        from .wire import JSON_ACCEPT, Call, default_encoding, rename, send
+        from ..core.answers import read_revocation
+        from ..core.flow import exchange
+        from ..core.http import JSON_ACCEPT, Call, default_encoding, rename
 
         spec = self.spec
         rules = spec["revocation"]
@@ -543,6 +533,7 @@ class OAuth2Provider(ProviderBase):
             self._endpoint("revoke", with_token=True),
             headers=dict(JSON_ACCEPT),
             encoding=default_encoding(method, rules.get("encoding")),
+            with_token=rules["authenticate_with_token"],
         )
         if rules["token_param"]:
             call.params[rules["token_param"]] = chosen
@@ -553,24 +544,13 @@ class OAuth2Provider(ProviderBase):
             call.params = rename(call.params, spec["token"]["param_names"])
         for hook in self._hook_functions("revoke_token_request"):
             call = hook(self, call)
-        response = send(self._session, call, withhold_token=not rules["authenticate_with_token"])
-        try:
-            body = json.loads(text_of(response))  # any JSON: success_body may be a bare `true`
-        except ValueError:
-            body = MISSING
-        document = body if isinstance(body, dict) else None
-        found = error_in(document, spec["errors"], use_flag=False)
-        status = status_of(response)  # unknown (a test's MagicMock): the body decides
-        if (found is None if status is None else status in rules["success_status"]) and (
-            found is None or not spec["errors"]["in_success_body"]
-        ):
+
+        def read(response: Response) -> None:
+            body = read_revocation(response, spec["errors"], success_status=rules["success_status"])
             _confirm_revocation(response, body, rules.get("success_body"))
-            self._session._forget_revoked(chosen)
-            return
-        if found is not None:
-            code, message = found
-            raise oauth2_error_from_body({"error": code, "error_description": message}, response)
-        raise TokenEndpointError(response)
+
+        self._session._run(exchange(call, read))
+        self._session._forget_revoked(chosen)
 
     def _revocable(
         self, token: str | None, hint: str | None, default: str
@@ -586,9 +566,9 @@ class OAuth2Provider(ProviderBase):
 
     def _introspect(self, *, token: str | None = None) -> dict[str, Any]:
         """RFC 7662 introspection; the answer always has a boolean ``active``."""
-        from ..errors import TokenResponseParseError
-        from .token_response import decode_answer, raise_for_error
-        from .wire import JSON_ACCEPT, Call, rename, send
+        from ..core.answers import read_introspection
+        from ..core.flow import exchange
+        from ..core.http import JSON_ACCEPT, Call, rename
 
         token = token or self._session.access_token
         if not token:
@@ -596,13 +576,8 @@ class OAuth2Provider(ProviderBase):
         call = Call("POST", self._endpoint("introspect"), {"token": token}, dict(JSON_ACCEPT))
         self._authenticate(call, "inherit")
         call.params = rename(call.params, self.spec["token"]["param_names"])
-        response = send(self._session, call)
-        document = decode_answer(response, "auto")
-        raise_for_error(response, document, self.spec["errors"], use_flag=False)
-        assert document is not None
-        if not isinstance(document.get("active"), bool):
-            raise TokenResponseParseError(response, "introspection answer lacks a boolean 'active'")
-        return document
+        errors = self.spec["errors"]
+        return self._session._run(exchange(call, lambda answer: read_introspection(answer, errors)))
 
     def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         return self._introspect(token=token)
@@ -675,8 +650,8 @@ class OAuth2Provider(ProviderBase):
         params: Mapping[str, str] | None = None,
     ) -> Call:
         """A token-endpoint request: the token section's settings unless given explicitly."""
+        from ..core.http import JSON_ACCEPT, Call, default_encoding, rename
         from .templates import render_text
-        from .wire import JSON_ACCEPT, Call, default_encoding, rename
 
         rules = self.spec["token"]
         if method is None:
@@ -707,14 +682,27 @@ class OAuth2Provider(ProviderBase):
         *,
         previous: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        from .token_response import parse_token_response
-        from .wire import send
+        return self._session._run(self._token_exchange(call, response_points, previous=previous))
 
-        response = send(self._session, call)
-        for point in response_points:
-            for hook in self._hook_functions(point):
-                response = hook(self, response)
-        return parse_token_response(response, self.spec, clock=self._clock, previous=previous)
+    def _token_exchange(
+        self,
+        call: Call,
+        response_points: Sequence[HookPoint],
+        *,
+        previous: Mapping[str, Any] | None = None,
+    ) -> Flow[dict[str, Any]]:
+        """The flow of one token request: the answer goes through the ``response_points``
+        hooks, then the spec's token rules."""
+        from ..core.flow import exchange
+        from .token_response import parse_token_response
+
+        def read(response: Response) -> dict[str, Any]:
+            for point in response_points:
+                for hook in self._hook_functions(point):
+                    response = hook(self, response)
+            return parse_token_response(response, self.spec, clock=self._clock, previous=previous)
+
+        return exchange(call, read)
 
     def _grant(self, grant: Mapping[str, str]) -> dict[str, Any]:
         call = self._token_call(
@@ -770,16 +758,14 @@ class OAuth2Provider(ProviderBase):
         return self.token
 
 
-def _confirm_revocation(
-    response: requests.Response, body: Any, expected: Mapping[str, Any] | None
-) -> None:
+def _confirm_revocation(response: Response, body: Any, expected: Mapping[str, Any] | None) -> None:
     """Raise unless ``body`` (the parsed answer, or MISSING) holds the spec's
     ``revocation.success_body`` value."""
     if expected is None:
         return
-    from .fields import MISSING, get_path
+    from ..core.answers import same_value
+    from ..core.paths import MISSING, get_path
     from .flow_errors import ProviderResponseError
-    from .token_response import same_value
 
     path = expected["path"]
     found = body if path is None or body is MISSING else get_path(body, path)

@@ -11,106 +11,23 @@ provider reported scopes, and ``expires_in`` + absolute ``expires_at`` when it e
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import requests
-from oauthlib.common import urldecode
-
 from .._lifecycle import LifetimeError, lifetime, seconds_value, whole_seconds
-from .._response_reading import status_of, text_of
-from .._responses import decode_body
-from ..errors import TokenEndpointError, TokenResponseParseError, oauth2_error_from_body
+from ..core.answers import decode_answer, raise_for_error
+from ..core.http import Response
+from ..core.paths import MISSING, get_path
+from ..errors import TokenResponseParseError
 from .errors import FieldTypeError
-from .fields import MISSING, get_path, read_typed_fields, snake_keys
+from .fields import read_typed_fields, snake_keys
 from .scopes import split_scopes
 
 _STANDARD = ("access_token", "refresh_token", "id_token")
 
 
-def decode_answer(response: requests.Response, body_format: str) -> dict[str, Any] | None:
-    """The body as a dict per the spec's ``format`` (json, form, or auto by content)."""
-    text = text_of(response)
-    if body_format == "json":
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-    if body_format == "form":
-        try:
-            pairs = urldecode(text.strip())
-        except ValueError:
-            return None
-        return dict(pairs) if pairs else None
-    return decode_body(text)
-
-
-def error_in(
-    document: Mapping[str, Any] | None, errors: Mapping[str, Any], *, use_flag: bool = True
-) -> tuple[str, str | None] | None:
-    """``(code, message)`` when ``document`` reports an error per the spec's error shape.
-
-    ``use_flag=False`` ignores ``success_flag`` (answers of other endpoints, such as
-    revocation, need not carry it).
-    """
-    if document is None:
-        return None
-    code = get_path(document, errors["code_path"])
-    failed = code not in (MISSING, None, "", False)
-    flag = errors.get("success_flag") if use_flag else None
-    if flag is not None:
-        found = get_path(document, flag["path"])
-        if found is MISSING or not same_value(found, flag["value"]):
-            failed = True
-    if not failed:
-        return None
-    if code in (MISSING, None, "", False):
-        code = "request_failed"
-    message_path = errors.get("message_path")
-    message = get_path(document, message_path) if message_path else MISSING
-    return _text(code), (None if message in (MISSING, None) else _text(message))
-
-
-def same_value(found: object, wanted: object) -> bool:
-    """A flag compared as sent: ``"true"`` in a form body means True."""
-    if isinstance(found, str) and not isinstance(wanted, str):
-        return found.strip().lower() == json.dumps(wanted)
-    return found == wanted
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def raise_for_error(
-    response: requests.Response,
-    document: Mapping[str, Any] | None,
-    errors: Mapping[str, Any],
-    *,
-    allow_empty: bool = False,
-    use_flag: bool = True,
-) -> None:
-    """Raise the typed error an answer stands for; return when it is a success.
-
-    An answer without a real HTTP status (a test's ``MagicMock``) is judged by its body.
-    """
-    status = status_of(response)
-    success = status is None or 200 <= status < 300
-    check = errors["in_success_body"] or not success or status is None
-    found = error_in(document, errors, use_flag=use_flag) if check else None
-    if found is not None:
-        code, message = found
-        raise oauth2_error_from_body({"error": code, "error_description": message}, response)
-    if not success:
-        raise TokenEndpointError(response)
-    if document is None and not (allow_empty and not text_of(response).strip()):
-        raise TokenResponseParseError(response, "expected a JSON object or form-encoded parameters")
-
-
 def parse_token_response(
-    response: requests.Response,
+    response: Response,
     spec: Mapping[str, Any],
     *,
     clock: Callable[[], float],

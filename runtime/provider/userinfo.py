@@ -8,11 +8,13 @@ from typing import Any
 
 import requests
 
+from .._requests_calls import send_call
+from ..core.http import Call, default_encoding
+from ..core.paths import MISSING, get_path
 from .errors import FieldTypeError
-from .fields import MISSING, get_path, read_typed_fields
+from .fields import read_typed_fields
 from .flow_errors import ProviderResponseError
 from .templates import Placeholders, render_text
-from .wire import Call, default_encoding, send
 
 ResponseHook = Callable[[requests.Response], requests.Response]
 RequestHook = Callable[[str], requests.Response]
@@ -46,9 +48,11 @@ def request_profile(
                 for name, value in rules["headers"].items()
             },
             encoding=default_encoding(method, None),
+            with_token=True,
+            follow_redirects=True,
         )
         call.headers.setdefault("Accept", "application/json")
-        response = send(http, call, withhold_token=False, follow_redirects=True)
+        response = send_call(http, call)
     for hook in response_hooks:
         response = hook(response)
     if not 200 <= response.status_code < 300:

@@ -141,7 +141,7 @@ def _run_device_token(flow: Flow) -> None:
     flow.check_result(start, device, "device authorization")
     flow.values["device_code"] = device["device_code"]
     flow.answer(poll)
-    with mock.patch("runtime.device.time.sleep"):
+    with mock.patch("runtime.core.polling.time.sleep"):
         token = flow.client.poll_device_token(device)
     flow.check_request(poll.request, "device token request")
     flow.check_result(poll, token, "device token")

@@ -275,7 +275,7 @@ def test_generated_code_exchange_and_device_flow_are_not_redirected(
         "interval": 1,
     }
     with (
-        mock.patch("runtime.device.time.sleep"),
+        mock.patch("runtime.core.polling.time.sleep"),
         pytest.raises(TokenEndpointRedirectError),
     ):
         github._poll_device_token(device)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import Any
 import requests
 
 from ...compliance_fixes._rewrite import _replace_json_body
-from ..fields import get_path
+from ...core.paths import get_path
 from .points import HookHost
 
 

@@ -10,7 +10,7 @@ client_secret                 ``(host) -> str``: the client secret for this toke
 authorize_url                 ``(host, url) -> url``
 callback                      ``(host, params) -> {name: value}``: values added to ``_captured()``;
                               raise to reject the callback
-access_token_request,         ``(host, call) -> call``: the :class:`~runtime.provider.wire.Call`
+access_token_request,         ``(host, call) -> call``: the :class:`~runtime.core.http.Call`
 refresh_token_request,        about to be sent
 revoke_token_request
 access_token_response,        ``(host, response) -> response``: before the body is parsed

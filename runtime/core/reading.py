@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._redact import escaped_server_text
+from .._redact import escaped_server_text
 
 
 def status_of(response: object) -> int | None:
