@@ -1,4 +1,7 @@
-"""When a token needs renewing, and making sure only one renewal runs at a time.
+"""Renewing a token once: single-flight renewal, the store, spent and refused refresh tokens.
+
+When a token needs renewing is the token value's rule (``runtime.core.token``, re-exported
+here).
 
 Threads of one process share a lock; with a token store, processes (and machines, for Redis)
 share the store's lock as well. Whoever gets the lock second finds the token already renewed
@@ -6,8 +9,9 @@ and adopts it, so a rotating refresh token is spent exactly once.
 
 A refresh token this session has traded for a rotated one is remembered as spent (a keyed
 digest, never the token): a stored token still carrying it is stale and is not adopted, and
-it is never sent again. When saving a new token fails, the session keeps it, saves it first
-on its next request or renewal, and raises ``TokenStoreError`` once.
+it is never sent again; one the server refused (``invalid_grant``) is not sent again either.
+When saving a new token fails, the session keeps it, saves it first on its next request or
+renewal, and raises ``TokenStoreError`` once.
 """
 
 from __future__ import annotations
@@ -15,104 +19,46 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import math
-import re
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
+
+from .core.token import (
+    DEFAULT_LEEWAY,
+    MAX_LIFETIME,
+    LifetimeError,
+    Token,
+    expires_at,
+    lifetime,
+    seconds_value,
+    whole_seconds,
+)
 
 if TYPE_CHECKING:
     from .stores import TokenStore
 
+__all__ = [
+    "DEFAULT_LEEWAY",
+    "MAX_LIFETIME",
+    "SPENT_REFRESH_TOKENS_KEPT",
+    "LifetimeError",
+    "TokenLifecycle",
+    "expires_at",
+    "lifetime",
+    "seconds_value",
+    "whole_seconds",
+]
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TokenDict = dict[str, Any]
-DEFAULT_LEEWAY = 60.0
 SPENT_REFRESH_TOKENS_KEPT = 32
 """How many spent refresh tokens (as digests) a session remembers."""
-MAX_LIFETIME = 2**31 - 1
-"""Longest lifetime believed (about 68 years); longer ones are capped to it."""
-
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-class LifetimeError(ValueError):
-    """A token lifetime field that is not a number of seconds; ``field`` names it."""
-
-    def __init__(self, field: str, value: object) -> None:
-        super().__init__(
-            f"the token lifetime at {field!r} is not a number of seconds: {type(value).__name__}"
-        )
-        self.field = field
-
-
-def seconds_value(value: object, field: str = "expires_in") -> float | None:
-    """``value`` as a number; None when absent (``None`` or ``""``).
-
-    Numbers and decimal strings (``"3600"``, ``" 3600.5 "``, ``"-1"``) are numbers; anything
-    else (``"soon"``, ``"inf"``, ``[]``, ``{}``, ``True``, NaN, infinity) raises
-    ``LifetimeError`` naming ``field``.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise LifetimeError(field, value)
-    if isinstance(value, int):  # JSON integers have no size limit: 10**400 is just huge
-        try:
-            return float(value)
-        except OverflowError:
-            return math.inf if value > 0 else -math.inf
-    if isinstance(value, float) and math.isfinite(value):
-        return value
-    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
-        return float(value)  # a very long numeral becomes infinity: capped later
-    raise LifetimeError(field, value)
-
-
-def whole_seconds(seconds: float) -> int:
-    """A lifetime in whole seconds: rounded down (a positive one to at least 1 s, so it never
-    reads as 0), within ``±MAX_LIFETIME``."""
-    if seconds >= MAX_LIFETIME:
-        return MAX_LIFETIME
-    if seconds <= -MAX_LIFETIME:
-        return -MAX_LIFETIME
-    return max(1, math.floor(seconds)) if seconds > 0 else math.floor(seconds)
-
-
-def lifetime(value: object, field: str = "expires_in", *, per_second: float = 1) -> int | None:
-    """The lifetime a token answer reports in ``value`` (``expires_in``), in whole seconds.
-
-    The one rule for every token the runtime receives (RFC 6749 section 5.1: the lifetime in
-    seconds):
-
-    * absent (``None``, ``""``) or ``0``: unknown lifetime, returns None. The token gets no
-      expiry and is renewed when the server rejects it (a 401), as oauthlib and
-      requests-oauthlib treat 0; a provider spec may assume a ``default_lifetime`` instead;
-    * a number or decimal string, in units of ``1 / per_second`` seconds (``per_second=1000``
-      for milliseconds): rounded down to whole seconds (``"3600.5"`` is 3600), so a token is
-      never thought valid longer than the server said, except that a positive lifetime is at
-      least 1 s; negative means already expired; capped at ``MAX_LIFETIME``;
-    * anything else (``"soon"``, ``[]``, ``{}``, booleans, NaN, infinity) raises
-      ``LifetimeError`` (a ``ValueError``) naming ``field``.
-    """
-    number = seconds_value(value, field)
-    if number is None or number == 0:
-        return None
-    return whole_seconds(number / per_second)
-
-
-def expires_at(token: Mapping[str, Any]) -> float | None:
-    """The absolute expiry of ``token`` (epoch seconds), or None when it does not expire."""
-    value = token.get("expires_at")
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 class TokenLifecycle:
@@ -139,6 +85,8 @@ class TokenLifecycle:
         self.unsaved: TokenDict | None = None
         self._spent: OrderedDict[bytes, None] = OrderedDict()
         self._digest_key = secrets.token_bytes(32)
+        # The refresh token the server answered invalid_grant to, as a digest.
+        self._rejected: bytes | None = None
 
     # -- spent refresh tokens ---------------------------------------------------------------
 
@@ -212,47 +160,30 @@ class TokenLifecycle:
             token["expires_at"] = round(self.clock()) + seconds
         return token
 
-    def is_expired(self, token: Mapping[str, Any]) -> bool:
-        deadline = expires_at(token)
-        return deadline is not None and deadline <= self.clock()
+    def needs_renewal(self, token: Mapping[str, Any] | Token, *, now: float | None = None) -> bool:
+        """True once ``token`` is within its effective leeway of its expiry (or past it);
+        ``now`` (default: the clock) lets one reading of the clock decide several things."""
+        value = token if isinstance(token, Token) else Token.from_mapping(token)
+        return value.needs_renewal(self.clock() if now is None else now, self.leeway)
 
-    def effective_leeway(self, token: Mapping[str, Any]) -> float:
-        """``leeway``, but at most half the token's lifetime (its ``expires_in``).
-
-        A token that lives shorter than the leeway would otherwise need renewing the moment
-        it arrives, so every request would refresh it. Clamped, a short-lived token is renewed
-        once per lifetime, in its second half.
-        """
-        value = token.get("expires_in")
-        if type(value) is int:  # the common case, already normalised: no parsing
-            seconds: int | None = value
-        else:
-            try:
-                seconds = lifetime(value)
-            except LifetimeError:
-                seconds = None
-        if seconds is None or seconds <= 0:
-            return self.leeway
-        return min(self.leeway, seconds / 2)
-
-    def needs_renewal(
-        self,
-        token: Mapping[str, Any],
-        deadline: float | None = None,
-        *,
-        now: float | None = None,
-    ) -> bool:
-        """True once the token is within its effective leeway of its expiry (or past it).
-
-        ``deadline`` stands in when the token carries only a relative ``expires_in``; ``now``
-        (default: the clock) lets one reading of the clock decide several things.
-        """
-        found = expires_at(token)
-        deadline = found if found is not None else deadline
-        if deadline is None:
-            return False
-        now = self.clock() if now is None else now
-        return deadline - self.effective_leeway(token) <= now
+    def refresh_unless_rejected(self, refresh_token: object, refresh: Callable[[], T]) -> T:
+        """``refresh()``, unless the server already answered ``invalid_grant`` to this
+        ``refresh_token`` (remembered as a keyed digest): then the user has to authorize
+        again and sending it once more would only be refused again."""
+        digest = self._digest(refresh_token) if isinstance(refresh_token, str) else None
+        if digest is not None and digest == self._rejected:
+            raise InvalidGrantError(
+                description=(
+                    "the server already rejected this refresh token; the user has to "
+                    "authorize again"
+                )
+            )
+        try:
+            return refresh()
+        except InvalidGrantError:
+            if digest is not None:
+                self._rejected = digest
+            raise
 
     def renew(
         self,

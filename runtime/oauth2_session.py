@@ -46,7 +46,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import requests
 from oauthlib.common import generate_token, urldecode
@@ -57,11 +57,7 @@ from oauthlib.oauth2 import (
     MobileApplicationClient,
     WebApplicationClient,
 )
-from oauthlib.oauth2.rfc6749.errors import (
-    InvalidGrantError,
-    MismatchingStateError,
-    OAuth2Error,
-)
+from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
 
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
@@ -79,6 +75,7 @@ from .core.flow import Flow, T, exchange
 from .core.http import Call, Response
 from .core.polling import poll_device
 from .core.reading import header_of, status_of
+from .core.token import Token
 from .device import DEVICE_CODE_GRANT_TYPE, DeviceAuthorization
 from .errors import (
     CallbackReusedError,
@@ -140,6 +137,59 @@ class _TokenAttributes:
             setattr(self, attribute, None)
 
 
+class TokenSource(Protocol):
+    """Where a session's next token comes from when the current one expires or is rejected.
+
+    The session wraps it: single-flight across threads (and processes, with a token store),
+    adoption of a token renewed elsewhere, the store, and the memory of a refused refresh
+    token. ``auth`` and ``transport`` (``timeout``, ``verify``, ``proxies``, ``cert``) are
+    those of the API request that found the token expired, for a source that sends them on.
+    """
+
+    def can_renew(self) -> bool: ...
+
+    def renew(self, auth: Any, transport: Mapping[str, Any]) -> TokenDict:
+        """Get a new token, install it in the session and return it."""
+        ...
+
+
+class _AutoRefresh:
+    """requests-oauthlib's renewal: the refresh token at ``auto_refresh_url``, or a new
+    client-credentials token there when the session has no refresh token."""
+
+    def __init__(self, session: OAuth2Session) -> None:
+        self._session = session
+
+    def can_renew(self) -> bool:
+        session = self._session
+        if not session.auto_refresh_url:
+            return False
+        return bool(session.token.get("refresh_token")) or isinstance(
+            session._client, BackendApplicationClient
+        )
+
+    def renew(self, auth: Any, transport: Mapping[str, Any]) -> TokenDict:
+        session = self._session
+        url = str(session.auto_refresh_url)
+        if session.token.get("refresh_token"):
+            return session.refresh_token(url, auth=auth, **transport)
+        token = session._request_token(
+            url,
+            code=None,
+            body="",
+            auth=auth,
+            method="POST",
+            force_querystring=False,
+            headers=None,
+            include_client_id=None,
+            client_secret=None,
+            transport=transport,
+            **session._client_credentials_kwargs(),
+        )
+        session._install(token, notify=True)
+        return token
+
+
 def _no_auth(r: requests.PreparedRequest) -> requests.PreparedRequest:
     """Session auth that does nothing: keeps requests from applying ``.netrc`` credentials."""
     return r
@@ -147,6 +197,9 @@ def _no_auth(r: requests.PreparedRequest) -> requests.PreparedRequest:
 
 class OAuth2Session(requests.Session):
     """OAuth 2 flows on a ``requests.Session``; see the module docstring for what differs."""
+
+    # Without token_updater or store, an automatic renewal raises TokenUpdated (as upstream).
+    _announce_renewal = True
 
     def __init__(
         self,
@@ -206,8 +259,7 @@ class OAuth2Session(requests.Session):
         self.client_credentials = client_credentials
         self.token_endpoint_auth_method = token_endpoint_auth_method
         self.default_timeout: Timeout = timeout
-        # A refresh token the server answered invalid_grant to is not sent again.
-        self._rejected_refresh_token: str | None = None
+        self._renewal: TokenSource = _AutoRefresh(self)
         self.metadata = metadata
         # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
         self._exchanged_codes: set[bytes] = set()
@@ -320,6 +372,7 @@ class OAuth2Session(requests.Session):
         for attribute in _TOKEN_ATTRIBUTES:
             setattr(client, attribute, getattr(fresh, attribute))
         client._expires_at = fresh._expires_at  # type: ignore[attr-defined]
+        self._token_value = Token.from_mapping(value or {}, clock=self._lifecycle.clock)
         client.access_token = fresh.access_token
         client.token = value
 
@@ -977,23 +1030,24 @@ class OAuth2Session(requests.Session):
         transport = {key: kwargs[key] for key in _TRANSPORT_KWARGS if key in kwargs}
         # One snapshot for the expiry check and the "stale" token: another thread may install
         # a new token in between, and passing that one as stale would refresh it again.
-        token = self.token
-        deadline = getattr(self._client, "_expires_at", None)
+        token, value = self.token, self._token_value
+        if value.access_token != token.get("access_token"):  # the client's token was replaced
+            value = Token.from_mapping(token, clock=self._lifecycle.clock)
         # One reading of the clock decides both the renewal and the attach: read twice, the
         # expiry could pass in between and TokenExpiredError reach the caller although the
         # check had just found the token good.
         now = self._lifecycle.clock()
-        if self._can_renew() and self._lifecycle.needs_renewal(token, deadline, now=now):
+        if self._renewal.can_renew() and value.needs_renewal(now, self._lifecycle.leeway):
             # Renew before the hooks run, so a hook that copies the token into the query or
             # body (Slack, Instagram) copies the new one.
-            self._renew(token.get("access_token") or self.access_token, auth, transport)
+            self._renew(value.access_token or self.access_token, auth, transport)
 
         response, sent_token = self._send_with_token(
             method_str, url_str, headers, data, files, kwargs, now=now
         )
         if (
             _rejects_token(response)
-            and self._can_renew()
+            and self._renewal.can_renew()
             and (self.token_updater is not None or self._lifecycle.store is not None)
             and _replayable(data, files)
         ):
@@ -1030,55 +1084,28 @@ class OAuth2Session(requests.Session):
         )
         return response, sent_token
 
-    def _can_renew(self) -> bool:
-        if not self.auto_refresh_url:
-            return False
-        return bool(self.token.get("refresh_token")) or isinstance(
-            self._client, BackendApplicationClient
-        )
-
-    def _renew(self, stale_access_token: str | None, auth: Any, transport: dict[str, Any]) -> None:
+    def _renew(
+        self, stale_access_token: str | None, auth: Any, transport: Mapping[str, Any]
+    ) -> None:
         """Renew once per expiry across threads (and processes, with a store)."""
+        source = self._renewal
 
         def do_renew() -> TokenDict:
-            url = str(self.auto_refresh_url)
-            refresh_token = self.token.get("refresh_token")
-            if refresh_token:
-                if refresh_token == self._rejected_refresh_token:
-                    raise InvalidGrantError(
-                        description=(
-                            "the server already rejected this refresh token; the user has to "
-                            "authorize again"
-                        )
-                    )
-                try:
-                    return self.refresh_token(url, auth=auth, **transport)
-                except InvalidGrantError:
-                    self._rejected_refresh_token = refresh_token
-                    raise
-            # Client credentials have no refresh token: ask for a new token.
-            token = self._request_token(
-                url,
-                code=None,
-                body="",
-                auth=auth,
-                method="POST",
-                force_querystring=False,
-                headers=None,
-                include_client_id=None,
-                client_secret=None,
-                transport=transport,
-                **self._client_credentials_kwargs(),
+            return self._lifecycle.refresh_unless_rejected(
+                self.token.get("refresh_token"), lambda: source.renew(auth, transport)
             )
-            self._install(token, notify=True)
-            return token
 
         def adopt(token: TokenDict) -> None:
             self.token = token
 
         renewed = self._lifecycle.renew(stale_access_token, lambda: self.token, adopt, do_renew)
         # The renewal already passed the new token to token_updater (see _install).
-        if renewed and self.token_updater is None and self._lifecycle.store is None:
+        if (
+            renewed
+            and self._announce_renewal
+            and self.token_updater is None
+            and self._lifecycle.store is None
+        ):
             raise TokenUpdated(self.token)
 
     def _client_credentials_kwargs(self) -> dict[str, Any]:

@@ -6,9 +6,9 @@
   and ``api.query`` to every request that carries the token.
 * :class:`SpecTokenClient` is the oauthlib client whose ``add_token`` does that, which is the
   extension point ``OAuth2Session`` honours for custom placement.
-* :class:`ProviderSession` renews through the provider (its refresh rules, or a new
-  client-credentials token) instead of the stock refresh, and on a redirect to another host
-  strips every header that carries the token, not only ``Authorization``.
+* :class:`ProviderSession` renews through the token source the provider plugs in (its refresh
+  rules, or a new client-credentials token) instead of the stock refresh, and on a redirect
+  to another host strips every header that carries the token, not only ``Authorization``.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
 from oauthlib.common import add_params_to_uri, urldecode
 from oauthlib.oauth2 import WebApplicationClient
-from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, TokenExpiredError
+from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 
 from .._token_attach import token_expired
 from .._transport import require_secure_url, without_query
-from ..oauth2_session import OAuth2Session
+from ..oauth2_session import OAuth2Session, _AutoRefresh
 from .templates import Placeholders, render_text
 
 PlaceholdersFor = Callable[[Mapping[str, Any]], Placeholders]
@@ -157,25 +157,17 @@ class SpecTokenClient(WebApplicationClient):
         return self.api_auth.apply(uri, body, headers, self.token, access_token)
 
 
-class Renewal(Protocol):
-    """What the provider does when the session needs a new token."""
-
-    def _can_renew_token(self) -> bool: ...
-
-    def _renew_token(self) -> dict[str, Any]:
-        """Refresh (or fetch a new client-credentials token), install it and return it."""
-        ...
-
-
 class ProviderSession(OAuth2Session):
     """An ``OAuth2Session`` whose renewal and token placement follow the provider's spec.
 
-    Differences from ``OAuth2Session``: an automatic renewal without ``token_updater`` or
-    store keeps the new token in the session instead of raising ``TokenUpdated`` (the provider
-    client owns the token); ``refresh_token()`` uses the spec's refresh rules.
+    Differences from ``OAuth2Session``: the provider client plugs its own token source (the
+    spec's refresh rules, or a new client-credentials token); an automatic renewal without
+    ``token_updater`` or store keeps the new token in the session instead of raising
+    ``TokenUpdated`` (the provider client owns the token); ``refresh_token()`` renews through
+    that source, whatever its arguments.
     """
 
-    renewal: Renewal | None = None
+    _announce_renewal = False
 
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
@@ -217,40 +209,9 @@ class ProviderSession(OAuth2Session):
     def refresh_token(  # type: ignore[override]
         self, token_url: str | None = None, refresh_token: str | None = None, **kwargs: Any
     ) -> dict[str, Any]:
-        if self.renewal is None:
+        if isinstance(self._renewal, _AutoRefresh):  # no provider plugged in its source
             return super().refresh_token(token_url, refresh_token, **kwargs)
-        return self.renewal._renew_token()
-
-    def _can_renew(self) -> bool:
-        return self.renewal is not None and self.renewal._can_renew_token()
-
-    def _renew(self, stale_access_token: str | None, auth: Any, transport: dict[str, Any]) -> None:
-        renewal = self.renewal
-        if renewal is None:
-            super()._renew(stale_access_token, auth, transport)
-            return
-
-        def adopt(token: dict[str, Any]) -> None:
-            self.token = token
-
-        def do_renew() -> dict[str, Any]:
-            # As OAuth2Session: a refresh token the server rejected is not sent again.
-            refresh_token = (self.token or {}).get("refresh_token")
-            if refresh_token and refresh_token == self._rejected_refresh_token:
-                raise InvalidGrantError(
-                    description=(
-                        "the server already rejected this refresh token; the user has to "
-                        "authorize again"
-                    )
-                )
-            try:
-                return renewal._renew_token()
-            except InvalidGrantError:
-                self._rejected_refresh_token = refresh_token
-                raise
-
-        # The renewal passes its token to token_updater itself (install(notify=True)).
-        self._lifecycle.renew(stale_access_token, lambda: self.token, adopt, do_renew)
+        return self._renewal.renew(None, {})
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response

@@ -89,7 +89,7 @@ class OAuth2Provider(ProviderBase):
             token_updater=token_updater,
             timeout=timeout,
         )
-        self._session.renewal = self
+        self._session._renewal = _SpecRenewal(self)
         for hook in self._hook_functions("protected_request"):
             self._session.register_compliance_hook(
                 "protected_request", functools.partial(hook, self)
@@ -438,22 +438,6 @@ class OAuth2Provider(ProviderBase):
         )
         return self._install(exchanged, grant=name, renewed=True)
 
-    # -- Renewal (used by the session) -----------------------------------------------------
-
-    def _can_renew_token(self) -> bool:
-        refresh = self.spec["refresh"]
-        token = self._session.token or {}
-        if refresh and refresh["supported"] and token.get("refresh_token"):
-            return True
-        return self._last_grant == "client_credentials"
-
-    def _renew_token(self) -> dict[str, Any]:
-        refresh = self.spec["refresh"]
-        token = self._session.token or {}
-        if refresh and refresh["supported"] and token.get("refresh_token"):
-            return self._refresh()
-        return self._client_credentials(scopes=self._grant_scopes, notify=True)
-
     # -- device flow -----------------------------------------------------------------------
 
     def _device_authorization(self, *, scopes: Sequence[str] | None) -> DeviceAuthorization:
@@ -776,3 +760,29 @@ def _confirm_revocation(response: Response, body: Any, expected: Mapping[str, An
             response,
             f"the answer does not confirm it ({place} should be {json.dumps(expected['value'])})",
         )
+
+
+class _SpecRenewal:
+    """The provider session's token source: the spec's refresh, or a new client-credentials
+    token when the client got its token by that grant."""
+
+    def __init__(self, provider: OAuth2Provider) -> None:
+        self._provider = provider
+
+    def can_renew(self) -> bool:
+        provider = self._provider
+        refresh = provider.spec["refresh"]
+        token = provider._session.token or {}
+        if refresh and refresh["supported"] and token.get("refresh_token"):
+            return True
+        return provider._last_grant == "client_credentials"
+
+    def renew(self, auth: Any, transport: Mapping[str, Any]) -> dict[str, Any]:
+        """Refresh (or fetch a new client-credentials token), install it and return it; the
+        API request's ``auth`` and transport arguments do not apply to the spec's calls."""
+        provider = self._provider
+        refresh = provider.spec["refresh"]
+        token = provider._session.token or {}
+        if refresh and refresh["supported"] and token.get("refresh_token"):
+            return provider._refresh()
+        return provider._client_credentials(scopes=provider._grant_scopes, notify=True)

@@ -437,17 +437,6 @@ def test_short_lived_tokens_are_refreshed_once_by_16_threads() -> None:
     assert refreshes == 1
 
 
-def test_effective_leeway_is_at_most_half_the_lifetime() -> None:
-    from runtime._lifecycle import TokenLifecycle
-
-    lifecycle = TokenLifecycle(clock=Clock(NOW), leeway=60)
-    assert lifecycle.effective_leeway({"expires_in": 2}) == 1
-    assert lifecycle.effective_leeway({"expires_in": "90"}) == 45
-    assert lifecycle.effective_leeway({"expires_in": 3600}) == 60
-    assert lifecycle.effective_leeway({}) == 60  # lifetime unknown: the configured leeway
-    assert lifecycle.effective_leeway({"expires_in": "soon"}) == 60
-
-
 def test_generated_client_does_not_refresh_a_short_lived_token_on_first_use() -> None:
     from generated.google import Google
     from runtime.provider import OAuth2Provider
