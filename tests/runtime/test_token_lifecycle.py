@@ -504,3 +504,23 @@ def test_generated_client_uses_one_reading_of_the_clock_too() -> None:
         google.session.get(API)
         assert m.last_request is not None
         assert m.last_request.headers["Authorization"] == "Bearer old"
+
+
+def test_a_refused_refresh_token_is_not_sent_again_but_a_new_one_is() -> None:
+    from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
+
+    from runtime._lifecycle import TokenLifecycle
+
+    lifecycle = TokenLifecycle(clock=Clock(NOW))
+    attempts: list[str] = []
+
+    def refused() -> str:
+        attempts.append("sent")
+        raise InvalidGrantError()
+
+    with pytest.raises(InvalidGrantError):
+        lifecycle.refresh_unless_rejected("r1", refused)
+    with pytest.raises(InvalidGrantError, match="already rejected"):
+        lifecycle.refresh_unless_rejected("r1", refused)
+    assert attempts == ["sent"]
+    assert lifecycle.refresh_unless_rejected("r2", lambda: "renewed") == "renewed"
