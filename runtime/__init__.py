@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from .oauth1_session import OAuth1Session
     from .oauth2_auth import OAuth2
     from .oauth2_session import OAuth2Session
+    from .provider.authorization_request import AuthorizationRequest
 
 __all__ = [
+    "AuthorizationRequest",
     "OAuth1",
     "OAuth1Session",
     "OAuth2",
@@ -31,6 +33,7 @@ __all__ = [
 ]
 
 _HOMES = {
+    "AuthorizationRequest": ".provider.authorization_request",
     "OAuth1": ".oauth1_auth",
     "OAuth1Session": ".oauth1_session",
     "OAuth2": ".oauth2_auth",

@@ -33,6 +33,7 @@ from runtime.provider import OAuth2Provider, RuntimeSpec
 if TYPE_CHECKING:
     from typing_extensions import Required
 
+    from runtime.provider import AuthorizationRequest
     from runtime.stores import TokenStore
 
 __all__ = ["Instagram", "InstagramProfile", "InstagramToken", "Scope", "Scopes"]
@@ -339,24 +340,27 @@ class Instagram(OAuth2Provider):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries.
+    ) -> AuthorizationRequest:
+        """Start a sign-in: the URL to send the user to, and what its callback must match.
 
-        Keep the client (or its pending_authorization) for fetch_token: it holds the state, the PKCE
-        verifier and the nonce.
+        Send the user to the request's ``url``. Keep the request until the callback (a web app:
+        ``request.to_dict()`` in the user's session; ``AuthorizationRequest.from_dict()`` reads it
+        back) and pass it to ``fetch_token(callback, request=...)``: it holds the state, the PKCE
+        verifier and the nonce. A script that uses this client for both steps may leave it out.
 
         Endpoint: https://www.instagram.com/oauth/authorize
 
         Args:
             scopes: The scopes to request; default: 'instagram_business_basic'.
-            state: Default: a new random value (returned with the URL).
+            state: Default: a new random value.
         """
         return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,
-        *,
         authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
         code: str | None = None,
     ) -> InstagramToken:
         """Exchange the authorization code for a token (authorization_code grant).
@@ -366,11 +370,13 @@ class Instagram(OAuth2Provider):
         Args:
             authorization_response: The callback: its URL, query string or form body; state and
                 errors are checked.
+            request: What authorization_url() returned; state, PKCE verifier and nonce are checked
+                against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
         return cast(
             InstagramToken,
-            self._fetch_token(authorization_response=authorization_response, code=code),
+            self._fetch_token(authorization_response, request=request, code=code),
         )
 
     def exchange_long_lived(self, *, token: str | None = None) -> InstagramToken:

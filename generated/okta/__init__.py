@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from runtime.device import DeviceAuthorization
+    from runtime.provider import AuthorizationRequest
     from runtime.stores import TokenStore
 
 __all__ = ["Okta", "OktaProfile", "OktaToken", "Scope", "Scopes"]
@@ -372,17 +373,19 @@ class Okta(OAuth2Provider):
         login_hint: str | None = None,
         max_age: int | None = None,
         prompt: Literal["none", "consent", "login", "login consent"] | None = None,
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries.
+    ) -> AuthorizationRequest:
+        """Start a sign-in: the URL to send the user to, and what its callback must match.
 
-        Keep the client (or its pending_authorization) for fetch_token: it holds the state, the PKCE
-        verifier and the nonce.
+        Send the user to the request's ``url``. Keep the request until the callback (a web app:
+        ``request.to_dict()`` in the user's session; ``AuthorizationRequest.from_dict()`` reads it
+        back) and pass it to ``fetch_token(callback, request=...)``: it holds the state, the PKCE
+        verifier and the nonce. A script that uses this client for both steps may leave it out.
 
         Endpoint: https://{domain}/oauth2/{authorization_server}/v1/authorize
 
         Args:
             scopes: The scopes to request; default: 'openid', 'profile', 'email'.
-            state: Default: a new random value (returned with the URL).
+            state: Default: a new random value.
             offline: False leaves out what a refresh token needs (refresh.requires_scopes /
                 requires_params).
             idp: The id of an identity provider to send the user to. Default: not sent.
@@ -407,8 +410,9 @@ class Okta(OAuth2Provider):
 
     def fetch_token(
         self,
-        *,
         authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
         code: str | None = None,
     ) -> OktaToken:
         """Exchange the authorization code for a token (authorization_code grant).
@@ -418,11 +422,13 @@ class Okta(OAuth2Provider):
         Args:
             authorization_response: The callback: its URL, query string or form body; state and
                 errors are checked.
+            request: What authorization_url() returned; state, PKCE verifier and nonce are checked
+                against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
         return cast(
             OktaToken,
-            self._fetch_token(authorization_response=authorization_response, code=code),
+            self._fetch_token(authorization_response, request=request, code=code),
         )
 
     def refresh(self) -> OktaToken:

@@ -30,6 +30,7 @@ from runtime.provider import OAuth2Provider, RuntimeSpec
 if TYPE_CHECKING:
     from typing_extensions import Required
 
+    from runtime.provider import AuthorizationRequest
     from runtime.stores import TokenStore
 
 __all__ = ["Reddit", "RedditProfile", "RedditToken", "Scope", "Scopes"]
@@ -448,17 +449,19 @@ class Reddit(OAuth2Provider):
         state: str | None = None,
         offline: bool | None = None,
         duration: Literal["temporary", "permanent"] | None = None,
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries.
+    ) -> AuthorizationRequest:
+        """Start a sign-in: the URL to send the user to, and what its callback must match.
 
-        Keep the client (or its pending_authorization) for fetch_token: it holds the state, the PKCE
-        verifier and the nonce.
+        Send the user to the request's ``url``. Keep the request until the callback (a web app:
+        ``request.to_dict()`` in the user's session; ``AuthorizationRequest.from_dict()`` reads it
+        back) and pass it to ``fetch_token(callback, request=...)``: it holds the state, the PKCE
+        verifier and the nonce. A script that uses this client for both steps may leave it out.
 
         Endpoint: https://www.reddit.com/api/v1/authorize
 
         Args:
             scopes: The scopes to request; default: 'identity'.
-            state: Default: a new random value (returned with the URL).
+            state: Default: a new random value.
             offline: False leaves out what a refresh token needs (refresh.requires_scopes /
                 requires_params).
             duration: "Indicates whether or not your app needs a permanent token": temporary tokens
@@ -473,8 +476,9 @@ class Reddit(OAuth2Provider):
 
     def fetch_token(
         self,
-        *,
         authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
         code: str | None = None,
     ) -> RedditToken:
         """Exchange the authorization code for a token (authorization_code grant).
@@ -484,11 +488,13 @@ class Reddit(OAuth2Provider):
         Args:
             authorization_response: The callback: its URL, query string or form body; state and
                 errors are checked.
+            request: What authorization_url() returned; state, PKCE verifier and nonce are checked
+                against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
         return cast(
             RedditToken,
-            self._fetch_token(authorization_response=authorization_response, code=code),
+            self._fetch_token(authorization_response, request=request, code=code),
         )
 
     def refresh(self) -> RedditToken:

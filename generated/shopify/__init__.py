@@ -32,6 +32,7 @@ from runtime.provider import OAuth2Provider, RuntimeSpec
 if TYPE_CHECKING:
     from typing_extensions import Required
 
+    from runtime.provider import AuthorizationRequest
     from runtime.stores import TokenStore
 
 __all__ = ["Scope", "Scopes", "Shopify", "ShopifyCallback", "ShopifyProfile", "ShopifyToken"]
@@ -414,17 +415,19 @@ class Shopify(OAuth2Provider):
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
         grant_options: Literal["per-user"] | None = None,
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries.
+    ) -> AuthorizationRequest:
+        """Start a sign-in: the URL to send the user to, and what its callback must match.
 
-        Keep the client (or its pending_authorization) for fetch_token: it holds the state, the PKCE
-        verifier and the nonce.
+        Send the user to the request's ``url``. Keep the request until the callback (a web app:
+        ``request.to_dict()`` in the user's session; ``AuthorizationRequest.from_dict()`` reads it
+        back) and pass it to ``fetch_token(callback, request=...)``: it holds the state, the PKCE
+        verifier and the nonce. A script that uses this client for both steps may leave it out.
 
         Endpoint: https://{shop}.myshopify.com/admin/oauth/authorize
 
         Args:
             scopes: The scopes to request; default: 'read_products'.
-            state: Default: a new random value (returned with the URL).
+            state: Default: a new random value.
             grant_options: per-user asks for an online access token (tied to the signed-in user).
                 Sent as 'grant_options[]'. Default: not sent.
         """
@@ -436,8 +439,9 @@ class Shopify(OAuth2Provider):
 
     def fetch_token(
         self,
-        *,
         authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
         code: str | None = None,
     ) -> ShopifyToken:
         """Exchange the authorization code for a token (authorization_code grant).
@@ -447,11 +451,13 @@ class Shopify(OAuth2Provider):
         Args:
             authorization_response: The callback: its URL, query string or form body; state and
                 errors are checked.
+            request: What authorization_url() returned; state, PKCE verifier and nonce are checked
+                against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
         return cast(
             ShopifyToken,
-            self._fetch_token(authorization_response=authorization_response, code=code),
+            self._fetch_token(authorization_response, request=request, code=code),
         )
 
     def captured(self) -> ShopifyCallback:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from runtime.device import DeviceAuthorization
+    from runtime.provider import AuthorizationRequest
     from runtime.stores import TokenStore
 
 __all__ = ["Scope", "Scopes", "Zoom", "ZoomProfile", "ZoomToken"]
@@ -367,17 +368,19 @@ class Zoom(OAuth2Provider):
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
         offline: bool | None = None,
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries.
+    ) -> AuthorizationRequest:
+        """Start a sign-in: the URL to send the user to, and what its callback must match.
 
-        Keep the client (or its pending_authorization) for fetch_token: it holds the state, the PKCE
-        verifier and the nonce.
+        Send the user to the request's ``url``. Keep the request until the callback (a web app:
+        ``request.to_dict()`` in the user's session; ``AuthorizationRequest.from_dict()`` reads it
+        back) and pass it to ``fetch_token(callback, request=...)``: it holds the state, the PKCE
+        verifier and the nonce. A script that uses this client for both steps may leave it out.
 
         Endpoint: https://zoom.us/oauth/authorize
 
         Args:
             scopes: The scopes to request; default: 'user:read:user'.
-            state: Default: a new random value (returned with the URL).
+            state: Default: a new random value.
             offline: False leaves out what a refresh token needs (refresh.requires_scopes /
                 requires_params).
         """
@@ -385,8 +388,9 @@ class Zoom(OAuth2Provider):
 
     def fetch_token(
         self,
-        *,
         authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
         code: str | None = None,
     ) -> ZoomToken:
         """Exchange the authorization code for a token (authorization_code grant).
@@ -396,11 +400,13 @@ class Zoom(OAuth2Provider):
         Args:
             authorization_response: The callback: its URL, query string or form body; state and
                 errors are checked.
+            request: What authorization_url() returned; state, PKCE verifier and nonce are checked
+                against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
         return cast(
             ZoomToken,
-            self._fetch_token(authorization_response=authorization_response, code=code),
+            self._fetch_token(authorization_response, request=request, code=code),
         )
 
     def refresh(self) -> ZoomToken:

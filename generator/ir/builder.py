@@ -56,6 +56,8 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     # Only annotations use it (lazy under ``from __future__ import annotations``); importing
     # typing_extensions would add ~5 ms to every ``import generated.<id>``.
     "Required": ("typing_extensions", True),
+    # Annotations only: the runtime loads the class on first use.
+    "AuthorizationRequest": ("runtime.provider", True),
     "OAuth1Provider": ("runtime.provider", False),
     "OAuth2Provider": ("runtime.provider", False),
     "RuntimeSpec": ("runtime.provider", False),
@@ -927,7 +929,7 @@ class _Builder:
         if not self.oauth1:
             if spec.authorize.state != "unsupported":
                 params.append(self._str_param("state"))
-                docs.append("    state: Default: a new random value (returned with the URL).")
+                docs.append("    state: Default: a new random value.")
                 args += self._pass("state")
             else:
                 args.append(("state", Atom(Code("None"))))
@@ -954,11 +956,16 @@ class _Builder:
             summary = "The URL to send the user to, for the request token."
             returns = Code("str")
         else:
-            summary = "The URL to send the user to, and the state it carries."
-            returns = Code("tuple[str, str]")
+            summary = (
+                "Start a sign-in: the URL to send the user to, and what its callback must match."
+            )
+            returns = Code(self.imports.use("AuthorizationRequest"))
             docs[0:0] = [
-                "Keep the client (or its pending_authorization) for fetch_token: it holds the "
-                "state, the PKCE verifier and the nonce.",
+                "Send the user to the request's ``url``. Keep the request until the callback "
+                "(a web app: ``request.to_dict()`` in the user's session; "
+                "``AuthorizationRequest.from_dict()`` reads it back) and pass it to "
+                "``fetch_token(callback, request=...)``: it holds the state, the PKCE verifier "
+                "and the nonce. A script that uses this client for both steps may leave it out.",
                 "",
             ]
         return self._method(
@@ -1012,6 +1019,7 @@ class _Builder:
 
     def _fetch_token(self) -> Method:
         token = self._token_type()
+        request = Atom(self.imports.use("AuthorizationRequest"))
         return self._method(
             "fetch_token",
             summary="Exchange the authorization code for a token (authorization_code grant).",
@@ -1021,12 +1029,19 @@ class _Builder:
                 "Args:",
                 "    authorization_response: The callback: its URL, query string or form body; "
                 "state and errors are checked.",
+                "    request: What authorization_url() returned; state, PKCE verifier and nonce "
+                "are checked against it. Default: this client's last authorization request.",
                 "    code: The authorization code itself, when the callback was read elsewhere.",
             ],
-            keyword=[self._str_param("authorization_response"), self._str_param("code")],
+            positional=[self._str_param("authorization_response")],
+            keyword=[
+                _Param(identifier("request"), request, Code(" | None = None")),
+                self._str_param("code"),
+            ],
             returns=token,
             target="_fetch_token",
-            call_keyword=self._pass("authorization_response", "code"),
+            call_positional=[Atom(identifier("authorization_response"))],
+            call_keyword=self._pass("request", "code"),
             cast_to=token,
         )
 

@@ -76,17 +76,33 @@ spec field                                             applied in
 =====================================================  =========================================
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .base import RuntimeSpec, with_defaults
 from .defaults import DEFAULT_TIMEOUT
 from .oauth1 import OAuth1Provider
 from .oauth2 import OAuth2Provider
 from .pending import PendingAuthorization
 
+if TYPE_CHECKING:
+    from .authorization_request import AuthorizationRequest
+
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "AuthorizationRequest",
     "OAuth1Provider",
     "OAuth2Provider",
     "PendingAuthorization",
     "RuntimeSpec",
     "with_defaults",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: dataclasses (and inspect with it) would add ~4 ms to every
+    # ``import generated.<id>``, whose modules only name the type in annotations.
+    if name == "AuthorizationRequest":
+        from .authorization_request import AuthorizationRequest
+
+        return AuthorizationRequest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

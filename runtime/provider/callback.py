@@ -77,9 +77,9 @@ def verify_state(
     if expected is None:
         raise MismatchingStateError(
             description=(
-                "the callback carries a state but this client has none to check it against: "
-                "use the client that built the authorization URL, or "
-                "resume_authorization(state=...)"
+                "the callback carries a state but there is none to check it against: pass "
+                "the AuthorizationRequest authorization_url() returned, "
+                "fetch_token(callback, request=...)"
             )
         )
     if not hmac.compare_digest(received.encode(), expected.encode()):

@@ -21,3 +21,9 @@ class TemplateError(ValueError):
 
 class FieldTypeError(ValueError):
     """A value read from a document does not have the declared type."""
+
+
+class AuthorizationRequestError(ValueError):
+    """A stored authorization request cannot be read back, or belongs to another client.
+
+    Messages name the field, never its value (state, verifier and nonce are secrets)."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..oauth2_session import OAuth2Session
     from ..stores.base import TokenStore
     from .api_session import ProviderSession
+    from .authorization_request import AuthorizationRequest
     from .hooks.points import HookPoint
     from .metadata import Metadata
 
@@ -180,9 +181,11 @@ class OAuth2Provider(ProviderBase):
         scopes: Sequence[str] | None,
         state: str | None,
         options: Mapping[str, object],
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries ("" when the provider has none)."""
+    ) -> AuthorizationRequest:
+        """The URL to send the user to, with what its callback must match; also kept as the
+        client's pending authorization (for a ``fetch_token`` without ``request=``)."""
         from .authorization import finish_url, new_secret, oauth2_params, pkce_method
+        from .authorization_request import AuthorizationRequest
 
         spec = self.spec
         self._require_grant("authorization_code")
@@ -209,42 +212,60 @@ class OAuth2Provider(ProviderBase):
         for hook in self._hook_functions("authorize_url"):
             url = hook(self, url)
         self._pending = pending
-        return url, pending.state or ""
+        return AuthorizationRequest(
+            url=url,
+            provider=spec["id"],
+            client_id=self._client_id,
+            redirect_uri=self.redirect_uri or None,
+            state=pending.state,
+            code_verifier=pending.code_verifier,
+            nonce=pending.nonce,
+        )
 
     def _fetch_token(
-        self, *, authorization_response: str | None = None, code: str | None = None
+        self,
+        authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
+        code: str | None = None,
     ) -> dict[str, Any]:
-        """Exchange the callback (URL, query/fragment string or form_post body) or a code."""
+        """Exchange the callback (URL, query/fragment string or form_post body) or a code,
+        checked against ``request`` (default: the client's pending authorization)."""
+        from .authorization_request import check_request
         from .callback import authorization_code, callback_params, verify_state
 
         spec = self.spec
         self._require_grant("authorization_code")
         callback = spec["callback"]
+        redirect_uri = self.redirect_uri
+        pending = self._pending
+        if request is not None:
+            request = check_request(request, provider=spec["id"], client_id=self._client_id)
+            redirect_uri = request.redirect_uri
+            pending = PendingAuthorization(request.state, request.code_verifier, request.nonce)
         if code is None:
             if authorization_response is None:
                 raise ValueError("pass authorization_response= (the callback) or code=")
             params = callback_params(authorization_response, callback["mode"])
             self._check_callback_issuer(params)
             self._callback_errors(params)
-            verify_state(
-                params, callback["state_param"], self._pending.state, spec["authorize"]["state"]
-            )
+            verify_state(params, callback["state_param"], pending.state, spec["authorize"]["state"])
             code = authorization_code(params, callback["code_param"])
             self._callback_values(params)
         rules = spec["token"]
         grant = {"grant_type": rules["grant_type"], "code": code}
-        if rules["send_redirect_uri"] and self.redirect_uri:
-            grant["redirect_uri"] = self.redirect_uri
-        if self._pending.code_verifier is not None:
-            grant["code_verifier"] = self._pending.code_verifier
+        if rules["send_redirect_uri"] and redirect_uri:
+            grant["redirect_uri"] = redirect_uri
+        if pending.code_verifier is not None:
+            grant["code_verifier"] = pending.code_verifier
         elif spec["authorize"]["pkce"] == "required":
             raise ValueError(
-                f"{spec['name']} requires PKCE but this client has no code_verifier: use the "
-                "client that built the authorization URL, or "
-                "resume_authorization(code_verifier=...)"
+                f"{spec['name']} requires PKCE but there is no code_verifier: pass the "
+                "AuthorizationRequest authorization_url() returned, "
+                "fetch_token(callback, request=...)"
             )
         token = self._grant(grant)
-        self._check_id_token(token, nonce=self._pending.nonce)
+        self._check_id_token(token, nonce=pending.nonce)
         self._pending = PendingAuthorization()
         if authorization_response is not None:  # values of this callback kept on the token
             captured = self._captured()

@@ -20,7 +20,7 @@ from generator.build import render_module
 from generator.render.shape import check_module_shape
 from generator.spec import SpecValidationError, parse_spec
 from generator.spec.normalize import normalized_spec
-from runtime.provider import with_defaults
+from runtime.provider import AuthorizationRequest, with_defaults
 from tests.generator.generation import (
     client_class,
     import_file,
@@ -228,7 +228,9 @@ def test_hostile_spec_round_trips_every_literal(
             assert list(typing.get_args(literal)) == variable["choices"]
     options = data.get("authorize", {}).get("options", {})
     if options:
-        url_hints = typing.get_type_hints(client.authorization_url)
+        url_hints = typing.get_type_hints(
+            client.authorization_url, localns={"AuthorizationRequest": AuthorizationRequest}
+        )
         for name, option in options.items():
             if option["type"] == "enum":
                 literal = _literal_of(url_hints[name])

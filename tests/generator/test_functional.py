@@ -148,7 +148,7 @@ def test_scopes_defaults_required_separator_param_and_options(shop_class: Any) -
     params = query(url)
     assert params["perms"] == ["user:email,write:repo"]
     assert params["prompt"] == ["consent"] and params["allowSignup"] == ["0"]
-    assert query(client.authorization_url(allow_signup=True)[0])["allowSignup"] == ["1"]
+    assert query(client.authorization_url(allow_signup=True).url)["allowSignup"] == ["1"]
     with pytest.raises(ValueError, match="must be one of 'none', 'consent'"):
         client.authorization_url(prompt="always")
     with pytest.raises(ValueError, match="takes True or False"):
@@ -248,7 +248,7 @@ def test_get_token_request_with_renames_headers_params_and_post_auth(tmp_path: A
 def test_host_variable_without_pattern_must_be_a_host_label(tmp_path: Any, tenant: str) -> None:
     cls = build_client(tmp_path, GETTER)
     good = cls(client_id="cid", tenant="t-1")
-    assert good.authorization_url()[0].startswith("https://t-1.getter.example/authorize?")
+    assert good.authorization_url().url.startswith("https://t-1.getter.example/authorize?")
     with pytest.raises(ValueError, match="tenant"), requests_mock.Mocker():
         client = cls(client_id="cid", tenant=tenant)
         client.authorization_url()
@@ -541,9 +541,9 @@ def rotor(cls: Any, **kwargs: Any) -> Any:
 
 def test_refresh_requirements_are_in_the_authorization_url(rotor_class: Any) -> None:
     client = rotor(rotor_class, redirect_uri="https://app.example/cb")
-    params = query(client.authorization_url()[0])
+    params = query(client.authorization_url().url)
     assert params["scope"] == ["a offline"] and params["duration"] == ["permanent"]
-    params = query(client.authorization_url(offline=False)[0])
+    params = query(client.authorization_url(offline=False).url)
     assert params["scope"] == ["a"] and "duration" not in params
 
 

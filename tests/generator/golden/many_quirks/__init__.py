@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from runtime.device import DeviceAuthorization
+    from runtime.provider import AuthorizationRequest
     from runtime.stores import TokenStore
 
 __all__ = [
@@ -500,17 +501,19 @@ class ManyQuirks(OAuth2Provider):
         login_hint: str | None = None,
         max_age: int | None = None,
         prompt: Literal["none", "consent", "select_account"] | None = None,
-    ) -> tuple[str, str]:
-        """The URL to send the user to, and the state it carries.
+    ) -> AuthorizationRequest:
+        """Start a sign-in: the URL to send the user to, and what its callback must match.
 
-        Keep the client (or its pending_authorization) for fetch_token: it holds the state, the PKCE
-        verifier and the nonce.
+        Send the user to the request's ``url``. Keep the request until the callback (a web app:
+        ``request.to_dict()`` in the user's session; ``AuthorizationRequest.from_dict()`` reads it
+        back) and pass it to ``fetch_token(callback, request=...)``: it holds the state, the PKCE
+        verifier and the nonce. A script that uses this client for both steps may leave it out.
 
         Endpoint: https://{shop}.example.com/{api_version}/dialog/oauth
 
         Args:
             scopes: The scopes to request; default: 'read:user'.
-            state: Default: a new random value (returned with the URL).
+            state: Default: a new random value.
             user_scopes: User scopes, sent as 'user_scope'.
             offline: False leaves out what a refresh token needs (refresh.requires_scopes /
                 requires_params).
@@ -534,8 +537,9 @@ class ManyQuirks(OAuth2Provider):
 
     def fetch_token(
         self,
-        *,
         authorization_response: str | None = None,
+        *,
+        request: AuthorizationRequest | None = None,
         code: str | None = None,
     ) -> ManyQuirksToken:
         """Exchange the authorization code for a token (authorization_code grant).
@@ -545,11 +549,13 @@ class ManyQuirks(OAuth2Provider):
         Args:
             authorization_response: The callback: its URL, query string or form body; state and
                 errors are checked.
+            request: What authorization_url() returned; state, PKCE verifier and nonce are checked
+                against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
         return cast(
             ManyQuirksToken,
-            self._fetch_token(authorization_response=authorization_response, code=code),
+            self._fetch_token(authorization_response, request=request, code=code),
         )
 
     def captured(self) -> ManyQuirksCallback:
