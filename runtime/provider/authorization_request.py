@@ -153,4 +153,6 @@ def _kind(value: object) -> str:
 def _shown(value: object) -> str:
     if value is None:
         return "none"
-    return repr(value) if isinstance(value, int) else type(value).__name__
+    if isinstance(value, int) and not isinstance(value, bool):
+        return repr(value)
+    return type(value).__name__
