@@ -20,6 +20,7 @@ from oauthlib.oauth2 import AccessDeniedError, MismatchingStateError
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, InvalidGrantError
 
 from runtime.errors import AuthorizationDenied, TokenResponseParseError
+from runtime.provider import AuthorizationRequest
 from runtime.provider.flow_errors import CallbackValueError, ProviderResponseError
 from tests.generator.functional_support import build_client
 from tests.support.http import basic, form, query
@@ -178,6 +179,31 @@ def test_pkce_and_state_round_trip_and_captures(shop_class: Any) -> None:
         }
     assert token["access_token"] == "at"
     assert client.captured() == {"realm_id": "R9", "count": 3}
+
+
+def test_a_stored_authorization_request_finishes_the_sign_in_in_another_client(
+    shop_class: Any,
+) -> None:
+    """The web-app path: the request goes through the session as JSON; a new client (another
+    worker) checks the callback against it, sends its verifier, keeps the captures."""
+    request = shop(shop_class).authorization_url(scopes=["write:repo"])
+    assert isinstance(request, AuthorizationRequest) and request.provider == "shop"
+    assert query(request.url)["state"] == [request.state]
+    session_value = json.dumps(request.to_dict())
+    worker = shop(shop_class)
+    callback = f"https://app.example/cb?code=the-code&state={request.state}&realmId=R9"
+    with pytest.raises(MismatchingStateError, match="none to check it against"):
+        worker.fetch_token(callback)  # the worker has no request of its own
+    restored = AuthorizationRequest.from_dict(json.loads(session_value))
+    with pytest.raises(MismatchingStateError):
+        worker.fetch_token(callback.replace(request.state, "forged"), request=restored)
+    with requests_mock.Mocker() as m:
+        m.post("https://api1.shop.example/v2/token", json={"access_token": "at"})
+        token = worker.fetch_token(callback, request=restored)
+        sent = form(m.last_request.text)
+    assert sent["code_verifier"] == [request.code_verifier]
+    assert sent["redirect_uri"] == ["https://app.example/cb"]
+    assert token["access_token"] == "at" and worker.captured() == {"realm_id": "R9"}
 
 
 def test_state_mismatch_missing_capture_and_provider_errors(shop_class: Any) -> None:

@@ -4,11 +4,14 @@ refreshes and revokes, all on the server's endpoints as its discovery document g
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from generator.spec import load_spec
+from runtime.provider import AuthorizationRequest
 from tests.generator.generation import client_class, import_file
 
 from .harness import WEB_CLIENT_ID, WEB_CLIENT_SECRET, WEB_REDIRECT_URI, HeadlessUser, RunningServer
@@ -46,14 +49,22 @@ def test_a_drafted_spec_validates_builds_and_signs_in(
     assert built.returncode == 0, built.stderr
 
     module = import_file(tmp_path / "generated" / "local" / "__init__.py", "drafted_local")
-    client = client_class(module)(
-        client_id=WEB_CLIENT_ID, client_secret=WEB_CLIENT_SECRET, redirect_uri=WEB_REDIRECT_URI
-    )
-    url, _state = client.authorization_url(scopes=["openid", "offline_access", "api:read"])
-    assert url.startswith(oidc_server.authorization_endpoint + "?")
-    assert "code_challenge_method=S256" in url
-    callback = user.authorize(url, WEB_REDIRECT_URI)
-    token = client.fetch_token(authorization_response=callback)  # state, PKCE and iss checked
+
+    def new_client() -> Any:
+        return client_class(module)(
+            client_id=WEB_CLIENT_ID, client_secret=WEB_CLIENT_SECRET, redirect_uri=WEB_REDIRECT_URI
+        )
+
+    # A web app's two requests: the sign-in keeps the request in the session as JSON, and the
+    # callback is handled by another client (another worker) from that alone.
+    request = new_client().authorization_url(scopes=["openid", "offline_access", "api:read"])
+    assert request.url.startswith(oidc_server.authorization_endpoint + "?")
+    assert "code_challenge_method=S256" in request.url and request.nonce
+    session_value = json.dumps(request.to_dict())
+    callback = user.authorize(request.url, WEB_REDIRECT_URI)
+    client = new_client()
+    stored = AuthorizationRequest.from_dict(json.loads(session_value))
+    token = client.fetch_token(callback, request=stored)  # state, PKCE, nonce and iss checked
     assert introspect(oidc_server, token["access_token"])["active"] is True
 
     profile = client.userinfo()

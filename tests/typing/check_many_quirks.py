@@ -13,6 +13,7 @@ from typing import Any, Literal
 from typing_extensions import assert_type
 
 from runtime.device import DeviceAuthorization
+from runtime.provider import AuthorizationRequest
 from tests.generator.golden.many_quirks import (
     ManyQuirks,
     ManyQuirksCallback,
@@ -90,6 +91,15 @@ def authorization(client: ManyQuirks) -> None:
     )
     assert_type(url, str)
     assert_type(state, str)
+    request = client.authorization_url()
+    assert_type(request, AuthorizationRequest)
+    assert_type(request.url, str)
+    assert_type(request.state, str | None)
+    assert_type(request.code_verifier, str | None)
+    assert_type(request.to_dict(), dict[str, str | int | None])
+    assert_type(AuthorizationRequest.from_dict({"version": 1}), AuthorizationRequest)
+    request.state = "forged"  # type: ignore[misc]
+    request[0]  # type: ignore[index]
     client.authorization_url(scopes=["read:usr"])  # type: ignore[list-item]
     client.authorization_url(scopes="read:user")  # type: ignore[arg-type]
     client.authorization_url(prompt="always")  # type: ignore[arg-type]
@@ -110,6 +120,12 @@ def tokens(client: ManyQuirks) -> None:
     assert_type(token.get("athlete"), dict[str, Any] | None)
     token["not_a_field"]  # type: ignore[typeddict-item]
     client.fetch_token(code=1)  # type: ignore[arg-type]
+    request = client.authorization_url()
+    callback = "https://app.example.com/cb?code=c&state=s"
+    assert_type(client.fetch_token(callback, request=request), ManyQuirksToken)
+    assert_type(client.fetch_token(code="c", request=request), ManyQuirksToken)
+    client.fetch_token(callback, request=request.to_dict())  # type: ignore[arg-type]
+    client.fetch_token(callback, request)  # type: ignore[call-arg]  # request= is keyword-only
     assert_type(client.refresh(), ManyQuirksToken)
     assert_type(client.client_credentials(scopes=["user:email"]), ManyQuirksToken)
     assert_type(client.exchange_long_lived(), ManyQuirksToken)
