@@ -31,12 +31,13 @@ def credential(provider: str, name: str, default: str | None = None) -> str:
 def sign_in(client: Any, ask: Ask = input, say: Say = print, **authorize: Any) -> None:
     """OAuth 2: send the user to the provider, then exchange the callback for a token.
 
-    Any: the generated client classes share this shape (authorization_url returning the URL
-    and the state, fetch_token taking the callback) without a common base type.
+    Any: the generated client classes share this shape (authorization_url returning an
+    AuthorizationRequest, fetch_token taking the callback and that request) without a common
+    base type.
     """
-    url, _state = client.authorization_url(**authorize)
-    say("Please go here and authorize:", url)
-    client.fetch_token(authorization_response=ask("Paste the full redirect URL here: "))
+    sign_in = client.authorization_url(**authorize)
+    say("Please go here and authorize:", sign_in.url)
+    client.fetch_token(ask("Paste the full redirect URL here: "), request=sign_in)
 
 
 def sign_in_oauth1(client: Any, ask: Ask = input, say: Say = print) -> None:

@@ -18,8 +18,9 @@ Configuration, from the environment::
     OAUTHGEN_APP_TOKEN_DIR      where tokens are kept (default: the app's instance folder)
 
 Run it with ``flask --app examples/flask_app run``. Between the sign-in redirect and the callback
-the session cookie keeps only the client's ``pending_authorization`` (state, PKCE verifier,
-nonce); tokens stay on the server, in a ``FileTokenStore`` under a random key per session.
+the session cookie keeps only the ``AuthorizationRequest`` that ``authorization_url()`` returned
+(``to_dict()``: state, PKCE verifier, nonce, redirect URI), handed back to ``fetch_token``;
+tokens stay on the server, in a ``FileTokenStore`` under a random key per session.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ from generator.auth.config import env_prefix
 from generator.auth.errors import CommandError
 from runtime._redact import escaped_server_text, secret_safe_logger
 from runtime.errors import NoTokenError
-from runtime.provider.errors import VariableError
+from runtime.provider import AuthorizationRequest
+from runtime.provider.errors import AuthorizationRequestError, VariableError
 from runtime.stores import FileTokenStore, TokenStoreError
 
 __all__ = ["AppConfig", "ConfigError", "create_app", "describe_error"]
@@ -207,33 +209,27 @@ class _Web:
 
     def login(self) -> Response:
         client = self.client(key=None)
-        url, _state = client.authorization_url(scopes=self.config.scopes)
-        pending = client.pending_authorization
-        session["pending"] = {
-            "state": pending.state,
-            "code_verifier": pending.code_verifier,
-            "nonce": pending.nonce,
-        }
-        return redirect(url)
+        sign_in = client.authorization_url(scopes=self.config.scopes)
+        session["pending"] = sign_in.to_dict()  # JSON-safe; the cookie is signed
+        return redirect(sign_in.url)
 
     def callback(self) -> tuple[str, int] | Response:
         pending = session.pop("pending", None)
-        if not isinstance(pending, dict):
+        if pending is None:
             return self.render(
                 "error.html",
                 400,
                 what="Sign-in",
                 message="no sign-in is in progress in this browser session: start again",
             )
+        try:
+            sign_in = AuthorizationRequest.from_dict(pending)
+        except AuthorizationRequestError as exc:  # a cookie from another version of the app
+            return self.failure("Sign-in", exc, 400)
         key = f"web:{secrets.token_urlsafe(18)}"
         client = self.client(key)
-        client.resume_authorization(
-            state=pending.get("state"),
-            code_verifier=pending.get("code_verifier"),
-            nonce=pending.get("nonce"),
-        )
         try:
-            client.fetch_token(authorization_response=request.url)
+            client.fetch_token(request.url, request=sign_in)
         except (OAuth2Error, ValueError) as exc:  # denied, state mismatch, bad code, id_token...
             return self.failure("Sign-in", exc, 400)
         except RequestException as exc:

@@ -258,18 +258,18 @@ def _login_in_browser(
         ) from None
     with receiver:
         client = make(receiver.redirect_uri)
-        url, state = client.authorization_url(scopes=args.resolved_scopes)
-        if not state:
+        sign_in = client.authorization_url(scopes=args.resolved_scopes)
+        if not sign_in.state:
             raise CommandError(
                 EXIT_USAGE,
                 f"{provider.name} sends no state, which the loopback sign-in needs to tell its "
                 "callback from a forged one",
             )
-        receiver.expect_state(state)
-        _send_user_to(url, use_browser=not args.no_browser)
+        receiver.expect_state(sign_in.state)
+        _send_user_to(sign_in.url, use_browser=not args.no_browser)
         _say(f"Waiting for the sign-in to finish in the browser (up to {args.timeout:g} s)...")
         callback = receiver.wait(args.timeout)
-    client.fetch_token(authorization_response=callback)
+    client.fetch_token(callback)  # the client remembers its authorization request
     return client
 
 

@@ -143,6 +143,19 @@ def test_a_callback_without_a_sign_in_in_progress_is_refused(browser: FlaskClien
     assert "no sign-in is in progress" in response.text
 
 
+def test_a_pending_sign_in_the_app_cannot_read_is_refused(
+    app: Flask, browser: FlaskClient
+) -> None:
+    """An earlier version's session layout (bare state and verifier) is not a sign-in."""
+    with browser.session_transaction() as session:
+        session["pending"] = {"state": "s", "code_verifier": "v", "nonce": None}
+    with requests_mock.Mocker() as mock:
+        response = browser.get("/callback?code=the-code&state=s")
+        assert mock.request_history == []
+    assert response.status_code == 400
+    assert "format version none" in response.text
+
+
 def test_the_post_forms_need_the_sessions_csrf_token(browser: FlaskClient) -> None:
     browser.get("/")  # the page puts a CSRF token in the session
     for path in ("/logout", "/refresh"):
