@@ -114,8 +114,9 @@ class OAuth2Provider(ProviderBase):
 
     @property
     def pending_authorization(self) -> PendingAuthorization:
-        """State, PKCE verifier and nonce of the last authorization URL (keep them in a web
-        session and hand them to :meth:`resume_authorization` in the callback's request)."""
+        """State, PKCE verifier and nonce of the last authorization URL. Kept for code written
+        before ``authorization_url`` returned an ``AuthorizationRequest``, which a web app
+        stores instead and hands to ``fetch_token(callback, request=...)``."""
         return self._pending
 
     def resume_authorization(
@@ -125,7 +126,8 @@ class OAuth2Provider(ProviderBase):
         code_verifier: str | None = None,
         nonce: str | None = None,
     ) -> None:
-        """Restore what :attr:`pending_authorization` returned, in another client instance."""
+        """Restore what :attr:`pending_authorization` returned, in another client instance
+        (the earlier way of ``fetch_token(callback, request=...)``)."""
         self._pending = PendingAuthorization(state, code_verifier, nonce)
 
     def _current_token(self) -> Mapping[str, Any] | None:

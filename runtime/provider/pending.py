@@ -8,8 +8,8 @@ from typing import NamedTuple
 class PendingAuthorization(NamedTuple):
     """State, PKCE verifier and nonce of the last authorization URL.
 
-    A web app keeps them in its session between the redirect and the callback and hands them
-    to ``resume_authorization`` in the callback's request.
+    The client's own memory of its last authorization request, for ``fetch_token`` without
+    ``request=``; a web app keeps the ``AuthorizationRequest`` instead (``authorization_request``).
     """
 
     state: str | None = None

@@ -306,7 +306,7 @@ FIXTURES: dict[str, Fixture] = {
         replace=(
             (
                 'callback_url = "https://app.example/cb?code=...&state=..."',
-                'callback_url = f"https://app.example/cb?code=doc-code&state={state}"',
+                'callback_url = f"https://app.example/cb?code=doc-code&state={sign_in.state}"',
             ),
         ),
         check=check_generated_client,
