@@ -191,6 +191,7 @@ def test_a_stored_authorization_request_finishes_the_sign_in_in_another_client(
     assert query(request.url)["state"] == [request.state]
     session_value = json.dumps(request.to_dict())
     worker = shop(shop_class)
+    assert request.state is not None
     callback = f"https://app.example/cb?code=the-code&state={request.state}&realmId=R9"
     with pytest.raises(MismatchingStateError, match="none to check it against"):
         worker.fetch_token(callback)  # the worker has no request of its own
