@@ -301,9 +301,10 @@ def _report_check(packages: Sequence[PlannedPackage], out: Path, args: argparse.
             f"regenerate with `{command}` and delete orphaned packages"
         )
     # Modules embed only what differs from the runtime's copy of the format's defaults.
-    defaults_stale = not spec_defaults.is_current()
+    defaults_stale = spec_defaults.stale_files()
+    for path in defaults_stale:
+        print(f"STALE {path.as_posix()} (written from the spec format's model)")
     if defaults_stale:
-        print(f"STALE {spec_defaults.defaults_path().as_posix()} (the spec format's defaults)")
         _err(f"build --check: regenerate the spec defaults with `{spec_defaults.REGENERATE}`")
     if stale or orphaned or defaults_stale:
         return EXIT_SPEC_ERRORS

@@ -1,9 +1,13 @@
-"""``runtime/provider/spec_defaults.py``: the defaults of the spec format, as data the runtime
-merges under every generated module's ``_SPEC`` (which holds only what differs from them).
+"""What the runtime knows of the spec format, written out from the model:
 
-The runtime never imports the generator, so the defaults are written out from the model here.
-``tests/generator/test_spec_defaults.py`` and ``oauthgen build --check`` fail when the file no
-longer matches the model. Regenerate it with ``python -m generator.spec.defaults``.
+* ``runtime/provider/spec_defaults.py``: the defaults, as data the runtime merges under every
+  generated module's ``_SPEC`` (which holds only what differs from them);
+* ``runtime/provider/spec_types.py``: the format's sections as ``TypedDict`` classes
+  (``generator.spec.typed``), the type of every spec the runtime reads.
+
+The runtime never imports the generator, so both are written here.
+``tests/generator/test_spec_defaults.py`` and ``oauthgen build --check`` fail when a file no
+longer matches the model. Regenerate them with ``python -m generator.spec.defaults``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from ..render.literal import render_literal
 from .normalize import default_spec
+from .typed import render_types_module
 
 REGENERATE = "python -m generator.spec.defaults"
 
@@ -26,39 +31,68 @@ _HEAD = '''\
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
+
+from .spec_types import SpecData
 
 '''
 
 
 def defaults_path() -> Path:
-    """Where the runtime that this process imports keeps its copy."""
+    """Where the runtime that this process imports keeps its copy of the defaults."""
+    return _runtime_provider_dir() / "spec_defaults.py"
+
+
+def types_path() -> Path:
+    """Where that runtime keeps the spec types."""
+    return _runtime_provider_dir() / "spec_types.py"
+
+
+def _runtime_provider_dir() -> Path:
     import runtime.provider
 
-    return Path(runtime.provider.__file__).parent / "spec_defaults.py"
+    return Path(runtime.provider.__file__).parent
 
 
 def render_defaults_module() -> str:
-    head = "DEFAULTS: Final[Mapping[str, Any]] = "
+    head = "DEFAULTS: Final[SpecData] = "
     value = render_literal(default_spec(), column=len(head))
     return _HEAD.format(command=REGENERATE) + head + value + "\n"
 
 
+def render_types() -> str:
+    return render_types_module(REGENERATE)
+
+
+def written_files() -> list[tuple[Path, str]]:
+    """Each file written from the model, with the text the model gives."""
+    return [
+        (defaults_path(), render_defaults_module()),
+        (types_path(), render_types()),
+    ]
+
+
+def stale_files() -> list[Path]:
+    """The files that are missing or differ from what the model gives."""
+    return [
+        path
+        for path, text in written_files()
+        if not (path.is_file() and path.read_text(encoding="utf-8") == text)
+    ]
+
+
 def is_current() -> bool:
-    """Whether the runtime's ``spec_defaults`` module is what the model gives."""
-    path = defaults_path()
-    return path.is_file() and path.read_text(encoding="utf-8") == render_defaults_module()
+    """Whether the runtime's files written from the model are what the model gives."""
+    return not stale_files()
 
 
 def main() -> int:
-    path = defaults_path()
-    text = render_defaults_module()
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        print(f"{path}: unchanged", file=sys.stderr)
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"{path}: written", file=sys.stderr)
+    for path, text in written_files():
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            print(f"{path}: unchanged", file=sys.stderr)
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"{path}: written", file=sys.stderr)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 A generated client is a subclass with ``spec = {...}`` (``generator.spec.normalize``'s plain
 data: only what differs from ``spec_defaults.DEFAULTS``, merged back by ``with_defaults`` when
-the class is created, so the class's ``spec`` has every field) and typed methods over the
+the class is created, so the class's ``spec`` has every field; both are typed by
+``spec_types``, so mypy checks every key read from a spec) and typed methods over the
 protected flow methods here. Nothing below knows a provider by name; named hooks
 (``runtime.provider.hooks``) hold what cannot be data. Importing this package is light (no
 oauthlib, PyJWT, cryptography or XML): the session layer and the flow modules load when a

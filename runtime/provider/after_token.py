@@ -16,6 +16,7 @@ from ..core.http import Call
 from .errors import FieldTypeError
 from .fields import read_typed_fields
 from .flow_errors import ProviderResponseError
+from .spec_types import SpecData
 from .templates import Placeholders, render_text, render_url
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from .api_session import ApiAuth
 
 
-def added_field_names(spec: Mapping[str, Any]) -> tuple[str, ...]:
+def added_field_names(spec: SpecData) -> tuple[str, ...]:
     """Token fields that do not come from the token answer: callback captures kept on the
     token, and after_token steps' fields."""
     captured = [name for name, rule in spec["callback"]["capture"].items() if rule.get("on_token")]
@@ -33,7 +34,7 @@ def added_field_names(spec: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def carry_added_fields(
-    spec: Mapping[str, Any], token: dict[str, Any], previous: Mapping[str, Any] | None
+    spec: SpecData, token: dict[str, Any], previous: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """``token`` with the added fields of ``previous`` it lacks (a refresh answer has none)."""
     if not previous:
@@ -46,7 +47,7 @@ def carry_added_fields(
     return {**carried, **token}
 
 
-def needs_steps(spec: Mapping[str, Any], token: Mapping[str, Any]) -> bool:
+def needs_steps(spec: SpecData, token: Mapping[str, Any]) -> bool:
     """Whether a step must run: a required field is missing, or none of its fields is there
     (an optional field the provider left out does not make every refresh call again)."""
     for step in (spec.get("after_token") or {}).values():
@@ -59,7 +60,7 @@ def needs_steps(spec: Mapping[str, Any], token: Mapping[str, Any]) -> bool:
 
 
 def run_after_token(
-    spec: Mapping[str, Any],
+    spec: SpecData,
     token: dict[str, Any],
     *,
     placeholders: Callable[[Mapping[str, Any]], Placeholders],

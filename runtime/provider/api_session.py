@@ -27,6 +27,7 @@ from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 from .._token_attach import token_expired
 from .._transport import require_secure_url, without_query
 from ..oauth2_session import OAuth2Session, _AutoRefresh
+from .spec_types import ApiData
 from .templates import Placeholders, render_text
 
 PlaceholdersFor = Callable[[Mapping[str, Any]], Placeholders]
@@ -45,7 +46,7 @@ class ApiAuth:
 
     def __init__(
         self,
-        api: Mapping[str, Any],
+        api: ApiData,
         placeholders: PlaceholdersFor,
         secret_hosts: Callable[[], frozenset[str]] = frozenset,
     ) -> None:

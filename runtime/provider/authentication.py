@@ -11,14 +11,14 @@ public clients with PKCE work against specs whose default is ``client_secret_bas
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote_plus
 
 from ..client_auth import ClientCredentials, apply_client_auth
 from ..core.http import Call
 from ..jwt_assertions import DEFAULT_LIFETIME
+from .spec_types import ClientAssertionData
 
 _NEEDS_SECRET = frozenset(
     {"client_secret_basic", "client_secret_post", "client_secret_jwt", "client_secret_bearer"}
@@ -40,7 +40,7 @@ def authenticate(
     method: str,
     identity: ClientIdentity,
     *,
-    assertion: Mapping[str, Any] | None,
+    assertion: ClientAssertionData | None,
     audience: str | None,
     include_client_id: bool,
     clock: Callable[[], float],

@@ -13,10 +13,10 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
 
 from .pending import PendingAuthorization
 from .scopes import join_scopes
+from .spec_types import AuthorizeData, AuthorizeOptionData, SpecData
 from .templates import Placeholders, render_text
 from .wire import build_url
 
@@ -28,7 +28,7 @@ def new_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
-def pkce_method(authorize: Mapping[str, Any]) -> str | None:
+def pkce_method(authorize: AuthorizeData) -> str | None:
     """The challenge method to send: none when unsupported, else S256 when listed."""
     if authorize["pkce"] == "unsupported":
         return None
@@ -43,13 +43,13 @@ def code_challenge(verifier: str, method: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def wants_offline(spec: Mapping[str, Any], options: Mapping[str, object]) -> bool:
+def wants_offline(spec: SpecData, options: Mapping[str, object]) -> bool:
     refresh = spec.get("refresh")
     return bool(refresh and refresh["supported"]) and options.get("offline", True) is not False
 
 
 def requested_scopes(
-    spec: Mapping[str, Any], scopes: Sequence[str] | None, *, offline: bool = False
+    spec: SpecData, scopes: Sequence[str] | None, *, offline: bool = False
 ) -> list[str]:
     """Required scopes, then the caller's (or the defaults), then those refresh needs."""
     rules = spec["scopes"]
@@ -58,11 +58,12 @@ def requested_scopes(
     if isinstance(scopes, str):
         raise TypeError("scopes must be a list of scope names, not one string")
     chosen = list(rules["default"]) if scopes is None else list(scopes)
-    extra = list(spec["refresh"]["requires_scopes"]) if offline else []
+    refresh = spec["refresh"]
+    extra = list(refresh["requires_scopes"]) if offline and refresh else []
     return list(dict.fromkeys([*rules["required"], *chosen, *extra]))
 
 
-def option_params(spec: Mapping[str, Any], options: Mapping[str, object]) -> list[tuple[str, str]]:
+def option_params(spec: SpecData, options: Mapping[str, object]) -> list[tuple[str, str]]:
     """The typed authorization options as wire parameters; None means "not given"."""
     return typed_option_params(
         spec["authorize"]["options"], options, reserved=RESERVED_OPTIONS, what="authorization"
@@ -70,7 +71,7 @@ def option_params(spec: Mapping[str, Any], options: Mapping[str, object]) -> lis
 
 
 def typed_option_params(
-    declared: Mapping[str, Mapping[str, Any]],
+    declared: Mapping[str, AuthorizeOptionData],
     options: Mapping[str, object],
     *,
     reserved: Collection[str] = (),
@@ -91,7 +92,7 @@ def typed_option_params(
     return params
 
 
-def _option_value(name: str, value: object, rule: Mapping[str, Any]) -> str:
+def _option_value(name: str, value: object, rule: AuthorizeOptionData) -> str:
     kind = rule["type"]
     if kind == "bool":
         if not isinstance(value, bool):
@@ -118,7 +119,7 @@ def fixed_params(
     ]
 
 
-def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: Mapping[str, Any]) -> str:
+def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: AuthorizeData) -> str:
     """Apply ``omit_empty``, ``unencoded_params`` and ``fragment`` and build the URL."""
     if authorize["omit_empty"]:
         params = [(name, value) for name, value in params if value != ""]
@@ -128,7 +129,7 @@ def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: Mapping[
 
 
 def oauth2_params(
-    spec: Mapping[str, Any],
+    spec: SpecData,
     *,
     client_id: str,
     redirect_uri: str | None,
@@ -169,10 +170,9 @@ def oauth2_params(
         params.append(("nonce", pending.nonce))
     if authorize["response_mode"] is not None:
         params.append(("response_mode", authorize["response_mode"]))
-    if offline:
-        params += fixed_params(
-            spec["refresh"]["requires_params"], placeholders, "refresh.requires_params"
-        )
+    refresh = spec["refresh"]
+    if offline and refresh:
+        params += fixed_params(refresh["requires_params"], placeholders, "refresh.requires_params")
     params += fixed_params(authorize["params"], placeholders, "authorize.params")
     params += option_params(spec, options)
     return params

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import urlsplit
 
 from .spec_defaults import DEFAULTS
+from .spec_types import EndpointsData, SpecData
 from .templates import Placeholders, render_url
 from .variables import VariableValue, resolve_variables
 
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
 
     from .hooks.points import HookPoint
 
-RuntimeSpec = Mapping[str, Any]
-"""A normalised spec (``generator.spec.normalize.normalized_spec``): every field present.
+RuntimeSpec = SpecData
+"""A normalised spec (``generator.spec.normalize.normalized_spec``): every field present,
+typed section by section (``spec_types``), so mypy checks the keys the runtime reads.
 
 A generated module's ``_SPEC`` holds only what differs from the format's defaults; a class
 that sets ``spec`` in its body gets ``with_defaults(spec)`` (merged once, when the class is
@@ -35,13 +37,24 @@ def with_defaults(spec: Mapping[str, Any], defaults: Mapping[str, Any] = DEFAULT
     any other value, lists included, replaces the default. Keys without a default (``id``,
     ``name``, ...) come first. Values not merged are shared with ``defaults`` and ``spec``, not
     copied: the result is read-only, like every ``RuntimeSpec``."""
+    # A generated module's _SPEC is checked against SpecData by mypy; the merge keeps it so.
+    return cast(RuntimeSpec, _merged(spec, defaults))
+
+
+def _merged(spec: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
     merged = {key: value for key, value in spec.items() if key not in defaults}
     for key, default in defaults.items():
         value = spec.get(key, default)
         if value is not default and type(value) is dict and type(default) is dict:
-            value = with_defaults(value, default)
+            value = _merged(value, default)
         merged[key] = value
     return merged
+
+
+def endpoint_template(endpoints: EndpointsData, name: str) -> str | None:
+    """The URL template of the endpoint ``name`` (``token``, ``revoke``...), if the spec has one."""
+    template = cast(Mapping[str, object], endpoints).get(name)
+    return template if isinstance(template, str) else None
 
 
 class ProviderBase:
@@ -170,7 +183,7 @@ class ProviderBase:
         return NoTokenError(f"{self.spec['name']} {what}", needed)
 
     def _spec_url(self, name: str, *, with_token: bool = False) -> str | None:
-        template = self.spec["endpoints"].get(name)
+        template = endpoint_template(self.spec["endpoints"], name)
         if template is None:
             return None
         token = self._current_token() if with_token else None
@@ -211,6 +224,8 @@ class ProviderBase:
         from .userinfo import map_profile, request_profile
 
         rules = self.spec["userinfo"]
+        if rules is None:
+            raise ValueError(f"{self.spec['name']} declares no userinfo")
         replace = self._hook_functions("userinfo_request")
         document = request_profile(
             self.http,
@@ -229,7 +244,9 @@ def _hooks_of(spec: RuntimeSpec) -> dict[str, list[tuple[Callable[..., Any], tup
     from .hooks import HOOKS
 
     found: dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
-    for point, names in (spec.get("hooks") or {}).items():
+    # Every field of HooksData is a sequence of hook names.
+    hooks = cast(Mapping[str, Sequence[str]], spec.get("hooks") or {})
+    for point, names in hooks.items():
         for name in names:
             info = HOOKS.get(name)
             if info is None:

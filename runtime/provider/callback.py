@@ -20,6 +20,7 @@ from ..errors import AuthorizationDenied, oauth2_error_from_body, quote_server_w
 from .errors import FieldTypeError
 from .fields import coerce
 from .flow_errors import CallbackValueError
+from .spec_types import CallbackErrorsData, CapturedValueData
 
 
 def callback_params(authorization_response: str, mode: str) -> dict[str, str]:
@@ -46,7 +47,7 @@ def callback_params(authorization_response: str, mode: str) -> dict[str, str]:
     return params
 
 
-def raise_callback_error(params: Mapping[str, str], errors: Mapping[str, Any]) -> None:
+def raise_callback_error(params: Mapping[str, str], errors: CallbackErrorsData) -> None:
     """Raise the error the provider reported on the redirect, if any."""
     message_param = errors.get("message_param")
     message = params.get(message_param) if message_param else None
@@ -94,7 +95,7 @@ def authorization_code(params: Mapping[str, str], code_param: str) -> str:
 
 
 def read_captures(
-    params: Mapping[str, str], capture: Mapping[str, Mapping[str, Any]]
+    params: Mapping[str, str], capture: Mapping[str, CapturedValueData]
 ) -> dict[str, Any]:
     """Values the spec captures from the callback, typed; a required one must be there (C1)."""
     captured: dict[str, Any] = {}

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .authorization_request import AuthorizationRequest
     from .hooks.points import HookPoint
     from .metadata import Metadata
+    from .spec_types import RefreshData
 
 TokenUpdater = Callable[[dict[str, Any]], object]
 
@@ -335,7 +336,7 @@ class OAuth2Provider(ProviderBase):
         if not rules or not rules["supported"]:
             raise ValueError(f"{spec['name']} does not issue refresh tokens")
         if which is not None:
-            return self._refresh_other(which)
+            return self._refresh_other(which, rules)
         current = self._session.token or {}
         refresh_token = current.get("refresh_token")
         if not refresh_token:
@@ -385,13 +386,12 @@ class OAuth2Provider(ProviderBase):
             spent=refresh_token,
         )
 
-    def _refresh_other(self, which: str) -> dict[str, Any]:
+    def _refresh_other(self, which: str, rules: RefreshData) -> dict[str, Any]:
         """Refresh the other token ``which`` with its own refresh token; the main token and
         the rest of the client's token stay as they are."""
         from .token_response import other_token
 
         spec = self.spec
-        rules = spec["refresh"]
         others = spec["token"]["response"].get("other_tokens") or {}
         if which not in others:
             known = ", ".join(sorted(others)) or "none"

@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
-DEFAULTS: Final[Mapping[str, Any]] = {
+from .spec_types import SpecData
+
+DEFAULTS: Final[SpecData] = {
     "class_name": None,
     "description": None,
     "grants": ["authorization_code"],

@@ -22,13 +22,22 @@ from ..errors import TokenResponseParseError
 from .errors import FieldTypeError
 from .fields import read_typed_fields, snake_keys
 from .scopes import split_scopes
+from .spec_types import (
+    ExpiryData,
+    RefreshExpiryData,
+    ScopeEchoData,
+    ScopesData,
+    SpecData,
+    TokenResponseData,
+    TokenTypeRuleData,
+)
 
 _STANDARD = ("access_token", "refresh_token", "id_token")
 
 
 def parse_token_response(
     response: Response,
-    spec: Mapping[str, Any],
+    spec: SpecData,
     *,
     clock: Callable[[], float],
     previous: Mapping[str, Any] | None = None,
@@ -48,8 +57,8 @@ def parse_token_response(
 
 def normalise_token(
     document: Mapping[str, Any],
-    rules: Mapping[str, Any],
-    scopes: Mapping[str, Any],
+    rules: TokenResponseData,
+    scopes: ScopesData,
     *,
     clock: Callable[[], float],
     previous: Mapping[str, Any] | None = None,
@@ -63,7 +72,7 @@ def normalise_token(
         document = snake_keys(document)
     token: dict[str, Any] = dict(document)
     paths: Mapping[str, str] = rules["paths"]
-    fallbacks: Mapping[str, list[str]] = rules.get("fallback_paths", {})
+    fallbacks = rules.get("fallback_paths", {})
 
     def where(name: str, default: str) -> list[str]:
         return [paths.get(name) or default, *fallbacks.get(name, ())]
@@ -79,7 +88,7 @@ def normalise_token(
     _scope(
         token, document, rules["scope"], where("scope", rules["scope"]["path"]), scopes["separator"]
     )
-    extra: Mapping[str, Mapping[str, Any]] = rules["extra"]
+    extra = rules["extra"]
     carried = {
         name: previous[name]
         for name, rule in extra.items()
@@ -113,14 +122,20 @@ OTHER_TOKEN_FIELDS = (
 
 def other_token(
     document: Mapping[str, Any],
-    rules: Mapping[str, Any],
-    scopes: Mapping[str, Any],
+    rules: TokenResponseData,
+    scopes: ScopesData,
     *,
     clock: Callable[[], float],
 ) -> dict[str, Any]:
     """One of ``other_tokens`` (or the answer refreshing one) read with the main token's rules
     for lifetimes, type and scopes, and only its standard fields kept."""
-    plain = {**rules, "paths": {}, "fallback_paths": {}, "extra": {}, "other_tokens": {}}
+    plain: TokenResponseData = {
+        **rules,
+        "paths": {},
+        "fallback_paths": {},
+        "extra": {},
+        "other_tokens": {},
+    }
     token = normalise_token(document, plain, scopes, clock=clock)
     return {name: token[name] for name in OTHER_TOKEN_FIELDS if name in token}
 
@@ -151,7 +166,7 @@ def _standard_field(
 
 
 def _token_type(
-    token: dict[str, Any], document: Mapping[str, Any], rule: Mapping[str, Any], paths: list[str]
+    token: dict[str, Any], document: Mapping[str, Any], rule: TokenTypeRuleData, paths: list[str]
 ) -> None:
     found, _ = _first(document, paths)
     if rule.get("override"):
@@ -165,7 +180,7 @@ def _token_type(
 def _expiry(
     token: dict[str, Any],
     document: Mapping[str, Any],
-    rule: Mapping[str, Any],
+    rule: ExpiryData,
     paths: list[str],
     clock: Callable[[], float],
 ) -> None:
@@ -195,7 +210,7 @@ def _expiry(
 def _refresh_expiry(
     token: dict[str, Any],
     document: Mapping[str, Any],
-    rule: Mapping[str, Any] | None,
+    rule: RefreshExpiryData | None,
     clock: Callable[[], float],
     previous: Mapping[str, Any] | None,
 ) -> None:
@@ -230,7 +245,7 @@ def _refresh_expiry(
 def _scope(
     token: dict[str, Any],
     document: Mapping[str, Any],
-    rule: Mapping[str, Any],
+    rule: ScopeEchoData,
     paths: list[str],
     default_separator: str,
 ) -> None:

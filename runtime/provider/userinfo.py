@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
@@ -14,6 +14,7 @@ from ..core.paths import MISSING, get_path
 from .errors import FieldTypeError
 from .fields import read_typed_fields
 from .flow_errors import ProviderResponseError
+from .spec_types import UserinfoData
 from .templates import Placeholders, render_text
 
 ResponseHook = Callable[[requests.Response], requests.Response]
@@ -23,7 +24,7 @@ RequestHook = Callable[[str], requests.Response]
 def request_profile(
     http: requests.Session,
     url: str,
-    rules: Mapping[str, Any],
+    rules: UserinfoData,
     placeholders: Placeholders,
     *,
     replace_request: RequestHook | None,
@@ -67,7 +68,7 @@ def request_profile(
 
 
 def map_profile(
-    document: Any, rules: Mapping[str, Any], *, response: requests.Response | None = None
+    document: Any, rules: UserinfoData, *, response: requests.Response | None = None
 ) -> dict[str, Any]:
     """``{field: value}`` of the spec's ``userinfo.fields``, read below ``root``."""
     root = rules.get("root")

@@ -7,12 +7,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import VariableError
+from .spec_types import SpecData, VariableData
 
 VariableValue = str | int
 
 
 def resolve_variables(
-    spec: Mapping[str, Any],
+    spec: SpecData,
     given: Mapping[str, object] | None,
     environment: str | None,
     *,
@@ -23,7 +24,7 @@ def resolve_variables(
     ``hook_variables`` are extra names the spec's hooks read (not declared as variables);
     they are accepted as given strings without further checks.
     """
-    declared: Mapping[str, Mapping[str, Any]] = spec.get("variables") or {}
+    declared = spec.get("variables") or {}
     extras = frozenset(hook_variables) - set(declared)
     given = dict(given or {})
     unknown = sorted(set(given) - set(declared) - extras)
@@ -55,7 +56,7 @@ def resolve_variables(
     return values
 
 
-def _environment_values(spec: Mapping[str, Any], environment: str | None) -> Mapping[str, Any]:
+def _environment_values(spec: SpecData, environment: str | None) -> Mapping[str, Any]:
     if environment is None:
         return {}
     environments: Mapping[str, Mapping[str, Any]] = spec.get("environments") or {}
@@ -68,7 +69,7 @@ def _environment_values(spec: Mapping[str, Any], environment: str | None) -> Map
     return chosen.get("variables") or {}
 
 
-def check_variable(name: str, value: object, rules: Mapping[str, Any]) -> VariableValue:
+def check_variable(name: str, value: object, rules: VariableData) -> VariableValue:
     """``value`` if it fits the declaration (type, choices, pattern), else VariableError."""
     wanted = rules.get("type", "str")
     if wanted == "int":

@@ -15,7 +15,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,7 +89,7 @@ def test_every_golden_package_has_a_fixture() -> None:
 def test_golden_spec_literal_merges_into_the_normalized_spec(name: str) -> None:
     module = import_file(GOLDEN / name / "__init__.py", f"_golden_{name}")
     expected = normalized_spec(load_spec(REPO_ROOT / fixture_source(name)).spec)
-    merged = with_defaults(module._SPEC)
+    merged: Mapping[str, Any] = with_defaults(module._SPEC)
     assert merged == expected
     for key, value in expected.items():  # key order kept in every section and mapping
         assert json.dumps(merged[key]) == json.dumps(value), key

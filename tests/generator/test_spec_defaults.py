@@ -41,6 +41,35 @@ def test_build_check_reports_stale_defaults(
     assert spec_defaults.REGENERATE in err
 
 
+def test_runtime_spec_types_follow_the_model(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runtime.provider import spec_types
+
+    assert spec_defaults.types_path() == Path(spec_types.__file__)
+    # one TypedDict per section, with the model's field names
+    assert set(spec_types.SpecData.__annotations__) == set(DEFAULTS) | {
+        "spec",
+        "id",
+        "name",
+        "protocol",
+        "docs",
+        "sources",
+    }
+    assert "format" in spec_types.TokenResponseData.__annotations__
+    # a model change the types file does not have yet is reported by build --check
+    monkeypatch.chdir(REPO_ROOT)
+    text = spec_defaults.render_types_module(spec_defaults.REGENERATE)
+    monkeypatch.setattr(
+        spec_defaults,
+        "render_types_module",
+        lambda command: text.replace("    format:", "    fmt:"),
+    )
+    assert main(["build", "--check", "specs"]) == 1
+    out, _ = capsys.readouterr()
+    assert "STALE " in out and "spec_types.py" in out
+
+
 def test_github_embeds_no_section_of_another_protocol_and_no_empty_hooks() -> None:
     from generated.github import _SPEC, GitHub
 

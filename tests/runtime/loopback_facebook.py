@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+from typing import Any, cast
 
 from generated.facebook import Facebook
+from runtime.provider import RuntimeSpec
 
 
 def facebook_at(base: str) -> type[Facebook]:
     """A ``Facebook`` subclass whose token, userinfo and API URLs are ``base/{api_version}/...``."""
-    spec = dict(copy.deepcopy(Facebook.spec))
+    spec: dict[str, Any] = dict(copy.deepcopy(Facebook.spec))
     spec["endpoints"] = {
         **spec["endpoints"],
         "token": base + "/{api_version}/oauth/access_token",
@@ -20,5 +22,5 @@ def facebook_at(base: str) -> type[Facebook]:
     class LoopbackFacebook(Facebook):
         pass
 
-    LoopbackFacebook.spec = spec
+    LoopbackFacebook.spec = cast(RuntimeSpec, spec)
     return LoopbackFacebook

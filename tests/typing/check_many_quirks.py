@@ -13,7 +13,7 @@ from typing import Any, Literal
 from typing_extensions import assert_type
 
 from runtime.device import DeviceAuthorization
-from runtime.provider import AuthorizationRequest
+from runtime.provider import AuthorizationRequest, RuntimeSpec
 from tests.generator.golden.many_quirks import (
     ManyQuirks,
     ManyQuirksCallback,
@@ -157,3 +157,14 @@ def after_sign_in(client: ManyQuirks) -> None:
     assert_type(captured, ManyQuirksCallback)
     assert_type(captured.get("realm_id"), str | None)
     assert_type(captured.get("user"), Any | None)
+
+
+def the_spec_is_typed_section_by_section() -> None:
+    spec = ManyQuirks.spec
+    assert_type(spec["token"]["response"]["format"], Literal["json", "form", "auto"])
+    assert_type(spec["errors"]["in_success_body"], bool)
+    spec["token"]["respones"]  # type: ignore[typeddict-item]
+    spec["refresh"]["supported"]  # type: ignore[index]
+    embedded: list[RuntimeSpec] = []
+    embedded.append({"token": {"method": "PUT"}})  # type: ignore[typeddict-item]
+    embedded.append({"tokens": {}})  # type: ignore[typeddict-unknown-key]

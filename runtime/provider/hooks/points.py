@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, get_args
 if TYPE_CHECKING:
     import requests
 
+    from ..spec_types import SpecData
+
 HookPoint = Literal[
     "client_secret",
     "authorize_url",
@@ -70,7 +72,7 @@ class HookHost(Protocol):
     """What a hook may use of the provider client running it."""
 
     @property
-    def spec(self) -> Mapping[str, Any]: ...
+    def spec(self) -> SpecData: ...
 
     @property
     def client_id(self) -> str: ...

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
-from runtime.provider import OAuth2Provider, with_defaults
+from runtime.provider import OAuth2Provider, RuntimeSpec, with_defaults
 from runtime.provider.spec_defaults import DEFAULTS
 from tests.runtime.provider.support import inline_spec
 
@@ -12,7 +13,7 @@ DEFAULTS_SAMPLE: dict[str, Any] = {"a": {"b": 1, "c": [1, 2], "d": {}}, "e": Non
 
 
 def test_mappings_merge_key_by_key_and_other_values_replace() -> None:
-    merged = with_defaults(
+    merged: Mapping[str, Any] = with_defaults(
         {"id": "x", "a": {"c": [9], "d": {"k": "v"}}, "e": {"z": 1}}, DEFAULTS_SAMPLE
     )
     assert merged == {"id": "x", "a": {"b": 1, "c": [9], "d": {"k": "v"}}, "e": {"z": 1}, "f": [3]}
@@ -20,7 +21,7 @@ def test_mappings_merge_key_by_key_and_other_values_replace() -> None:
 
 
 def test_the_merge_builds_new_dicts_only_where_it_merges() -> None:
-    merged = with_defaults({"a": {"b": 2}}, DEFAULTS_SAMPLE)
+    merged: Mapping[str, Any] = with_defaults({"a": {"b": 2}}, DEFAULTS_SAMPLE)
     assert merged["a"] == {"b": 2, "c": [1, 2], "d": {}}
     assert merged["a"] is not DEFAULTS_SAMPLE["a"]
     assert DEFAULTS_SAMPLE["a"]["b"] == 1
@@ -28,14 +29,16 @@ def test_the_merge_builds_new_dicts_only_where_it_merges() -> None:
 
 def test_a_class_body_spec_is_merged_once_when_the_class_is_created() -> None:
     full = inline_spec("")
-    slim = {key: full[key] for key in ("spec", "id", "name", "protocol", "docs", "sources")}
+    slim: dict[str, Any] = {
+        key: full[key] for key in ("spec", "id", "name", "protocol", "docs", "sources")
+    }
     slim["endpoints"] = {
         "authorize": full["endpoints"]["authorize"],
         "token": full["endpoints"]["token"],
     }
 
     class Acme(OAuth2Provider):
-        spec = slim
+        spec = cast(RuntimeSpec, slim)
 
     class Child(Acme):
         pass
