@@ -32,8 +32,9 @@ class AuthorizationRequest:
     Frozen and serialisable: ``to_dict()`` / ``from_dict()`` round-trip through JSON. The repr
     masks the state, the PKCE verifier, the nonce and the URL's query.
 
-    For scripts written against the earlier ``(url, state)`` return value it also unpacks:
-    ``url, state = client.authorization_url()`` (state is ``""`` when the provider has none).
+    For scripts written against the earlier ``(url, state)`` return value it also unpacks and
+    indexes like that pair: ``url, state = client.authorization_url()``,
+    ``client.authorization_url()[0]`` (state is ``""`` when the provider has none).
     """
 
     url: str
@@ -81,7 +82,17 @@ class AuthorizationRequest:
 
     def __iter__(self) -> Iterator[str]:
         """``url, state = request``: the pair earlier versions returned."""
-        return iter((self.url, self.state or ""))
+        return iter(self._pair())
+
+    def __getitem__(self, index: int) -> str:
+        """``request[0]`` (the URL) and ``request[1]`` (the state), as on the earlier pair."""
+        return self._pair()[index]
+
+    def __len__(self) -> int:
+        return 2
+
+    def _pair(self) -> tuple[str, str]:
+        return (self.url, self.state or "")
 
     def to_dict(self) -> dict[str, str | int | None]:
         """A JSON-safe dict for a web session; ``from_dict`` reads it back.

@@ -74,6 +74,9 @@ def test_it_is_frozen_and_unpacks_as_the_earlier_url_and_state_pair() -> None:
         request.state = "other"  # type: ignore[misc]
     url, state = request
     assert (url, state) == (request.url, "mine")
+    assert (request[0], request[1], request[-1], len(request)) == (url, "mine", "mine", 2)
+    with pytest.raises(IndexError):
+        request[2]
     stateless = provider_for("authorize:\n  state: unsupported\n")
     request = stateless._authorization_url(scopes=None, state=None, options={})
     assert request.state is None and tuple(request) == (request.url, "")
