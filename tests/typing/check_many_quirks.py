@@ -99,7 +99,7 @@ def authorization(client: ManyQuirks) -> None:
     assert_type(request.to_dict(), dict[str, str | int | None])
     assert_type(AuthorizationRequest.from_dict({"version": 1}), AuthorizationRequest)
     request.state = "forged"  # type: ignore[misc]
-    request[0]  # type: ignore[index]
+    assert_type(request[0], str)  # indexes like the earlier (url, state) pair
     client.authorization_url(scopes=["read:usr"])  # type: ignore[list-item]
     client.authorization_url(scopes="read:user")  # type: ignore[arg-type]
     client.authorization_url(prompt="always")  # type: ignore[arg-type]
