@@ -35,6 +35,7 @@ __all__ = [
     "AuthorizationPendingError",
     "CallbackError",
     "CallbackReusedError",
+    "CallbackValueError",
     "ExpiredTokenError",
     "InvalidRequest",
     "IssuerMismatchError",
@@ -43,6 +44,7 @@ __all__ = [
     "RefreshTokenSpentError",
     "RepeatedParameterError",
     "SlowDownError",
+    "StateMismatchError",
     "TokenEndpointError",
     "TokenEndpointRedirectError",
     "TokenResponseParseError",
@@ -159,7 +161,26 @@ class IssuerMismatchError(CallbackError):
     error = "invalid_issuer"
 
 
-class RepeatedParameterError(CallbackError, MismatchingStateError):
+class StateMismatchError(CallbackError, MismatchingStateError, ValueError):
+    """The callback's ``state`` is missing, differs from the one sent, or has none to check.
+
+    oauthlib reports this as ``MismatchingStateError`` for the code grant and as a plain
+    ``ValueError`` for the implicit grant; this class is both, so either ``except`` clause
+    written for requests-oauthlib keeps catching it.
+    """
+
+    error = "mismatching_state"
+
+
+class CallbackValueError(CallbackError):
+    """A value of the callback is missing, malformed or ambiguous; ``name`` says which."""
+
+    def __init__(self, name: str, description: str) -> None:
+        super().__init__(description=description)
+        self.name = name
+
+
+class RepeatedParameterError(CallbackValueError, MismatchingStateError):
     """A parameter of the authorization response appears more than once (RFC 6749 §3.1).
 
     Also a ``MismatchingStateError``: a repeated ``state`` is a state that cannot be checked,
@@ -170,12 +191,10 @@ class RepeatedParameterError(CallbackError, MismatchingStateError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            description=(
-                f"the authorization response carries {name!r} more than once; it is ambiguous "
-                f"and is not used (RFC 6749 §3.1)"
-            )
+            name,
+            f"the authorization response carries {name!r} more than once; it is ambiguous "
+            f"and is not used (RFC 6749 §3.1)",
         )
-        self.name = name
 
 
 class CallbackReusedError(CallbackError, InvalidGrantError):

@@ -57,7 +57,7 @@ from oauthlib.oauth2 import (
     MobileApplicationClient,
     WebApplicationClient,
 )
-from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
@@ -71,8 +71,16 @@ from .core.answers import (
     read_introspection,
     read_revocation,
 )
+from .core.callback import (
+    OAUTH_RESPONSE_PARAMETERS,
+    CallbackMode,
+    callback_params,
+    check_issuer,
+    verify_state,
+)
 from .core.flow import Flow, T, exchange
 from .core.http import Call, Response
+from .core.pkce import check_verifier, code_challenge, new_secret
 from .core.polling import poll_device
 from .core.reading import header_of, status_of
 from .core.token import Token
@@ -118,6 +126,7 @@ _TOKEN_REQUEST_HEADERS = {
     "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
 }
 # Request arguments that also make sense for the refresh request an expired token triggers.
+_UNCHECKED_STATE_HINT = "pass state=<the value returned by authorization_url> to OAuth2Session"
 _TRANSPORT_KWARGS = ("timeout", "verify", "proxies", "cert")
 # (connect, read) seconds for every request that does not say otherwise.
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)
@@ -320,14 +329,7 @@ class OAuth2Session(requests.Session):
 
     @code_verifier.setter
     def code_verifier(self, value: str | None) -> None:
-        if value is not None and not 43 <= len(value) <= 128:
-            raise ValueError("a PKCE code_verifier must be 43 to 128 characters long (RFC 7636)")
-        self._code_verifier = value
-
-    def _code_challenge(self, verifier: str) -> str:
-        if self._pkce == "plain":
-            return verifier  # oauthlib returns None for an explicit "plain"
-        return self._client.create_code_challenge(verifier, "S256")
+        self._code_verifier = None if value is None else check_verifier(value)
 
     # -- properties -----------------------------------------------------------------------
 
@@ -410,10 +412,10 @@ class OAuth2Session(requests.Session):
         state = state or self.new_state()
         self._state = state
         if self._pkce:
-            verifier = self._client.create_code_verifier(43)
+            verifier = new_secret()
             self._code_verifier = verifier
             kwargs["code_challenge_method"] = self._pkce
-            kwargs["code_challenge"] = self._code_challenge(verifier)
+            kwargs["code_challenge"] = code_challenge(verifier, self._pkce)
         loopback_http = url[:7].lower() == "http://"
         if loopback_http:  # oauthlib refuses http://; require_secure_url allowed loopback
             url = "https://" + url[7:]
@@ -437,27 +439,20 @@ class OAuth2Session(requests.Session):
         return str(found)
 
     def _parse_authorization_response(self, authorization_response: str) -> dict[str, Any]:
-        """Parse the callback with oauthlib, verifying ``state`` whenever one is in play.
+        """Check the callback with the core's reader, then parse it with oauthlib.
 
-        The parameters oauthlib reads (the query, or the fragment for the implicit grant) are
-        decoded first: an OAuth parameter given twice is refused, and so is a state this
-        session cannot check, however it is spelt (``%73tate=``).
+        The core reads the parameters oauthlib will (the query, or the fragment for the
+        implicit grant) decoded, so ``%73tate=`` is ``state``: an OAuth parameter given twice
+        is refused, a state is verified whenever one is in play, and ``iss`` is checked
+        against the discovered issuer. oauthlib's parse then builds the token and raises its
+        own exception classes, as requests-oauthlib's callers expect.
         """
-        from ._callback import response_parameters, single_values
-
         implicit = isinstance(self._client, MobileApplicationClient)
-        part: Literal["query", "fragment"] = "fragment" if implicit else "query"
-        params = single_values(response_parameters(authorization_response, part))
-        expected = self._state
-        if expected is None and "state" in params:
-            raise MismatchingStateError(
-                description=(
-                    "the authorization response carries a state but this session has none to "
-                    "check it against: pass state=<the value returned by authorization_url> "
-                    "to OAuth2Session"
-                )
-            )
+        mode: CallbackMode = "fragment" if implicit else "query"
         require_secure_url(authorization_response)
+        params = callback_params(authorization_response, mode, single=OAUTH_RESPONSE_PARAMETERS)
+        expected = self._state
+        verify_state(params, expected, unchecked_hint=_UNCHECKED_STATE_HINT)
         self._check_response_issuer(params)
         # oauthlib refuses http:// outright; a loopback callback (RFC 8252) is fine, and only
         # its query and fragment are read, so hand oauthlib the same URL under https.
@@ -477,8 +472,6 @@ class OAuth2Session(requests.Session):
         metadata = self.metadata
         if metadata is None:
             return
-        from ._callback import check_issuer
-
         check_issuer(
             params.get("iss"),
             expected=metadata.issuer,

@@ -12,4 +12,7 @@ their answers (``response = yield call``), so the same flow runs under a synchro
   device authorization, revocation, introspection): decoding, error detection, typed errors.
 * :mod:`runtime.core.flow`: the drivers and the token exchange flow.
 * :mod:`runtime.core.polling`: the device flow's polling loop (RFC 8628).
+* :mod:`runtime.core.callback`: the authorization response: parameters, state, code, issuer.
+* :mod:`runtime.core.pkce`: PKCE verifiers and challenges (RFC 7636), state and nonce values.
+* :mod:`runtime.core.token`: the token value, its expiry and the renewal decision.
 """

@@ -9,11 +9,9 @@ Reserved option keys, besides the spec's ``authorize.options``:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from collections.abc import Collection, Mapping, Sequence
 
+from ..core.pkce import code_challenge
 from .pending import PendingAuthorization
 from .scopes import join_scopes
 from .spec_types import AuthorizeData, AuthorizeOptionData, SpecData
@@ -23,24 +21,12 @@ from .wire import build_url
 RESERVED_OPTIONS = ("user_scopes", "offline")
 
 
-def new_secret() -> str:
-    """43+ characters of URL-safe randomness: state, nonce and PKCE verifiers."""
-    return secrets.token_urlsafe(48)
-
-
 def pkce_method(authorize: AuthorizeData) -> str | None:
     """The challenge method to send: none when unsupported, else S256 when listed."""
     if authorize["pkce"] == "unsupported":
         return None
     methods: Sequence[str] = authorize["pkce_methods"]
     return "S256" if "S256" in methods else methods[0]
-
-
-def code_challenge(verifier: str, method: str) -> str:
-    if method == "plain":
-        return verifier
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def wants_offline(spec: SpecData, options: Mapping[str, object]) -> bool:

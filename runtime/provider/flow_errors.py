@@ -12,17 +12,10 @@ from typing import TYPE_CHECKING, Any
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
 
 from ..errors import CallbackError
+from ..errors import CallbackValueError as CallbackValueError
 
 if TYPE_CHECKING:
     from ..core.http import Response
-
-
-class CallbackValueError(CallbackError):
-    """A value the spec requires on the callback is missing or malformed."""
-
-    def __init__(self, name: str, description: str) -> None:
-        super().__init__(description=description)
-        self.name = name
 
 
 class CallbackSignatureError(CallbackError):

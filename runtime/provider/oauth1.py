@@ -173,8 +173,8 @@ class OAuth1Provider(ProviderBase):
         self, *, authorization_response: str | None = None, verifier: str | None = None
     ) -> dict[str, Any]:
         """Token credentials, from the callback (checked, captured) or an explicit verifier."""
+        from ..core.callback import callback_params
         from ..oauth1_session import TokenMissing, VerifierMissing
-        from .callback import callback_params
         from .errors import FieldTypeError
         from .fields import read_typed_fields
         from .flow_errors import CallbackValueError

@@ -187,7 +187,8 @@ class OAuth2Provider(ProviderBase):
     ) -> AuthorizationRequest:
         """The URL to send the user to, with what its callback must match; also kept as the
         client's pending authorization (for a ``fetch_token`` without ``request=``)."""
-        from .authorization import finish_url, new_secret, oauth2_params, pkce_method
+        from ..core.pkce import new_secret
+        from .authorization import finish_url, oauth2_params, pkce_method
         from .authorization_request import AuthorizationRequest
 
         spec = self.spec
@@ -234,8 +235,8 @@ class OAuth2Provider(ProviderBase):
     ) -> dict[str, Any]:
         """Exchange the callback (URL, query/fragment string or form_post body) or a code,
         checked against ``request`` (default: the client's pending authorization)."""
+        from ..core.callback import authorization_code, callback_params, verify_state
         from .authorization_request import check_request
-        from .callback import authorization_code, callback_params, verify_state
 
         spec = self.spec
         self._require_grant("authorization_code")
@@ -252,7 +253,12 @@ class OAuth2Provider(ProviderBase):
             params = callback_params(authorization_response, callback["mode"])
             self._check_callback_issuer(params)
             self._callback_errors(params)
-            verify_state(params, callback["state_param"], pending.state, spec["authorize"]["state"])
+            verify_state(
+                params,
+                pending.state,
+                state_param=callback["state_param"],
+                support=spec["authorize"]["state"],
+            )
             code = authorization_code(params, callback["code_param"])
             self._callback_values(params)
         rules = spec["token"]
@@ -281,7 +287,7 @@ class OAuth2Provider(ProviderBase):
         """RFC 9207 for OIDC specs: ``iss`` on the callback must be the spec's issuer (as
         rendered, or matching the issuer template a discovery hook set), and must be there
         when the discovered metadata says the provider sends it."""
-        from .._callback import check_issuer
+        from ..core.callback import check_issuer
 
         if self.spec["protocol"] != "oidc" or self._issuer() is None:
             return

@@ -1,4 +1,4 @@
-"""Answers in formats other than JSON or forms, and headers that confuse clients (E1, E7)."""
+"""Answers in formats other than JSON or forms, and headers that confuse clients."""
 
 from __future__ import annotations
 

@@ -193,13 +193,3 @@ def test_parameter_string_with_a_url_value_is_not_taken_for_a_url() -> None:
     token = run(provider, f"spapi_oauth_code=the-code&st={state}&realmId=https://realm.example/x")
     assert token["access_token"] == "at"
     assert provider._captured()["realm_id"] == "https://realm.example/x"
-
-
-def test_a_native_apps_private_use_scheme_callback_is_read_as_a_url() -> None:
-    from runtime.provider.callback import callback_params
-
-    assert callback_params("com.example.app:/callback?code=c1&state=s1", "query") == {
-        "code": "c1",
-        "state": "s1",
-    }
-    assert callback_params("code=a:b&state=s", "query") == {"code": "a:b", "state": "s"}
