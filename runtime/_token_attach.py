@@ -27,9 +27,17 @@ BODY_TOKEN_PARAM = "access_token"  # RFC 6750 §2.2
 Attached = tuple[str, Any, Any]
 
 
-def token_expired(client: Client, now: Callable[[], float] = time.time) -> bool:
-    """oauthlib's rule: expired once ``_expires_at`` (set from the token) is in the past."""
-    expires_at = getattr(client, "_expires_at", None)
+Expiry = Callable[[str | None], "float | None"]
+
+
+def client_expiry(client: Client) -> Expiry:
+    """oauthlib's record of the expiry: ``_expires_at``, set on the client from the token.
+    For an ``OAuth2`` auth built on any oauthlib client; a session passes its typed token."""
+    return lambda access_token: getattr(client, "_expires_at", None)
+
+
+def token_expired(expires_at: float | None, now: Callable[[], float] = time.time) -> bool:
+    """oauthlib's rule: expired once the absolute expiry is in the past."""
     return bool(expires_at and expires_at < now())
 
 
@@ -40,21 +48,30 @@ def attach_token(
     body: Any,
     headers: MutableMapping[str, Any] | None,
     now: Callable[[], float] = time.time,
+    expiry: Expiry | None = None,
 ) -> Attached:
-    """Return ``(url, headers, body)`` carrying ``client``'s token; raise if it expired."""
+    """Return ``(url, headers, body)`` carrying ``client``'s token; raise if it expired.
+
+    ``expiry`` maps the access token being attached to its absolute expiry (default: what
+    oauthlib recorded on ``client``).
+    """
     if not url.startswith("https://"):
         require_secure_url(url)
+    expiry = expiry or client_expiry(client)
     if type(client).add_token is not _OAUTHLIB_ADD_TOKEN:
         # A client class with its own add_token keeps full control (and oauthlib's checks);
-        # one that declares ``add_token_takes_now`` judges expiry by the caller's clock.
+        # one that declares ``add_token_takes_now`` judges expiry by the caller's clock and
+        # record of the expiry.
         if getattr(client, "add_token_takes_now", False):
             add_token: Callable[..., Attached] = client.add_token
-            return add_token(url, http_method=method, body=body, headers=headers, now=now)
+            return add_token(
+                url, http_method=method, body=body, headers=headers, now=now, expiry=expiry
+            )
         return client.add_token(url, http_method=method, body=body, headers=headers)  # type: ignore[arg-type]
     # Read the token before its expiry: a concurrent token swap writes them the other way
     # round, so a torn read can only pair the old token with the new expiry.
     access_token = client.access_token or client.token.get("access_token")
-    if token_expired(client, now):
+    if token_expired(expiry(access_token), now):
         raise TokenExpiredError()
     if not access_token:
         raise ValueError("Missing access token.")

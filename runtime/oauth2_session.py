@@ -1071,11 +1071,21 @@ class OAuth2Session(requests.Session):
         log.debug("Adding the access token to a request to %s", without_query(url))
         sent_token = self.access_token
         self._sending.token = sent_token
-        url, headers, data = attach_token(self._client, url, method, data, headers, now=lambda: now)
+        url, headers, data = attach_token(
+            self._client, url, method, data, headers, now=lambda: now, expiry=self._expiry_of
+        )
         response = self._send_request(
             method, url, headers=headers, data=data, files=files, **kwargs
         )
         return response, sent_token
+
+    def _expiry_of(self, access_token: str | None) -> float | None:
+        """The absolute expiry of ``access_token``, from the session's typed token value
+        (recomputed when the token was replaced behind the session's back, on its client)."""
+        value = self._token_value
+        if value.access_token != access_token:
+            value = Token.from_mapping(self.token or {}, clock=self._lifecycle.clock)
+        return value.expires_at
 
     def _renew(
         self, stale_access_token: str | None, auth: Any, transport: Mapping[str, Any]

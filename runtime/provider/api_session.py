@@ -24,7 +24,7 @@ from oauthlib.common import add_params_to_uri, urldecode
 from oauthlib.oauth2 import WebApplicationClient
 from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 
-from .._token_attach import token_expired
+from .._token_attach import Expiry, client_expiry, token_expired
 from .._transport import require_secure_url, without_query
 from ..oauth2_session import OAuth2Session, _AutoRefresh
 from .spec_types import ApiData
@@ -121,8 +121,9 @@ def _is_form(body: str) -> bool:
 class SpecTokenClient(WebApplicationClient):
     """An oauthlib client that attaches the token per :class:`ApiAuth`.
 
-    ``add_token`` takes ``now`` (a clock) from the session, so the reading of the clock that
-    decided against a renewal also decides the expiry check here.
+    ``add_token`` takes ``now`` (a clock) and ``expiry`` (the session's typed token) from the
+    session, so the reading of the clock and the expiry that decided against a renewal also
+    decide the expiry check here.
     """
 
     add_token_takes_now = True
@@ -147,13 +148,14 @@ class SpecTokenClient(WebApplicationClient):
         headers: dict[str, str] | None = None,
         token_placement: str | None = None,
         now: Callable[[], float] | None = None,
+        expiry: Expiry | None = None,
         **kwargs: Any,
     ) -> tuple[str, Any, Any]:
         require_secure_url(uri)
         access_token = self.access_token or self.token.get("access_token")
         if not access_token:
             raise ValueError("Missing access token.")
-        if token_expired(self, now or self.clock):
+        if token_expired((expiry or client_expiry(self))(access_token), now or self.clock):
             raise TokenExpiredError()
         return self.api_auth.apply(uri, body, headers, self.token, access_token)
 

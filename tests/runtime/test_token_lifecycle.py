@@ -524,3 +524,28 @@ def test_a_refused_refresh_token_is_not_sent_again_but_a_new_one_is() -> None:
         lifecycle.refresh_unless_rejected("r1", refused)
     assert attempts == ["sent"]
     assert lifecycle.refresh_unless_rejected("r2", lambda: "renewed") == "renewed"
+
+
+def test_expiry_of_a_relative_lifetime_is_judged_by_the_sessions_clock() -> None:
+    # A token with only expires_in expires that long after the session's clock read it,
+    # whatever the wall clock says: the session's typed token decides, not oauthlib's record.
+    clock = Clock(NOW)
+    session = OAuth2Session("cid", token={"access_token": "a", "expires_in": 60}, clock=clock)
+    with requests_mock.Mocker() as m:
+        m.get(API, json={})
+        session.get(API)
+        clock.now = NOW + 61
+        with pytest.raises(TokenExpiredError):
+            session.get(API)
+    assert len(m.request_history) == 1
+
+
+def test_a_token_replaced_on_the_client_is_judged_by_its_own_expiry() -> None:
+    clock = Clock(NOW)
+    session = OAuth2Session("cid", token={"access_token": "a", "expires_at": NOW + 10}, clock=clock)
+    session._client.token = {"access_token": "b", "expires_at": NOW - 1}
+    session._client.access_token = "b"
+    with requests_mock.Mocker() as m, pytest.raises(TokenExpiredError):
+        m.get(API, json={})
+        session.get(API)
+    assert not m.called
