@@ -89,7 +89,10 @@ class ProviderBase:
         self._private_key = private_key
         self._key_id = key_id
         self._clock = clock
+        from .hooks.host import HookHost
+
         self._hooks = _hooks_of(self.spec)
+        self._hook_host = HookHost(self)
         _register_secret_names(self.spec)
         needed = [
             name for functions in self._hooks.values() for _, extra in functions for name in extra
@@ -99,7 +102,7 @@ class ProviderBase:
         )
         self._captured_values: dict[str, Any] = {}
 
-    # -- HookHost --------------------------------------------------------------------------
+    # -- what HookHost reads ---------------------------------------------------------------
 
     @property
     def client_id(self) -> str:
@@ -142,7 +145,11 @@ class ProviderBase:
         return dict(self._variables)
 
     def _hook_functions(self, point: HookPoint) -> list[Callable[..., Any]]:
-        return [function for function, _ in self._hooks.get(point, [])]
+        """The spec's hooks at ``point``, in order, each given this client's :class:`HookHost`."""
+        functions = self._hooks.get(point)
+        if not functions:
+            return []
+        return [functools.partial(function, self._hook_host) for function, _ in functions]
 
     def _placeholders(self, token: Mapping[str, Any] | None = None) -> Placeholders:
         return Placeholders(
@@ -213,7 +220,7 @@ class ProviderBase:
 
         captured = read_captures(params, self.spec["callback"]["capture"])
         for hook in self._hook_functions("callback"):
-            captured.update(hook(self, params))
+            captured.update(hook(params))
         self._captured_values = captured
 
     def _captured(self) -> dict[str, Any]:
@@ -232,10 +239,8 @@ class ProviderBase:
             url,
             rules,
             self._placeholders(self._current_token()),
-            replace_request=functools.partial(replace[0], self) if replace else None,
-            response_hooks=[
-                functools.partial(hook, self) for hook in self._hook_functions("userinfo_response")
-            ],
+            replace_request=replace[0] if replace else None,
+            response_hooks=self._hook_functions("userinfo_response"),
         )
         return map_profile(document, rules)
 

@@ -166,7 +166,7 @@ class OAuth1Provider(ProviderBase):
         params += option_params(spec, options)
         url = finish_url(self._endpoint("authorize"), params, spec["authorize"])
         for hook in self._hook_functions("authorize_url"):
-            url = hook(self, url)
+            url = hook(url)
         return url
 
     def _fetch_access_token(

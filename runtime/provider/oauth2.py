@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -93,9 +92,7 @@ class OAuth2Provider(ProviderBase):
         )
         self._session._renewal = _SpecRenewal(self)
         for hook in self._hook_functions("protected_request"):
-            self._session.register_compliance_hook(
-                "protected_request", functools.partial(hook, self)
-            )
+            self._session.register_compliance_hook("protected_request", hook)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -162,7 +159,7 @@ class OAuth2Provider(ProviderBase):
         return self._discovered
 
     def _discovery_hooks(self) -> list[Callable[[dict[str, Any], str], dict[str, Any]]]:
-        return [functools.partial(hook, self) for hook in self._hook_functions("discovery")]
+        return self._hook_functions("discovery")
 
     def _issuer_metadata(self) -> Metadata | None:
         from .metadata import static_metadata
@@ -214,7 +211,7 @@ class OAuth2Provider(ProviderBase):
         )
         url = finish_url(self._endpoint("authorize"), params, authorize)
         for hook in self._hook_functions("authorize_url"):
-            url = hook(self, url)
+            url = hook(url)
         self._pending = pending
         return AuthorizationRequest(
             url=url,
@@ -556,7 +553,7 @@ class OAuth2Provider(ProviderBase):
             self._authenticate(call, rules["client_auth"])
             call.params = rename(call.params, spec["token"]["param_names"])
         for hook in self._hook_functions("revoke_token_request"):
-            call = hook(self, call)
+            call = hook(call)
 
         def read(response: Response) -> None:
             body = read_revocation(response, spec["errors"], success_status=rules["success_status"])
@@ -623,7 +620,7 @@ class OAuth2Provider(ProviderBase):
     def _request_secret(self) -> str | None:
         hooks = self._hook_functions("client_secret")
         if hooks:
-            secret: str = hooks[0](self)
+            secret: str = hooks[0]()
             return secret
         return self._client_secret
 
@@ -685,7 +682,7 @@ class OAuth2Provider(ProviderBase):
         self._authenticate(call, client_auth)
         call.params = rename(call.params, rules["param_names"])
         for hook in self._hook_functions(request_point):
-            call = hook(self, call)
+            call = hook(call)
         return call
 
     def _send_token_call(
@@ -712,7 +709,7 @@ class OAuth2Provider(ProviderBase):
         def read(response: Response) -> dict[str, Any]:
             for point in response_points:
                 for hook in self._hook_functions(point):
-                    response = hook(self, response)
+                    response = hook(response)
             return parse_token_response(response, self.spec, clock=self._clock, previous=previous)
 
         return exchange(call, read)

@@ -24,11 +24,11 @@ from .dropbox import dropbox_rpc_userinfo
 from .entra import entra_tenant_issuer
 from .facebook import facebook_appsecret_proof
 from .github import github_primary_email
+from .host import HookHost
 from .points import (
     EXCLUSIVE_HOOK_POINTS,
     HOOK_POINT_DESCRIPTIONS,
     HOOK_POINTS,
-    HookHost,
     HookInfo,
     HookPoint,
 )

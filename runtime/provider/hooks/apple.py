@@ -8,7 +8,7 @@ from typing import Any
 
 from ...jwt_assertions import jwt_bearer_grant_assertion
 from ..flow_errors import CallbackValueError
-from .points import HookHost
+from .host import HookHost
 
 APPLE_AUDIENCE = "https://appleid.apple.com"
 SECRET_LIFETIME = 300
@@ -22,14 +22,14 @@ def apple_client_secret_jwt(host: HookHost) -> str:
     if not host.private_key or not host.key_id:
         raise ValueError("apple_client_secret_jwt needs private_key= (the .p8 key) and key_id=")
     return jwt_bearer_grant_assertion(
-        issuer=str(host._variable("team_id")),
+        issuer=str(host.variable("team_id")),
         subject=host.client_id,
         audience=APPLE_AUDIENCE,
         key=host.private_key,
         algorithm="ES256",
         key_id=host.key_id,
         lifetime=SECRET_LIFETIME,
-        now=host._now,
+        now=host.now,
     )
 
 

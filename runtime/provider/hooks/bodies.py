@@ -10,7 +10,7 @@ import requests
 
 from ...compliance_fixes._rewrite import _replace_json_body
 from ..flow_errors import ProviderResponseError
-from .points import HookHost
+from .host import HookHost
 
 _JSONP = re.compile(r"\s*[A-Za-z_$][\w$.]*\s*\(\s*(.*?)\s*\)\s*;?\s*", re.DOTALL)
 

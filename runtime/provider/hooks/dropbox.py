@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from .points import HookHost
+from .host import HookHost
 
 
 def dropbox_rpc_userinfo(host: HookHost, url: str) -> requests.Response:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..metadata import ISSUER_TEMPLATE_KEY
-from .points import HookHost
+from .host import HookHost
 
 _MULTI_TENANT = re.compile(r"(?<=/)(?:\{tenantid\}|common|organizations|consumers)(?=/|$)")
 

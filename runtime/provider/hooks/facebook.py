@@ -8,7 +8,7 @@ from typing import Any
 
 from oauthlib.common import add_params_to_uri
 
-from .points import HookHost
+from .host import HookHost
 
 
 def facebook_appsecret_proof(
@@ -16,7 +16,7 @@ def facebook_appsecret_proof(
 ) -> tuple[str, dict[str, Any] | None, Any]:
     """Add ``appsecret_proof`` to the query of every API request that carries the token."""
     secret = host.client_secret
-    token = getattr(host.http, "access_token", None)
+    token = host.access_token
     if not secret or not token or "appsecret_proof=" in url:
         return url, headers, data
     proof = hmac.new(secret.encode(), str(token).encode(), hashlib.sha256).hexdigest()

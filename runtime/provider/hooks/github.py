@@ -9,7 +9,7 @@ import requests
 
 from ...compliance_fixes._rewrite import _replace_json_body
 from ...core.paths import get_path
-from .points import HookHost
+from .host import HookHost
 
 
 def github_primary_email(host: HookHost, response: requests.Response) -> requests.Response:

@@ -1,7 +1,9 @@
 """Hook points, what a hook at each point receives, and the registry entry type.
 
 A named hook is the escape hatch for a quirk that cannot be data. Each runs at one point of a
-flow; its signature is fixed by the point:
+flow; its signature is fixed by the point, and its first argument is always the
+:class:`~runtime.provider.hooks.host.HookHost` (``host.now()``, ``host.variable(name)``,
+``host.introspect(token)``, ``host.http``, ``host.spec``, the credentials):
 
 ============================  ====================================================================
 point                         call
@@ -25,12 +27,7 @@ discovery                     ``(host, document, issuer) -> document``: before i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, get_args
-
-if TYPE_CHECKING:
-    import requests
-
-    from ..spec_types import SpecData
+from typing import Any, Literal, NamedTuple, get_args
 
 HookPoint = Literal[
     "client_secret",
@@ -66,40 +63,6 @@ HOOK_POINT_DESCRIPTIONS: Mapping[HookPoint, str] = {
 
 EXCLUSIVE_HOOK_POINTS: frozenset[HookPoint] = frozenset({"client_secret", "userinfo_request"})
 """Points where a second hook would have nothing left to do: one replaces the whole step."""
-
-
-class HookHost(Protocol):
-    """What a hook may use of the provider client running it."""
-
-    @property
-    def spec(self) -> SpecData: ...
-
-    @property
-    def client_id(self) -> str: ...
-
-    @property
-    def client_secret(self) -> str | None: ...
-
-    @property
-    def private_key(self) -> str | bytes | None: ...
-
-    @property
-    def key_id(self) -> str | None: ...
-
-    @property
-    def http(self) -> requests.Session:
-        """The session API calls go through (token attached, provider headers applied)."""
-        ...
-
-    def _now(self) -> float: ...
-
-    def _variable(self, name: str) -> object:
-        """A variable's value; raises ``ValueError`` naming it when it has none."""
-        ...
-
-    def _introspect_for_hook(self, token: str) -> dict[str, Any]:
-        """RFC 7662 introspection of ``token`` at the provider's introspection endpoint."""
-        ...
 
 
 class HookInfo(NamedTuple):

@@ -7,7 +7,7 @@ from typing import Any
 import requests
 
 from ...compliance_fixes._rewrite import rewrite_token_response
-from .points import HookHost
+from .host import HookHost
 
 
 def salesforce_token_introspection(
@@ -19,14 +19,14 @@ def salesforce_token_introspection(
         token = body.get("access_token")
         if not token or body.get("expires_in") not in (None, "") or body.get("error"):
             return body
-        answer = host._introspect_for_hook(str(token))
+        answer = host.introspect(str(token))
         expiry = answer.get("exp")
         if (
             answer.get("active")
             and isinstance(expiry, (int, float))
             and not isinstance(expiry, bool)
         ):
-            body["expires_in"] = max(0, int(expiry - host._now()))
+            body["expires_in"] = max(0, int(expiry - host.now()))
         return body
 
     if not 200 <= response.status_code < 300:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..flow_errors import CallbackSignatureError
-from .points import HookHost
+from .host import HookHost
 
 _SHOP = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]*\.myshopify\.com")
 

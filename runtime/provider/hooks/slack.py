@@ -7,7 +7,7 @@ from typing import Any
 import requests
 
 from ...compliance_fixes._rewrite import rewrite_token_response
-from .points import HookHost
+from .host import HookHost
 
 _BOT_FIELDS = ("access_token", "token_type", "scope", "bot_user_id", "refresh_token", "expires_in")
 
