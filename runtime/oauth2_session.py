@@ -58,6 +58,7 @@ from oauthlib.oauth2 import (
     WebApplicationClient,
 )
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+from oauthlib.oauth2.rfc6749.utils import list_to_scope
 
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
@@ -71,6 +72,7 @@ from .core.answers import (
     read_introspection,
     read_revocation,
 )
+from .core.authorization import authorization_params, authorization_url
 from .core.callback import (
     OAUTH_RESPONSE_PARAMETERS,
     CallbackMode,
@@ -416,15 +418,31 @@ class OAuth2Session(requests.Session):
             self._code_verifier = verifier
             kwargs["code_challenge_method"] = self._pkce
             kwargs["code_challenge"] = code_challenge(verifier, self._pkce)
+        response_type = _OAUTHLIB_RESPONSE_TYPES.get(type(self._client).prepare_request_uri)
+        if response_type is None:  # a client class of its own builds the URL itself
+            return self._client_prepared_url(url, state, kwargs), state
+        challenge = kwargs.pop("code_challenge", None)
+        challenge_method = kwargs.pop("code_challenge_method", "plain")
+        params = authorization_params(
+            _text(self._client.client_id),
+            response_type=response_type,
+            redirect_uri=self.redirect_uri or None,
+            scopes=[("scope", _text(list_to_scope(self.scope)))] if self.scope else (),
+            state=state,
+            challenge=None if challenge is None else (challenge, challenge_method),
+        )
+        # oauthlib's rule for the rest: every keyword argument whose value is truthy.
+        params += [(str(name), _text(value)) for name, value in kwargs.items() if value]
+        return authorization_url(url, params, style="form"), state
+
+    def _client_prepared_url(self, url: str, state: str, kwargs: dict[str, Any]) -> str:
         loopback_http = url[:7].lower() == "http://"
         if loopback_http:  # oauthlib refuses http://; require_secure_url allowed loopback
             url = "https://" + url[7:]
-        prepared = self._client.prepare_request_uri(
+        prepared: str = self._client.prepare_request_uri(
             url, redirect_uri=self.redirect_uri, scope=self.scope, state=state, **kwargs
         )
-        if loopback_http:
-            prepared = "http://" + prepared[8:]
-        return prepared, state
+        return "http://" + prepared[8:] if loopback_http else prepared
 
     def _endpoint(self, given: str | None, metadata_field: str) -> str:
         """``given``, else the discovered endpoint, else a clear error."""
@@ -1174,6 +1192,19 @@ class OAuth2Session(requests.Session):
             f"{type(self).__name__}(client_id={self.client_id!r}, "
             f"authorized={self.authorized}, access_token={mask(self.access_token)})"
         )
+
+
+# oauthlib's own URL builders and the response_type each sends; a client class overriding
+# prepare_request_uri keeps building its URL itself.
+_OAUTHLIB_RESPONSE_TYPES: dict[Callable[..., Any], str] = {
+    WebApplicationClient.prepare_request_uri: "code",
+    MobileApplicationClient.prepare_request_uri: "token",
+}
+
+
+def _text(value: object) -> str:
+    """A parameter value as oauthlib's encoder writes it (bytes as UTF-8 text)."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _with_lifetime(token: TokenDict) -> TokenDict:

@@ -33,11 +33,11 @@ spec field                                             applied in
    user_param                                          means default; required always first;
                                                        user scopes via options["user_scopes"]
 -  authorize.response_type/response_mode/params/       ``authorization.oauth2_params`` and
-   options/param_names/omit_empty/unencoded_params/    ``finish_url`` (``wire.build_url``)
+   options/param_names/omit_empty/unencoded_params/    ``finish_url`` (``core.authorization``)
    fragment
 -  authorize.pkce/pkce_methods/state, oidc.nonce       ``OAuth2Provider._authorization_url``
                                                        (S256 preferred), checked in ``_fetch_token``
--  callback.mode/code_param/state_param/error          ``callback``: URL, query string or
+-  callback.mode/code_param/state_param/error          ``core.callback``: URL, query string or
                                                        form_post body; errors raised as oauthlib
                                                        errors (cancel: AuthorizationDenied)
 -  callback.capture (param, type, required)            ``callback.read_captures`` -> ``_captured()``

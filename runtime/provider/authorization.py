@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from ..core.authorization import authorization_params, authorization_url
 from ..core.pkce import code_challenge
 from .pending import PendingAuthorization
 from .scopes import join_scopes
 from .spec_types import AuthorizeData, AuthorizeOptionData, SpecData
 from .templates import Placeholders, render_text
-from .wire import build_url
 
 RESERVED_OPTIONS = ("user_scopes", "offline")
 
@@ -106,11 +106,13 @@ def fixed_params(
 
 
 def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: AuthorizeData) -> str:
-    """Apply ``omit_empty``, ``unencoded_params`` and ``fragment`` and build the URL."""
-    if authorize["omit_empty"]:
-        params = [(name, value) for name, value in params if value != ""]
-    return build_url(
-        endpoint, params, unencoded=authorize["unencoded_params"], fragment=authorize["fragment"]
+    """The URL, with the spec's ``omit_empty``, ``unencoded_params`` and ``fragment``."""
+    return authorization_url(
+        endpoint,
+        params,
+        unencoded=authorize["unencoded_params"],
+        fragment=authorize["fragment"],
+        omit_empty=authorize["omit_empty"],
     )
 
 
@@ -130,32 +132,34 @@ def oauth2_params(
     names: Mapping[str, str] = authorize["param_names"]
     scope_param = names.get("scope", rules["param"])
     offline = wants_offline(spec, options)
-    params: list[tuple[str, str]] = []
-    if authorize["response_type"] is not None:
-        params.append((names.get("response_type", "response_type"), authorize["response_type"]))
-    params.append((names.get("client_id", "client_id"), client_id))
-    if redirect_uri is not None:
-        params.append((names.get("redirect_uri", "redirect_uri"), redirect_uri))
+    scopes_sent: list[tuple[str, str]] = []
     chosen = requested_scopes(spec, scopes, offline=offline)
     if chosen:
-        params.append((scope_param, join_scopes(chosen, rules["separator"])))
+        scopes_sent.append((scope_param, join_scopes(chosen, rules["separator"])))
     user_scopes = options.get("user_scopes")
     if rules["user_param"] and user_scopes:
         if isinstance(user_scopes, str) or not isinstance(user_scopes, Sequence):
             raise TypeError("user_scopes must be a list of scope names")
-        params.append(
+        scopes_sent.append(
             (rules["user_param"], join_scopes([str(s) for s in user_scopes], rules["separator"]))
         )
-    if pending.state is not None:
-        params.append((names.get("state", "state"), pending.state))
     method = pkce_method(authorize)
-    if method is not None and pending.code_verifier is not None:
-        params.append(("code_challenge", code_challenge(pending.code_verifier, method)))
-        params.append(("code_challenge_method", method))
-    if pending.nonce is not None:
-        params.append(("nonce", pending.nonce))
-    if authorize["response_mode"] is not None:
-        params.append(("response_mode", authorize["response_mode"]))
+    verifier = pending.code_verifier
+    params = authorization_params(
+        client_id,
+        response_type=authorize["response_type"],
+        redirect_uri=redirect_uri,
+        scopes=scopes_sent,
+        state=pending.state,
+        challenge=(
+            (code_challenge(verifier, method), method)
+            if method is not None and verifier is not None
+            else None
+        ),
+        nonce=pending.nonce,
+        response_mode=authorize["response_mode"],
+        names=names,
+    )
     refresh = spec["refresh"]
     if offline and refresh:
         params += fixed_params(refresh["requires_params"], placeholders, "refresh.requires_params")
