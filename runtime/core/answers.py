@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from oauthlib.common import urldecode
 
@@ -23,7 +23,11 @@ from .http import Response
 from .paths import MISSING, get_path
 from .reading import status_of, text_of
 
-ErrorShape = Mapping[str, Any]
+if TYPE_CHECKING:
+    from ..provider.spec_types import ErrorShapeData
+
+ErrorShape: TypeAlias = "ErrorShapeData"
+"""A spec's ``errors`` section (plain OAuth 2: :data:`DEFAULT_ERRORS`)."""
 # RFC 6749 §5.2: ``error`` and ``error_description`` at the top of the body, on any status.
 DEFAULT_ERRORS: ErrorShape = {
     "code_path": "error",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from oauthlib.oauth2.rfc6749.errors import InvalidClientError, InvalidGrantError
 
@@ -18,9 +16,10 @@ from runtime.core.answers import (
 from runtime.core.paths import MISSING
 from runtime.device import InvalidDeviceAuthorization
 from runtime.errors import TokenEndpointError, TokenResponseParseError
+from runtime.provider.spec_types import ErrorShapeData
 from tests.support.answers import Answer, json_answer
 
-SLACK_LIKE: dict[str, Any] = {
+SLACK_LIKE: ErrorShapeData = {
     "code_path": "error",
     "message_path": None,
     "in_success_body": True,
