@@ -18,7 +18,7 @@ import time
 import webbrowser
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
@@ -31,6 +31,7 @@ from runtime.loopback import (
     authorize_with_loopback,
 )
 from runtime.oauth2_session import OAuth2Session
+from tests.support.http import form_values, query_values
 from tests.support.pkce import s256
 
 AUTH_URL = "https://provider.example/authorize"
@@ -78,16 +79,6 @@ def browser_request(method: str, url: str, **kwargs: Any) -> requests.Response:
         return browser.request(method, url, timeout=5, **kwargs)
 
 
-def query_of(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
-
-
-def form_of(body: str | None) -> dict[str, str]:
-    parsed = parse_qs(body or "", keep_blank_values=True)
-    assert all(len(values) == 1 for values in parsed.values())
-    return {key: values[0] for key, values in parsed.items()}
-
-
 class FakeBrowser:
     """Opens the authorization URL: the user consents and the provider redirects the browser
     to ``redirect_uri`` with a code (or an error) and the state, which this follows for real."""
@@ -109,7 +100,7 @@ class FakeBrowser:
         return True
 
     def _follow(self, url: str) -> None:
-        query = query_of(url)
+        query = query_values(url)
         answer = {"error": self.error} if self.error else {"code": CODE}
         answer["state"] = query["state"]
         self.response = browser_get(f"{query['redirect_uri']}?{urlencode(answer)}")
@@ -158,7 +149,7 @@ def test_authorize_with_loopback_end_to_end_with_pkce(provider: requests_mock.Mo
 
     # The authorization URL carried the loopback redirect URI, the state and the PKCE challenge.
     assert browser.authorization_url is not None
-    query = query_of(browser.authorization_url)
+    query = query_values(browser.authorization_url)
     redirect_uri = query["redirect_uri"]
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/callback", redirect_uri)
     assert int(urlsplit(redirect_uri).port or 0) > 0
@@ -172,7 +163,7 @@ def test_authorize_with_loopback_end_to_end_with_pkce(provider: requests_mock.Mo
     # The token request carried the code, the verifier and the same redirect URI.
     token_requests = [r for r in provider.request_history if r.url == TOKEN_URL]
     assert len(token_requests) == 1
-    form = form_of(token_requests[0].text)
+    form = form_values(token_requests[0].text)
     assert form["grant_type"] == "authorization_code"
     assert form["code"] == CODE
     assert form["code_verifier"] == verifier
@@ -194,7 +185,7 @@ def test_fetch_kwargs_reach_fetch_token(provider: requests_mock.Mocker) -> None:
     (token_request,) = [r for r in provider.request_history if r.url == TOKEN_URL]
     expected = base64.b64encode(b"confidential-app:s3cret").decode()
     assert token_request.headers["Authorization"] == f"Basic {expected}"
-    assert form_of(token_request.text)["code"] == CODE
+    assert form_values(token_request.text)["code"] == CODE
 
 
 def test_open_browser_true_uses_webbrowser(
@@ -297,7 +288,7 @@ def test_flow_timeout_raises_without_calling_the_token_endpoint(
 
     assert time.monotonic() - started < 2
     assert not [r for r in provider.request_history if r.url == TOKEN_URL]
-    assert_refused(query_of(seen[0])["redirect_uri"])
+    assert_refused(query_values(seen[0])["redirect_uri"])
 
 
 # -- the receiver -------------------------------------------------------------------------
@@ -565,7 +556,7 @@ def test_the_code_never_reaches_logs_or_stderr(
     session = OAuth2Session("cli-app", pkce="S256")
 
     def browser(url: str) -> None:
-        query = query_of(url)
+        query = query_values(url)
         base = query["redirect_uri"]
         # Noise first: a wrong state, a favicon, a POST and a malformed request.
         browser_get(f"{base}?code={CODE}&state=wrong")

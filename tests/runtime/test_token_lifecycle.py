@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 import requests_mock
@@ -13,6 +12,7 @@ from oauthlib.oauth2 import BackendApplicationClient, TokenExpiredError
 
 from runtime.oauth2_session import DEFAULT_TIMEOUT, OAuth2Session
 from tests.support.clocks import Clock
+from tests.support.http import form
 
 TOKEN_URL = "https://auth.example/token"
 API = "https://api.example/data"
@@ -28,10 +28,6 @@ def refreshable(clock: Clock, expires_in: float, refresh_token: str = "r1") -> d
         "token_type": "Bearer",
         "expires_at": clock.now + expires_in,
     }
-
-
-def body_of(request: Any) -> dict[str, list[str]]:
-    return parse_qs(request.text or "")
 
 
 def token_calls(m: requests_mock.Mocker) -> list[Any]:
@@ -223,7 +219,7 @@ def test_client_credentials_token_is_fetched_again_when_expired() -> None:
         m.get(API, json={})
         session.fetch_token(TOKEN_URL)
         first = token_calls(m)[0]
-        assert body_of(first) == {"grant_type": ["client_credentials"], "scope": ["read"]}
+        assert form(first.text) == {"grant_type": ["client_credentials"], "scope": ["read"]}
         assert first.headers["Authorization"].startswith("Basic ")
         session.get(API)
         assert len(token_calls(m)) == 1
@@ -231,7 +227,7 @@ def test_client_credentials_token_is_fetched_again_when_expired() -> None:
         session.get(API)
         calls = token_calls(m)
         assert len(calls) == 2
-        assert body_of(calls[1])["grant_type"] == ["client_credentials"]
+        assert form(calls[1].text)["grant_type"] == ["client_credentials"]
         assert calls[1].headers["Authorization"].startswith("Basic ")
         assert m.last_request is not None
         assert m.last_request.headers["Authorization"] == "Bearer cc2"
@@ -246,7 +242,7 @@ def test_session_secret_authenticates_refresh() -> None:
         session.refresh_token(TOKEN_URL)
         assert m.last_request is not None
         assert m.last_request.headers["Authorization"].startswith("Basic ")
-        assert "client_secret" not in body_of(m.last_request)
+        assert "client_secret" not in form(m.last_request.text)
 
 
 def test_public_client_refresh_identifies_itself() -> None:
@@ -255,7 +251,7 @@ def test_public_client_refresh_identifies_itself() -> None:
         m.post(TOKEN_URL, json={"access_token": "b", "token_type": "Bearer"})
         session.refresh_token(TOKEN_URL)
         assert m.last_request is not None
-        assert body_of(m.last_request)["client_id"] == ["public"]
+        assert form(m.last_request.text)["client_id"] == ["public"]
         assert "Authorization" not in m.last_request.headers
 
 
@@ -343,7 +339,7 @@ def test_renewal_uses_the_newest_stored_refresh_token() -> None:
                                 "refresh_token": "r8", "expires_in": 600})
         m.get(API, json={})
         session.get(API)
-        assert body_of(token_calls(m)[0])["refresh_token"] == ["r7"]
+        assert form(token_calls(m)[0].text)["refresh_token"] == ["r7"]
     saved = store.load("cid")
     assert saved is not None and saved["refresh_token"] == "r8"
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import requests_mock
 from requests_mock.request import _RequestObjectProxy as SentRequest
+
+from tests.support.http import form_values, query_values, single_valued
 
 __all__ = [
     "FORM",
@@ -22,22 +24,14 @@ __all__ = [
 FORM = "application/x-www-form-urlencoded"
 
 
-def single_valued(query: str) -> dict[str, str]:
-    """A query string or form body as a dict, failing on repeated parameters."""
-    parsed = parse_qs(query, keep_blank_values=True)
-    repeated = {key: values for key, values in parsed.items() if len(values) > 1}
-    assert not repeated, f"parameters sent more than once: {sorted(repeated)}"
-    return {key: values[0] for key, values in parsed.items()}
-
-
 def query_of(url: str) -> dict[str, str]:
-    return single_valued(urlsplit(url).query)
+    return query_values(url)
 
 
 def sent_form(request: SentRequest) -> dict[str, str]:
     """The form body of a token request (which must be form-encoded)."""
     assert request.headers["Content-Type"].startswith(FORM)
-    return single_valued(request.text or "")
+    return form_values(request.text)
 
 
 def basic_credentials(request: SentRequest) -> tuple[str, str] | None:
