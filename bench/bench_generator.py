@@ -1,8 +1,8 @@
 """Generator speed and the import cost of a generated client.
 
 Run: ``.venv/bin/python bench/bench_generator.py``. Prints a markdown table; no assertions.
-Targets (issue 4): building a directory of 45 specs < 2 s, ``--check`` of it < 1 s, and
-``import generated.<x>`` <= 10 ms over ``import requests``.
+Targets: building a directory of 300 specs < 3 s, ``--check`` of it < 1 s (whole CLI runs,
+interpreter start included), and ``import generated.<x>`` <= 10 ms over ``import requests``.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from _timing import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 OAUTHGEN = [sys.executable, "-m", "generator"]
-SPEC_COUNT = 45
-RUNS = 5
+SPEC_COUNT = 300
+RUNS = 3
 
 
 def make_spec_dir(target: Path) -> None:
-    """45 specs: the real ones, copied under new ids until there are enough."""
+    """SPEC_COUNT specs: the real ones, copied under new ids until there are enough."""
     sources = sorted((ROOT / "specs").glob("*.yaml"))
     for index in range(SPEC_COUNT):
         source = sources[index % len(sources)]
@@ -75,7 +75,7 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "runtime"),
                     str(ROOT / "generated")], check=True, env=env)
     rows = [
-        [f"build {SPEC_COUNT} specs (whole CLI run)", f"{build:.2f} s", "< 2 s"],
+        [f"build {SPEC_COUNT} specs (whole CLI run)", f"{build:.2f} s", "< 3 s"],
         [f"build --check {SPEC_COUNT} specs", f"{check:.2f} s", "< 1 s"],
     ]
     requests_ms = import_ms("import requests")
