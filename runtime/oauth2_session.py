@@ -33,6 +33,9 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 * a 401 (or ``invalid_token``) on a renewable token: renew once, retry once;
 * client-credentials tokens fetched anew when they expire;
 * a default timeout on every request;
+* the proxy and CA bundle variables are read from the environment once per session, at its
+  first request, not for every request (``runtime._environment``; ``reload_environment()``
+  reads them again, ``trust_env = False`` not at all);
 * RFC 9207: with the issuer's ``metadata``, an authorization response whose ``iss`` names
   another issuer (or lacks it when the metadata says it is sent) is refused;
 * device flow (RFC 8628), revocation (RFC 7009), introspection (RFC 7662), the JWT bearer
@@ -59,6 +62,7 @@ from oauthlib.oauth2 import (
 )
 from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
 
+from ._environment import EnvironmentOnceSession
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
 from ._requests_calls import run_with
@@ -195,7 +199,7 @@ def _no_auth(r: requests.PreparedRequest) -> requests.PreparedRequest:
     return r
 
 
-class OAuth2Session(requests.Session):
+class OAuth2Session(EnvironmentOnceSession):
     """OAuth 2 flows on a ``requests.Session``; see the module docstring for what differs."""
 
     # Without token_updater or store, an automatic renewal raises TokenUpdated (as upstream).
