@@ -61,6 +61,9 @@ from oauthlib.oauth2 import (
     WebApplicationClient,
 )
 from oauthlib.oauth2.rfc6749.errors import MismatchingStateError, OAuth2Error
+from oauthlib.oauth2.rfc6749.parameters import parse_expires, validate_token_parameters
+from oauthlib.oauth2.rfc6749.tokens import OAuth2Token
+from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
 from ._environment import EnvironmentOnceSession
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
@@ -798,7 +801,7 @@ class OAuth2Session(EnvironmentOnceSession):
             params["expires_in"] = seconds
         previous = self._client.token
         try:
-            token = self._client.parse_request_body_response(json.dumps(params), scope=self.scope)
+            token = self._oauthlib_token(params)
         except OAuth2Error as error:
             status = status_of(response)
             if status is not None:
@@ -808,7 +811,23 @@ class OAuth2Session(EnvironmentOnceSession):
         finally:
             # parse_request_body_response stores its result on the client; the caller decides.
             self._client.token = previous
-        return self._lifecycle.stamp(cast(TokenDict, token))
+        return self._lifecycle.stamp(token)
+
+    def _oauthlib_token(self, params: dict[str, Any]) -> TokenDict:
+        """The decoded answer read as oauthlib's ``parse_request_body_response`` reads a body
+        (scope as a list, expiry, ``OAuth2Token`` with its scope-change ``Warning`` and the
+        same checks), without encoding it for oauthlib to decode a second time.
+
+        A client class with its own ``parse_request_body_response`` is given the body.
+        """
+        client = self._client
+        if type(client).parse_request_body_response is not Client.parse_request_body_response:
+            return cast(
+                TokenDict, client.parse_request_body_response(json.dumps(params), self.scope)
+            )
+        return _read_token_parameters(
+            params, self.scope if self.scope is not None else client.scope
+        )
 
     # -- beyond requests-oauthlib: grants and token management ---------------------------
 
@@ -1187,6 +1206,21 @@ def _with_lifetime(token: TokenDict) -> TokenDict:
     if seconds is not None:
         normalised["expires_in"] = seconds
     return normalised
+
+
+def _read_token_parameters(params: dict[str, Any], scope: Any) -> TokenDict:
+    """oauthlib's ``parse_token_response`` after its decoding step, on ``params``."""
+    if "scope" in params:
+        params["scope"] = scope_to_list(params["scope"])
+    expires_in, expires_at, _ = parse_expires(params)
+    for name, value in (("expires_in", expires_in), ("expires_at", expires_at)):
+        if value:
+            params[name] = value
+        else:
+            params.pop(name, None)
+    token = OAuth2Token(params, old_scope=scope)
+    validate_token_parameters(token)
+    return token
 
 
 def _token_call(
