@@ -207,6 +207,22 @@ class OAuth2Session(EnvironmentOnceSession):
 
     # Without token_updater or store, an automatic renewal raises TokenUpdated (as upstream).
     _announce_renewal = True
+    # Rarely given settings and rarely used state are class-level defaults until a session
+    # sets them: past ~30 instance attributes CPython stops sharing the dict's keys between
+    # instances and each session pays for a whole dict of its own.
+    auto_refresh_url: str | None = None
+    token_updater: TokenUpdater | None = None
+    client_credentials: ClientCredentials | None = None
+    token_endpoint_auth_method: str | None = None
+    metadata: ServerMetadata | None = None
+    _renewal_source: TokenSource | None = None  # a provider's; else requests-oauthlib's
+    _auto_refresh_kwargs: dict[str, Any] | None = None
+    _compliance_hooks: dict[str, list[Callable[..., Any]]] | None = None
+    # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
+    _exchanged_codes: set[bytes] | None = None
+    _exchange_lock = threading.Lock()  # one for all sessions: claiming a code is rare
+    # The access token the current thread's request carries, for rebuild_auth.
+    _sending: threading.local | None = None
 
     def __init__(
         self,
@@ -250,9 +266,12 @@ class OAuth2Session(EnvironmentOnceSession):
         self.state: StateSource = state or generate_token
         # Only a concrete string can be checked against a callback.
         self._state: str | None = state if isinstance(state, str) else None
-        self.auto_refresh_url = auto_refresh_url
-        self.auto_refresh_kwargs: dict[str, Any] = auto_refresh_kwargs or {}
-        self.token_updater = token_updater
+        if auto_refresh_url is not None:
+            self.auto_refresh_url = auto_refresh_url
+        if auto_refresh_kwargs:
+            self._auto_refresh_kwargs = auto_refresh_kwargs
+        if token_updater is not None:
+            self.token_updater = token_updater
         if pkce not in (None, "S256", "plain"):
             raise PKCEMethodError(f"pkce must be 'S256', 'plain' or None, not {pkce!r}")
         self._pkce: PKCEMethod | None = pkce
@@ -263,20 +282,54 @@ class OAuth2Session(EnvironmentOnceSession):
             client_credentials = ClientCredentials(
                 client_id=self.client_id or "", client_secret=client_secret
             )
-        self.client_credentials = client_credentials
-        self.token_endpoint_auth_method = token_endpoint_auth_method
+        if client_credentials is not None:
+            self.client_credentials = client_credentials
+        if token_endpoint_auth_method is not None:
+            self.token_endpoint_auth_method = token_endpoint_auth_method
         self.default_timeout: Timeout = timeout
-        self._renewal: TokenSource = _AutoRefresh(self)
-        self.metadata = metadata
-        # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
-        self._exchanged_codes: set[bytes] = set()
-        self._exchange_lock = threading.Lock()
-        # The access token the current thread's request carries, for rebuild_auth.
-        self._sending = threading.local()
+        if metadata is not None:
+            self.metadata = metadata
         self.auth = _no_auth
-        self.compliance_hook: dict[str, list[Callable[..., Any]]] = {
-            hook_type: [] for hook_type in COMPLIANCE_HOOK_TYPES
-        }
+
+    @property
+    def compliance_hook(self) -> dict[str, list[Callable[..., Any]]]:
+        """The registered compliance hooks by type (see ``register_compliance_hook``)."""
+        hooks = self._compliance_hooks
+        if hooks is None:  # setdefault: threads registering at once keep one dict
+            fresh: dict[str, list[Callable[..., Any]]] = {t: [] for t in COMPLIANCE_HOOK_TYPES}
+            hooks = self.__dict__.setdefault("_compliance_hooks", fresh)
+        return hooks
+
+    @compliance_hook.setter
+    def compliance_hook(self, hooks: dict[str, list[Callable[..., Any]]]) -> None:
+        self._compliance_hooks = hooks
+
+    def _hooks(self, hook_type: ComplianceHookType) -> list[Callable[..., Any]]:
+        """The hooks of ``hook_type``, without creating the hook table of a session that
+        has none."""
+        hooks = self._compliance_hooks
+        return hooks[hook_type] if hooks is not None else []
+
+    @property
+    def auto_refresh_kwargs(self) -> dict[str, Any]:
+        """Extra body parameters of every refresh request."""
+        extras = self._auto_refresh_kwargs
+        if extras is None:
+            extras = self.__dict__.setdefault("_auto_refresh_kwargs", {})
+        return extras
+
+    @auto_refresh_kwargs.setter
+    def auto_refresh_kwargs(self, extras: dict[str, Any]) -> None:
+        self._auto_refresh_kwargs = extras
+
+    @property
+    def _renewal(self) -> TokenSource:
+        """Where a renewed token comes from: a provider's source, else ``auto_refresh_url``."""
+        return self._renewal_source or _AutoRefresh(self)
+
+    @_renewal.setter
+    def _renewal(self, source: TokenSource) -> None:
+        self._renewal_source = source
 
     @classmethod
     def from_issuer(
@@ -497,6 +550,8 @@ class OAuth2Session(EnvironmentOnceSession):
         exchange by this session is refused before it is sent."""
         digest = hashlib.sha256(code.encode()).digest()  # the code itself is not kept
         with self._exchange_lock:
+            if self._exchanged_codes is None:
+                self._exchanged_codes = set()
             if digest in self._exchanged_codes:
                 raise CallbackReusedError(
                     description=(
@@ -652,7 +707,7 @@ class OAuth2Session(EnvironmentOnceSession):
         else:
             raise ValueError("The method kwarg must be POST or GET.")
 
-        for hook in self.compliance_hook["access_token_request"]:
+        for hook in self._hooks("access_token_request"):
             log.debug("Invoking access_token_request hook %s", hook)
             token_url, request_headers, request_kwargs = hook(
                 token_url, request_headers, request_kwargs
@@ -729,7 +784,7 @@ class OAuth2Session(EnvironmentOnceSession):
         if not dict(urldecode(request_body)).get("refresh_token"):
             raise NoTokenError("refresh_token()", "a refresh token")
         request_headers: Any = headers or dict(_TOKEN_REQUEST_HEADERS)
-        for hook in self.compliance_hook["refresh_token_request"]:
+        for hook in self._hooks("refresh_token_request"):
             log.debug("Invoking refresh_token_request hook %s", hook)
             token_url, request_headers, request_body = hook(
                 token_url, request_headers, request_body
@@ -778,7 +833,7 @@ class OAuth2Session(EnvironmentOnceSession):
         """Reads a token answer after the ``hook_type`` compliance hooks have adjusted it."""
 
         def read(response: Response) -> TokenDict:
-            for hook in self.compliance_hook[hook_type]:
+            for hook in self._hooks(hook_type):
                 log.debug("Invoking %s hook %s", hook_type, hook)
                 response = hook(response)
             return self._parse_token_response(response)
@@ -1095,12 +1150,15 @@ class OAuth2Session(EnvironmentOnceSession):
         """Send with the current token, judged expired or not as of ``now``; also return
         which access token went out."""
         headers = dict(headers) if headers is not None else None
-        for hook in self.compliance_hook["protected_request"]:
+        for hook in self._hooks("protected_request"):
             log.debug("Invoking protected_request hook %s", hook)
             url, headers, data = hook(url, headers, data)
         log.debug("Adding the access token to a request to %s", without_query(url))
         sent_token = self.access_token
-        self._sending.token = sent_token
+        sending = self._sending
+        if sending is None:
+            sending = self.__dict__.setdefault("_sending", threading.local())
+        sending.token = sent_token
         url, headers, data = attach_token(self._client, url, method, data, headers, now=lambda: now)
         response = self._send_request(
             method, url, headers=headers, data=data, files=files, **kwargs
