@@ -27,3 +27,22 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def interleaved_us(
+    funcs: dict[str, Callable[[], object]], number: int, repeat: int = 7
+) -> dict[str, float]:
+    """Best per-call microseconds of each function, the runs taken in turns.
+
+    For measures that go through the network stack (even loopback): a burst of noise from
+    another job on the machine then hits every candidate of a round, not one of them.
+    """
+    number, repeat = scaled(number, repeat)
+    for func in funcs.values():
+        func()  # warm caches, lazy imports and kept-alive connections
+    best = dict.fromkeys(funcs, float("inf"))
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            elapsed = timeit.timeit(func, number=number)
+            best[name] = min(best[name], elapsed / number * 1e6)
+    return best

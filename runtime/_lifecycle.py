@@ -59,10 +59,20 @@ T = TypeVar("T")
 TokenDict = dict[str, Any]
 SPENT_REFRESH_TOKENS_KEPT = 32
 """How many spent refresh tokens (as digests) a session remembers."""
+# Keys the refresh-token digests; they never leave the process, so one key serves every session.
+_DIGEST_KEY = secrets.token_bytes(32)
 
 
 class TokenLifecycle:
     """Expiry arithmetic with an injectable clock, and single-flight renewal."""
+
+    # Class-level defaults until first needed: most sessions never renew, rotate a refresh
+    # token or fail to save one, and a held session should not pay for them.
+    _spent_digests: OrderedDict[bytes, None] | None = None
+    # The newest token when saving it to the store failed; saved before anything else.
+    unsaved: TokenDict | None = None
+    # The refresh token the server answered invalid_grant to, as a digest.
+    _rejected: bytes | None = None
 
     def __init__(
         self,
@@ -80,28 +90,41 @@ class TokenLifecycle:
         self.leeway = leeway
         self.store = store
         self.store_key = store_key or ""
-        self._lock = threading.Lock()
-        # The newest token when saving it to the store failed; saved before anything else.
-        self.unsaved: TokenDict | None = None
-        self._spent: OrderedDict[bytes, None] = OrderedDict()
-        self._digest_key = secrets.token_bytes(32)
-        # The refresh token the server answered invalid_grant to, as a digest.
-        self._rejected: bytes | None = None
+
+    @property
+    def _spent(self) -> OrderedDict[bytes, None]:
+        """Digests of the refresh tokens spent, oldest first (setdefault: created once)."""
+        spent = self._spent_digests
+        if spent is None:
+            spent = self.__dict__.setdefault("_spent_digests", OrderedDict())
+        return spent
+
+    @property
+    def _lock(self) -> threading.Lock:
+        """The renewal lock of the session's threads (setdefault: created once)."""
+        lock: threading.Lock | None = self.__dict__.get("_renewal_lock")
+        if lock is None:
+            lock = self.__dict__.setdefault("_renewal_lock", threading.Lock())
+        return lock
 
     # -- spent refresh tokens ---------------------------------------------------------------
 
     def _digest(self, refresh_token: str) -> bytes:
-        return hmac.new(self._digest_key, refresh_token.encode(), hashlib.sha256).digest()
+        return hmac.new(_DIGEST_KEY, refresh_token.encode(), hashlib.sha256).digest()
 
     def spend(self, refresh_token: str) -> None:
         """Remember that ``refresh_token`` was traded for a rotated one."""
-        self._spent[self._digest(refresh_token)] = None
-        while len(self._spent) > SPENT_REFRESH_TOKENS_KEPT:
-            self._spent.popitem(last=False)
+        spent = self._spent
+        spent[self._digest(refresh_token)] = None
+        while len(spent) > SPENT_REFRESH_TOKENS_KEPT:
+            spent.popitem(last=False)
 
     def is_spent(self, refresh_token: object) -> bool:
         """True for a refresh token this session already traded for a rotated one."""
-        return isinstance(refresh_token, str) and self._digest(refresh_token) in self._spent
+        spent = self._spent_digests
+        if not spent or not isinstance(refresh_token, str):
+            return False
+        return self._digest(refresh_token) in spent
 
     # -- persistence ------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from oauthlib.oauth1 import (
     Client,
 )
 
+from ._environment import EnvironmentOnceSession
 from ._oauth1_signing import SignatureMethod, SignatureType
 from ._redact import mask, masked_mapping, redacted_exception, secret_safe_logger
 from ._transport import redirect_refusal, without_query, without_redirects
@@ -88,7 +89,7 @@ class VerifierMissing(ValueError):
     """``fetch_access_token`` was called before a verifier was known."""
 
 
-class OAuth1Session(requests.Session):
+class OAuth1Session(EnvironmentOnceSession):
     """A ``requests.Session`` that signs with OAuth 1.0a and runs the three-legged dance.
 
     Drop-in for ``requests_oauthlib.OAuth1Session``: same constructor (extra ``**kwargs``
@@ -114,6 +115,9 @@ class OAuth1Session(requests.Session):
       ``InsecureTransportError`` for URLs that are neither ``https://`` nor loopback.
     * :attr:`authorized` treats RSA-SHA256 and RSA-SHA512 like RSA-SHA1 (only a token is
       needed); upstream special-cased RSA-SHA1 alone.
+    * The proxy and CA bundle variables are read from the environment once, at the
+      session's first request, instead of for every request; ``reload_environment()``
+      reads them again after a program changed them.
     * Error messages and logs never contain token values or secrets: HTTP errors name the
       status, undecodable bodies name the content type, not the body; network errors of
       query-signed requests have the OAuth parameters redacted.

@@ -33,6 +33,9 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 * a 401 (or ``invalid_token``) on a renewable token: renew once, retry once;
 * client-credentials tokens fetched anew when they expire;
 * a default timeout on every request;
+* the proxy and CA bundle variables are read from the environment once per session, at its
+  first request, not for every request (``runtime._environment``; ``reload_environment()``
+  reads them again, ``trust_env = False`` not at all);
 * RFC 9207: with the issuer's ``metadata``, an authorization response whose ``iss`` names
   another issuer (or lacks it when the metadata says it is sent) is refused;
 * device flow (RFC 8628), revocation (RFC 7009), introspection (RFC 7662), the JWT bearer
@@ -58,8 +61,11 @@ from oauthlib.oauth2 import (
     WebApplicationClient,
 )
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
-from oauthlib.oauth2.rfc6749.utils import list_to_scope
+from oauthlib.oauth2.rfc6749.parameters import parse_expires, validate_token_parameters
+from oauthlib.oauth2.rfc6749.tokens import OAuth2Token
+from oauthlib.oauth2.rfc6749.utils import list_to_scope, scope_to_list
 
+from ._environment import EnvironmentOnceSession
 from ._lifecycle import DEFAULT_LEEWAY, LifetimeError, TokenLifecycle, lifetime
 from ._redact import mask, redact_query_strings, redacted_exception, secret_safe_logger
 from ._requests_calls import run_with
@@ -206,11 +212,27 @@ def _no_auth(r: requests.PreparedRequest) -> requests.PreparedRequest:
     return r
 
 
-class OAuth2Session(requests.Session):
+class OAuth2Session(EnvironmentOnceSession):
     """OAuth 2 flows on a ``requests.Session``; see the module docstring for what differs."""
 
     # Without token_updater or store, an automatic renewal raises TokenUpdated (as upstream).
     _announce_renewal = True
+    # Rarely given settings and rarely used state are class-level defaults until a session
+    # sets them: past ~30 instance attributes CPython stops sharing the dict's keys between
+    # instances and each session pays for a whole dict of its own.
+    auto_refresh_url: str | None = None
+    token_updater: TokenUpdater | None = None
+    client_credentials: ClientCredentials | None = None
+    token_endpoint_auth_method: str | None = None
+    metadata: ServerMetadata | None = None
+    _renewal_source: TokenSource | None = None  # a provider's; else requests-oauthlib's
+    _auto_refresh_kwargs: dict[str, Any] | None = None
+    _compliance_hooks: dict[str, list[Callable[..., Any]]] | None = None
+    # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
+    _exchanged_codes: set[bytes] | None = None
+    _exchange_lock = threading.Lock()  # one for all sessions: claiming a code is rare
+    # The access token the current thread's request carries, for rebuild_auth.
+    _sending: threading.local | None = None
 
     def __init__(
         self,
@@ -254,9 +276,12 @@ class OAuth2Session(requests.Session):
         self.state: StateSource = state or generate_token
         # Only a concrete string can be checked against a callback.
         self._state: str | None = state if isinstance(state, str) else None
-        self.auto_refresh_url = auto_refresh_url
-        self.auto_refresh_kwargs: dict[str, Any] = auto_refresh_kwargs or {}
-        self.token_updater = token_updater
+        if auto_refresh_url is not None:
+            self.auto_refresh_url = auto_refresh_url
+        if auto_refresh_kwargs:
+            self._auto_refresh_kwargs = auto_refresh_kwargs
+        if token_updater is not None:
+            self.token_updater = token_updater
         if pkce not in (None, "S256", "plain"):
             raise PKCEMethodError(f"pkce must be 'S256', 'plain' or None, not {pkce!r}")
         self._pkce: PKCEMethod | None = pkce
@@ -267,20 +292,54 @@ class OAuth2Session(requests.Session):
             client_credentials = ClientCredentials(
                 client_id=self.client_id or "", client_secret=client_secret
             )
-        self.client_credentials = client_credentials
-        self.token_endpoint_auth_method = token_endpoint_auth_method
+        if client_credentials is not None:
+            self.client_credentials = client_credentials
+        if token_endpoint_auth_method is not None:
+            self.token_endpoint_auth_method = token_endpoint_auth_method
         self.default_timeout: Timeout = timeout
-        self._renewal: TokenSource = _AutoRefresh(self)
-        self.metadata = metadata
-        # SHA-256 digests of codes taken from authorization responses and sent to be exchanged.
-        self._exchanged_codes: set[bytes] = set()
-        self._exchange_lock = threading.Lock()
-        # The access token the current thread's request carries, for rebuild_auth.
-        self._sending = threading.local()
+        if metadata is not None:
+            self.metadata = metadata
         self.auth = _no_auth
-        self.compliance_hook: dict[str, list[Callable[..., Any]]] = {
-            hook_type: [] for hook_type in COMPLIANCE_HOOK_TYPES
-        }
+
+    @property
+    def compliance_hook(self) -> dict[str, list[Callable[..., Any]]]:
+        """The registered compliance hooks by type (see ``register_compliance_hook``)."""
+        hooks = self._compliance_hooks
+        if hooks is None:  # setdefault: threads registering at once keep one dict
+            fresh: dict[str, list[Callable[..., Any]]] = {t: [] for t in COMPLIANCE_HOOK_TYPES}
+            hooks = self.__dict__.setdefault("_compliance_hooks", fresh)
+        return hooks
+
+    @compliance_hook.setter
+    def compliance_hook(self, hooks: dict[str, list[Callable[..., Any]]]) -> None:
+        self._compliance_hooks = hooks
+
+    def _hooks(self, hook_type: ComplianceHookType) -> list[Callable[..., Any]]:
+        """The hooks of ``hook_type``, without creating the hook table of a session that
+        has none."""
+        hooks = self._compliance_hooks
+        return hooks[hook_type] if hooks is not None else []
+
+    @property
+    def auto_refresh_kwargs(self) -> dict[str, Any]:
+        """Extra body parameters of every refresh request."""
+        extras = self._auto_refresh_kwargs
+        if extras is None:
+            extras = self.__dict__.setdefault("_auto_refresh_kwargs", {})
+        return extras
+
+    @auto_refresh_kwargs.setter
+    def auto_refresh_kwargs(self, extras: dict[str, Any]) -> None:
+        self._auto_refresh_kwargs = extras
+
+    @property
+    def _renewal(self) -> TokenSource:
+        """Where a renewed token comes from: a provider's source, else ``auto_refresh_url``."""
+        return self._renewal_source or _AutoRefresh(self)
+
+    @_renewal.setter
+    def _renewal(self, source: TokenSource) -> None:
+        self._renewal_source = source
 
     @classmethod
     def from_issuer(
@@ -501,6 +560,8 @@ class OAuth2Session(requests.Session):
         exchange by this session is refused before it is sent."""
         digest = hashlib.sha256(code.encode()).digest()  # the code itself is not kept
         with self._exchange_lock:
+            if self._exchanged_codes is None:
+                self._exchanged_codes = set()
             if digest in self._exchanged_codes:
                 raise CallbackReusedError(
                     description=(
@@ -656,7 +717,7 @@ class OAuth2Session(requests.Session):
         else:
             raise ValueError("The method kwarg must be POST or GET.")
 
-        for hook in self.compliance_hook["access_token_request"]:
+        for hook in self._hooks("access_token_request"):
             log.debug("Invoking access_token_request hook %s", hook)
             token_url, request_headers, request_kwargs = hook(
                 token_url, request_headers, request_kwargs
@@ -733,7 +794,7 @@ class OAuth2Session(requests.Session):
         if not dict(urldecode(request_body)).get("refresh_token"):
             raise NoTokenError("refresh_token()", "a refresh token")
         request_headers: Any = headers or dict(_TOKEN_REQUEST_HEADERS)
-        for hook in self.compliance_hook["refresh_token_request"]:
+        for hook in self._hooks("refresh_token_request"):
             log.debug("Invoking refresh_token_request hook %s", hook)
             token_url, request_headers, request_body = hook(
                 token_url, request_headers, request_body
@@ -782,7 +843,7 @@ class OAuth2Session(requests.Session):
         """Reads a token answer after the ``hook_type`` compliance hooks have adjusted it."""
 
         def read(response: Response) -> TokenDict:
-            for hook in self.compliance_hook[hook_type]:
+            for hook in self._hooks(hook_type):
                 log.debug("Invoking %s hook %s", hook_type, hook)
                 response = hook(response)
             return self._parse_token_response(response)
@@ -805,7 +866,7 @@ class OAuth2Session(requests.Session):
             params["expires_in"] = seconds
         previous = self._client.token
         try:
-            token = self._client.parse_request_body_response(json.dumps(params), scope=self.scope)
+            token = self._oauthlib_token(params)
         except OAuth2Error as error:
             status = status_of(response)
             if status is not None:
@@ -815,7 +876,23 @@ class OAuth2Session(requests.Session):
         finally:
             # parse_request_body_response stores its result on the client; the caller decides.
             self._client.token = previous
-        return self._lifecycle.stamp(cast(TokenDict, token))
+        return self._lifecycle.stamp(token)
+
+    def _oauthlib_token(self, params: dict[str, Any]) -> TokenDict:
+        """The decoded answer read as oauthlib's ``parse_request_body_response`` reads a body
+        (scope as a list, expiry, ``OAuth2Token`` with its scope-change ``Warning`` and the
+        same checks), without encoding it for oauthlib to decode a second time.
+
+        A client class with its own ``parse_request_body_response`` is given the body.
+        """
+        client = self._client
+        if type(client).parse_request_body_response is not Client.parse_request_body_response:
+            return cast(
+                TokenDict, client.parse_request_body_response(json.dumps(params), self.scope)
+            )
+        return _read_token_parameters(
+            params, self.scope if self.scope is not None else client.scope
+        )
 
     # -- beyond requests-oauthlib: grants and token management ---------------------------
 
@@ -1083,12 +1160,15 @@ class OAuth2Session(requests.Session):
         """Send with the current token, judged expired or not as of ``now``; also return
         which access token went out."""
         headers = dict(headers) if headers is not None else None
-        for hook in self.compliance_hook["protected_request"]:
+        for hook in self._hooks("protected_request"):
             log.debug("Invoking protected_request hook %s", hook)
             url, headers, data = hook(url, headers, data)
         log.debug("Adding the access token to a request to %s", without_query(url))
         sent_token = self.access_token
-        self._sending.token = sent_token
+        sending = self._sending
+        if sending is None:
+            sending = self.__dict__.setdefault("_sending", threading.local())
+        sending.token = sent_token
         url, headers, data = attach_token(
             self._client, url, method, data, headers, now=lambda: now, expiry=self._expiry_of
         )
@@ -1217,6 +1297,21 @@ def _with_lifetime(token: TokenDict) -> TokenDict:
     if seconds is not None:
         normalised["expires_in"] = seconds
     return normalised
+
+
+def _read_token_parameters(params: dict[str, Any], scope: Any) -> TokenDict:
+    """oauthlib's ``parse_token_response`` after its decoding step, on ``params``."""
+    if "scope" in params:
+        params["scope"] = scope_to_list(params["scope"])
+    expires_in, expires_at, _ = parse_expires(params)
+    for name, value in (("expires_in", expires_in), ("expires_at", expires_at)):
+        if value:
+            params[name] = value
+        else:
+            params.pop(name, None)
+    token = OAuth2Token(params, old_scope=scope)
+    validate_token_parameters(token)
+    return token
 
 
 def _token_call(
