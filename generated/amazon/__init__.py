@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -74,6 +74,19 @@ class AmazonToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[AmazonToken]] = Shape(
+    "AmazonToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class AmazonProfile(TypedDict, total=False):
     """The user's Login with Amazon profile, read from the profile.
 
@@ -84,6 +97,17 @@ class AmazonProfile(TypedDict, total=False):
     name: str
     postal_code: str
     user_id: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[AmazonProfile]] = Shape(
+    "AmazonProfile",
+    {
+        "email": ("str", False),
+        "name": ("str", False),
+        "postal_code": ("str", False),
+        "user_id": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -188,7 +212,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Amazon(OAuth2Provider):
+class Amazon(OAuth2Provider[AmazonToken]):
     """Login with Amazon client (OAuth 2.0).
 
     Login with Amazon's authorization code grant in North America (default) or the EU / Far East
@@ -214,6 +238,7 @@ class Amazon(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[AmazonToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -261,7 +286,7 @@ class Amazon(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -306,10 +331,7 @@ class Amazon(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            AmazonToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> AmazonToken:
         """Trade the refresh token for a new token.
@@ -317,11 +339,11 @@ class Amazon(OAuth2Provider):
         Endpoint: https://{api_host}/auth/o2/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(AmazonToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> AmazonProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{api_host}/user/profile
         """
-        return cast(AmazonProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -80,6 +80,21 @@ class AppleToken(TypedDict, total=False):
     """
 
 
+_TOKEN_SHAPE: Final[Shape[AppleToken]] = Shape(
+    "AppleToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+        "user": ("any", False),
+    },
+)
+
+
 class AppleProfile(TypedDict, total=False):
     """The user's Apple profile, read from the id_token claims.
 
@@ -93,11 +108,26 @@ class AppleProfile(TypedDict, total=False):
     sub: Required[str]
 
 
+_PROFILE_SHAPE: Final[Shape[AppleProfile]] = Shape(
+    "AppleProfile",
+    {
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "is_private_email": ("bool", False),
+        "real_user_status": ("int", False),
+        "sub": ("str", True),
+    },
+)
+
+
 class AppleCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
     user: Any
     """The user's name and email, sent on the first authorization only."""
+
+
+_CALLBACK_SHAPE: Final[Shape[AppleCallback]] = Shape("AppleCallback", {"user": ("any", False)})
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -225,7 +255,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Apple(OAuth2Provider):
+class Apple(OAuth2Provider[AppleToken]):
     """Apple client (OpenID Connect).
 
     Sign in with Apple: authorization code with an id_token. The client secret is not a fixed
@@ -260,6 +290,7 @@ class Apple(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[AppleToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -302,7 +333,7 @@ class Apple(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
             private_key=private_key,
             key_id=key_id,
         )
@@ -349,14 +380,11 @@ class Apple(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            AppleToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> AppleCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(AppleCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> AppleToken:
         """Trade the refresh token for a new token.
@@ -364,7 +392,7 @@ class Apple(OAuth2Provider):
         Endpoint: https://appleid.apple.com/auth/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(AppleToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -382,4 +410,4 @@ class Apple(OAuth2Provider):
 
         Read from the id_token claims.
         """
-        return cast(AppleProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

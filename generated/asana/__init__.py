@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -82,6 +82,21 @@ class AsanaToken(TypedDict, total=False):
     """The user the token belongs to: gid, name, email."""
 
 
+_TOKEN_SHAPE: Final[Shape[AsanaToken]] = Shape(
+    "AsanaToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+        "data": ("any", False),
+    },
+)
+
+
 class AsanaProfile(TypedDict, total=False):
     """The user's Asana profile, read from the profile.
 
@@ -92,6 +107,17 @@ class AsanaProfile(TypedDict, total=False):
     name: str
     picture: str
     sub: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[AsanaProfile]] = Shape(
+    "AsanaProfile",
+    {
+        "email": ("str", False),
+        "name": ("str", False),
+        "picture": ("str", False),
+        "sub": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -186,7 +212,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Asana(OAuth2Provider):
+class Asana(OAuth2Provider[AsanaToken]):
     """Asana client (OpenID Connect).
 
     Asana OAuth 2.0 / OpenID Connect: authorization code with PKCE, tokens from
@@ -215,6 +241,7 @@ class Asana(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[AsanaToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -247,7 +274,7 @@ class Asana(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -292,10 +319,7 @@ class Asana(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            AsanaToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> AsanaToken:
         """Trade the refresh token for a new token.
@@ -303,7 +327,7 @@ class Asana(OAuth2Provider):
         Endpoint: https://app.asana.com/-/oauth_token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(AsanaToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -321,4 +345,4 @@ class Asana(OAuth2Provider):
 
         Endpoint: https://app.asana.com/api/1.0/openid_connect/userinfo
         """
-        return cast(AsanaProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

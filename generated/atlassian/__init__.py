@@ -24,9 +24,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -127,6 +127,22 @@ class AtlassianToken(TypedDict, total=False):
     """
 
 
+_TOKEN_SHAPE: Final[Shape[AtlassianToken]] = Shape(
+    "AtlassianToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "cloud_id": ("str", False),
+        "site_name": ("str", False),
+        "site_url": ("str", False),
+    },
+)
+
+
 class AtlassianProfile(TypedDict, total=False):
     """The user's Atlassian profile, read from the profile.
 
@@ -143,6 +159,23 @@ class AtlassianProfile(TypedDict, total=False):
     nickname: str
     picture: str
     zoneinfo: str
+
+
+_PROFILE_SHAPE: Final[Shape[AtlassianProfile]] = Shape(
+    "AtlassianProfile",
+    {
+        "account_id": ("str", True),
+        "account_status": ("str", False),
+        "account_type": ("str", False),
+        "email": ("str", False),
+        "extended_profile": ("dict", False),
+        "locale": ("str", False),
+        "name": ("str", False),
+        "nickname": ("str", False),
+        "picture": ("str", False),
+        "zoneinfo": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -291,7 +324,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Atlassian(OAuth2Provider):
+class Atlassian(OAuth2Provider[AtlassianToken]):
     """Atlassian client (OAuth 2.0).
 
     Atlassian Cloud's OAuth 2.0 (3LO) authorization code grant for Jira and Confluence. The
@@ -327,6 +360,7 @@ class Atlassian(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[AtlassianToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -363,7 +397,7 @@ class Atlassian(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -408,10 +442,7 @@ class Atlassian(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            AtlassianToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> AtlassianToken:
         """Trade the refresh token for a new token.
@@ -419,11 +450,11 @@ class Atlassian(OAuth2Provider):
         Endpoint: https://auth.atlassian.com/oauth/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(AtlassianToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> AtlassianProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.atlassian.com/me
         """
-        return cast(AtlassianProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

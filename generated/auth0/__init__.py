@@ -29,9 +29,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -89,6 +89,20 @@ class Auth0Token(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[Auth0Token]] = Shape(
+    "Auth0Token",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class Auth0Profile(TypedDict, total=False):
     """The user's Auth0 profile, read from the profile.
 
@@ -115,6 +129,33 @@ class Auth0Profile(TypedDict, total=False):
     updated_at: Any
     website: str
     zoneinfo: str
+
+
+_PROFILE_SHAPE: Final[Shape[Auth0Profile]] = Shape(
+    "Auth0Profile",
+    {
+        "address": ("dict", False),
+        "birthdate": ("str", False),
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "family_name": ("str", False),
+        "gender": ("str", False),
+        "given_name": ("str", False),
+        "locale": ("str", False),
+        "middle_name": ("str", False),
+        "name": ("str", False),
+        "nickname": ("str", False),
+        "phone_number": ("str", False),
+        "phone_number_verified": ("bool", False),
+        "picture": ("str", False),
+        "preferred_username": ("str", False),
+        "profile": ("str", False),
+        "sub": ("str", True),
+        "updated_at": ("any", False),
+        "website": ("str", False),
+        "zoneinfo": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -317,7 +358,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Auth0(OAuth2Provider):
+class Auth0(OAuth2Provider[Auth0Token]):
     """Auth0 client (OpenID Connect).
 
     Auth0 on your tenant's domain (domain="dev-abc123.us.auth0.com" or your custom domain):
@@ -348,6 +389,7 @@ class Auth0(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[Auth0Token]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -384,7 +426,7 @@ class Auth0(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -461,10 +503,7 @@ class Auth0(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            Auth0Token,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> Auth0Token:
         """Trade the refresh token for a new token.
@@ -472,14 +511,14 @@ class Auth0(OAuth2Provider):
         Endpoint: https://{domain}/oauth/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(Auth0Token, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> Auth0Token:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{domain}/oauth/token
         """
-        return cast(Auth0Token, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -504,7 +543,7 @@ class Auth0(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(Auth0Token, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -522,4 +561,4 @@ class Auth0(OAuth2Provider):
 
         Endpoint: https://{domain}/userinfo
         """
-        return cast(Auth0Profile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -52,6 +52,19 @@ class BitbucketToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[BitbucketToken]] = Shape(
+    "BitbucketToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class BitbucketProfile(TypedDict, total=False):
     """The user's Bitbucket profile, read from the profile.
 
@@ -66,6 +79,18 @@ class BitbucketProfile(TypedDict, total=False):
     """"user"."""
     uuid: Required[str]
     """The account's UUID, in braces."""
+
+
+_PROFILE_SHAPE: Final[Shape[BitbucketProfile]] = Shape(
+    "BitbucketProfile",
+    {
+        "created_on": ("str", False),
+        "display_name": ("str", False),
+        "links": ("dict", False),
+        "type": ("str", False),
+        "uuid": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -151,7 +176,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Bitbucket(OAuth2Provider):
+class Bitbucket(OAuth2Provider[BitbucketToken]):
     """Bitbucket client (OAuth 2.0).
 
     Bitbucket Cloud OAuth 2.0: authorization code and client credentials (a token for the
@@ -181,6 +206,7 @@ class Bitbucket(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[BitbucketToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -213,7 +239,7 @@ class Bitbucket(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -256,10 +282,7 @@ class Bitbucket(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            BitbucketToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> BitbucketToken:
         """Trade the refresh token for a new token.
@@ -267,18 +290,18 @@ class Bitbucket(OAuth2Provider):
         Endpoint: https://bitbucket.org/site/oauth2/access_token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(BitbucketToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self) -> BitbucketToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://bitbucket.org/site/oauth2/access_token
         """
-        return cast(BitbucketToken, self._client_credentials(scopes=None))
+        return self._client_credentials(scopes=None)
 
     def userinfo(self) -> BitbucketProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.bitbucket.org/2.0/user
         """
-        return cast(BitbucketProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -142,6 +142,21 @@ class BoxToken(TypedDict, total=False):
     """The permissions of a downscoped token (scope and object pairs)."""
 
 
+_TOKEN_SHAPE: Final[Shape[BoxToken]] = Shape(
+    "BoxToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "issued_token_type": ("str", False),
+        "restricted_to": ("any", False),
+    },
+)
+
+
 class BoxProfile(TypedDict, total=False):
     """The user's Box profile, read from the profile.
 
@@ -164,6 +179,29 @@ class BoxProfile(TypedDict, total=False):
     status: str
     timezone: str
     type: str
+
+
+_PROFILE_SHAPE: Final[Shape[BoxProfile]] = Shape(
+    "BoxProfile",
+    {
+        "address": ("str", False),
+        "avatar_url": ("str", False),
+        "created_at": ("str", False),
+        "id": ("str", True),
+        "job_title": ("str", False),
+        "language": ("str", False),
+        "login": ("str", False),
+        "max_upload_size": ("int", False),
+        "modified_at": ("str", False),
+        "name": ("str", False),
+        "phone": ("str", False),
+        "space_amount": ("int", False),
+        "space_used": ("int", False),
+        "status": ("str", False),
+        "timezone": ("str", False),
+        "type": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -301,7 +339,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Box(OAuth2Provider):
+class Box(OAuth2Provider[BoxToken]):
     """Box client (OAuth 2.0).
 
     Box OAuth 2.0 (user authentication): the authorization code flow on account.box.com with the
@@ -329,6 +367,7 @@ class Box(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[BoxToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -361,7 +400,7 @@ class Box(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -406,7 +445,7 @@ class Box(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(BoxToken, self._fetch_token(authorization_response, request=request, code=code))
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> BoxToken:
         """Trade the refresh token for a new token.
@@ -414,7 +453,7 @@ class Box(OAuth2Provider):
         Endpoint: https://api.box.com/oauth2/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(BoxToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -432,4 +471,4 @@ class Box(OAuth2Provider):
 
         Endpoint: https://api.box.com/2.0/users/me
         """
-        return cast(BoxProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

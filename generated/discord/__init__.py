@@ -27,9 +27,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -216,6 +216,21 @@ class DiscordToken(TypedDict, total=False):
     """The webhook created (webhook.incoming); keep its id and token."""
 
 
+_TOKEN_SHAPE: Final[Shape[DiscordToken]] = Shape(
+    "DiscordToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "guild": ("dict", False),
+        "webhook": ("dict", False),
+    },
+)
+
+
 class DiscordProfile(TypedDict, total=False):
     """The user's Discord profile, read from the profile.
 
@@ -247,6 +262,28 @@ class DiscordProfile(TypedDict, total=False):
     """Whether the email address is verified (email scope)."""
 
 
+_PROFILE_SHAPE: Final[Shape[DiscordProfile]] = Shape(
+    "DiscordProfile",
+    {
+        "accent_color": ("int", False),
+        "avatar": ("str", False),
+        "banner": ("str", False),
+        "bot": ("bool", False),
+        "discriminator": ("str", False),
+        "email": ("str", False),
+        "flags": ("int", False),
+        "global_name": ("str", False),
+        "id": ("str", True),
+        "locale": ("str", False),
+        "mfa_enabled": ("bool", False),
+        "premium_type": ("int", False),
+        "public_flags": ("int", False),
+        "username": ("str", True),
+        "verified": ("bool", False),
+    },
+)
+
+
 class DiscordCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
@@ -254,6 +291,12 @@ class DiscordCallback(TypedDict, total=False):
     """The guild the bot was added to (bot scope), only a hint."""
     permissions: str
     """The permissions granted to the bot (bot scope)."""
+
+
+_CALLBACK_SHAPE: Final[Shape[DiscordCallback]] = Shape(
+    "DiscordCallback",
+    {"guild_id": ("str", False), "permissions": ("str", False)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -553,7 +596,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Discord(OAuth2Provider):
+class Discord(OAuth2Provider[DiscordToken]):
     """Discord client (OAuth 2.0).
 
     Discord OAuth2: authorization code (with PKCE), client credentials (a token for the bot's
@@ -586,6 +629,7 @@ class Discord(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[DiscordToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -633,7 +677,7 @@ class Discord(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -707,14 +751,11 @@ class Discord(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            DiscordToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> DiscordCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(DiscordCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> DiscordToken:
         """Trade the refresh token for a new token.
@@ -722,14 +763,14 @@ class Discord(OAuth2Provider):
         Endpoint: https://discord.com/api/oauth2/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(DiscordToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> DiscordToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://discord.com/api/oauth2/token
         """
-        return cast(DiscordToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -754,7 +795,7 @@ class Discord(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(DiscordToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -772,4 +813,4 @@ class Discord(OAuth2Provider):
 
         Endpoint: https://discord.com/api/v{api_version}/users/@me
         """
-        return cast(DiscordProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

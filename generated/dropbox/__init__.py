@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -133,6 +133,22 @@ class DropboxToken(TypedDict, total=False):
     """The legacy user id."""
 
 
+_TOKEN_SHAPE: Final[Shape[DropboxToken]] = Shape(
+    "DropboxToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "account_id": ("str", False),
+        "team_id": ("str", False),
+        "uid": ("str", False),
+    },
+)
+
+
 class DropboxProfile(TypedDict, total=False):
     """The user's Dropbox profile, read from the profile.
 
@@ -154,6 +170,25 @@ class DropboxProfile(TypedDict, total=False):
     """given_name, surname, familiar_name, display_name, abbreviated_name."""
     profile_photo_url: str
     referral_link: str
+
+
+_PROFILE_SHAPE: Final[Shape[DropboxProfile]] = Shape(
+    "DropboxProfile",
+    {
+        "account_id": ("str", True),
+        "account_type": ("dict", False),
+        "country": ("str", False),
+        "disabled": ("bool", False),
+        "display_name": ("str", False),
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "is_paired": ("bool", False),
+        "locale": ("str", False),
+        "name": ("dict", False),
+        "profile_photo_url": ("str", False),
+        "referral_link": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -375,7 +410,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Dropbox(OAuth2Provider):
+class Dropbox(OAuth2Provider[DropboxToken]):
     """Dropbox client (OAuth 2.0).
 
     Dropbox OAuth 2.0: authorization code with PKCE (S256 or plain), refresh and revocation.
@@ -406,6 +441,7 @@ class Dropbox(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[DropboxToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -438,7 +474,7 @@ class Dropbox(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -516,10 +552,7 @@ class Dropbox(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            DropboxToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> DropboxToken:
         """Trade the refresh token for a new token.
@@ -527,7 +560,7 @@ class Dropbox(OAuth2Provider):
         Endpoint: https://api.dropboxapi.com/oauth2/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(DropboxToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -545,4 +578,4 @@ class Dropbox(OAuth2Provider):
 
         Endpoint: https://api.dropboxapi.com/2/users/get_current_account
         """
-        return cast(DropboxProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

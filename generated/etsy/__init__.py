@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -146,6 +146,19 @@ class EtsyToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[EtsyToken]] = Shape(
+    "EtsyToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class EtsyProfile(TypedDict, total=False):
     """The user's Etsy profile, read from the profile.
 
@@ -154,6 +167,12 @@ class EtsyProfile(TypedDict, total=False):
 
     shop_id: int
     user_id: Required[int]
+
+
+_PROFILE_SHAPE: Final[Shape[EtsyProfile]] = Shape(
+    "EtsyProfile",
+    {"shop_id": ("int", False), "user_id": ("int", True)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -248,7 +267,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Etsy(OAuth2Provider):
+class Etsy(OAuth2Provider[EtsyToken]):
     """Etsy client (OAuth 2.0).
 
     Etsy Open API v3 OAuth 2.0: the authorization code grant with PKCE (required) on
@@ -277,6 +296,7 @@ class Etsy(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[EtsyToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -309,7 +329,7 @@ class Etsy(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -354,10 +374,7 @@ class Etsy(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            EtsyToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> EtsyToken:
         """Trade the refresh token for a new token.
@@ -365,11 +382,11 @@ class Etsy(OAuth2Provider):
         Endpoint: https://api.etsy.com/v3/public/oauth/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(EtsyToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> EtsyProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.etsy.com/v3/application/users/me
         """
-        return cast(EtsyProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

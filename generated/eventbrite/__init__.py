@@ -21,9 +21,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -51,6 +51,19 @@ class EventbriteToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[EventbriteToken]] = Shape(
+    "EventbriteToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class EventbriteProfile(TypedDict, total=False):
     """The user's Eventbrite profile, read from the profile.
 
@@ -64,6 +77,19 @@ class EventbriteProfile(TypedDict, total=False):
     image_id: str
     last_name: str
     name: str
+
+
+_PROFILE_SHAPE: Final[Shape[EventbriteProfile]] = Shape(
+    "EventbriteProfile",
+    {
+        "emails": ("any", False),
+        "first_name": ("str", False),
+        "id": ("str", True),
+        "image_id": ("str", False),
+        "last_name": ("str", False),
+        "name": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -124,7 +150,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Eventbrite(OAuth2Provider):
+class Eventbrite(OAuth2Provider[EventbriteToken]):
     """Eventbrite client (OAuth 2.0).
 
     Eventbrite OAuth 2.0 (API v3) for app partners: the authorization code flow on
@@ -152,6 +178,7 @@ class Eventbrite(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[EventbriteToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -184,7 +211,7 @@ class Eventbrite(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(self, *, state: str | None = None) -> AuthorizationRequest:
@@ -220,14 +247,11 @@ class Eventbrite(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            EventbriteToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def userinfo(self) -> EventbriteProfile:
         """The signed-in user's profile.
 
         Endpoint: https://www.eventbriteapi.com/v3/users/me/
         """
-        return cast(EventbriteProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -21,9 +21,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -70,6 +70,19 @@ class FacebookToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[FacebookToken]] = Shape(
+    "FacebookToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class FacebookProfile(TypedDict, total=False):
     """The user's Facebook profile, read from the profile.
 
@@ -82,11 +95,28 @@ class FacebookProfile(TypedDict, total=False):
     picture: Any
 
 
+_PROFILE_SHAPE: Final[Shape[FacebookProfile]] = Shape(
+    "FacebookProfile",
+    {
+        "email": ("str", False),
+        "id": ("str", True),
+        "name": ("str", False),
+        "picture": ("any", False),
+    },
+)
+
+
 class FacebookCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
     granted_scopes: str
     """Comma-separated permissions the user granted (sent with return_scopes=true)."""
+
+
+_CALLBACK_SHAPE: Final[Shape[FacebookCallback]] = Shape(
+    "FacebookCallback",
+    {"granted_scopes": ("str", False)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -207,7 +237,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Facebook(OAuth2Provider):
+class Facebook(OAuth2Provider[FacebookToken]):
     """Facebook client (OAuth 2.0).
 
     Facebook Login on versioned Graph API URLs. The code is exchanged with a GET request.
@@ -242,6 +272,7 @@ class Facebook(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[FacebookToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -278,7 +309,7 @@ class Facebook(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -327,14 +358,11 @@ class Facebook(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            FacebookToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> FacebookCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(FacebookCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def exchange_long_lived(self, *, token: str | None = None) -> FacebookToken:
         """Run the long_lived token exchange.
@@ -347,7 +375,7 @@ class Facebook(OAuth2Provider):
         Args:
             token: The access token to exchange; default: the current one.
         """
-        return cast(FacebookToken, self._exchange("long_lived", token=token))
+        return self._exchange("long_lived", token=token)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -365,4 +393,4 @@ class Facebook(OAuth2Provider):
 
         Endpoint: https://graph.facebook.com/{api_version}/me
         """
-        return cast(FacebookProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

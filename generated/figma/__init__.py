@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -129,6 +129,20 @@ class FigmaToken(TypedDict, total=False):
     """The user's id, as a string."""
 
 
+_TOKEN_SHAPE: Final[Shape[FigmaToken]] = Shape(
+    "FigmaToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "user_id_string": ("str", False),
+    },
+)
+
+
 class FigmaProfile(TypedDict, total=False):
     """The user's Figma profile, read from the profile.
 
@@ -139,6 +153,17 @@ class FigmaProfile(TypedDict, total=False):
     handle: str
     id: Required[str]
     img_url: str
+
+
+_PROFILE_SHAPE: Final[Shape[FigmaProfile]] = Shape(
+    "FigmaProfile",
+    {
+        "email": ("str", False),
+        "handle": ("str", False),
+        "id": ("str", True),
+        "img_url": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -238,7 +263,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Figma(OAuth2Provider):
+class Figma(OAuth2Provider[FigmaToken]):
     """Figma client (OAuth 2.0).
 
     Figma's OAuth 2 for REST API apps: the authorization code flow with space-separated scopes
@@ -267,6 +292,7 @@ class Figma(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[FigmaToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -299,7 +325,7 @@ class Figma(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -344,10 +370,7 @@ class Figma(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            FigmaToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> FigmaToken:
         """Trade the refresh token for a new token.
@@ -355,11 +378,11 @@ class Figma(OAuth2Provider):
         Endpoint: https://api.figma.com/v1/oauth/refresh
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(FigmaToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> FigmaProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.figma.com/v1/me
         """
-        return cast(FigmaProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

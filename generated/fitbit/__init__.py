@@ -28,9 +28,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -143,6 +143,20 @@ class FitbitToken(TypedDict, total=False):
     """The Fitbit user id (encodedId) the tokens belong to."""
 
 
+_TOKEN_SHAPE: Final[Shape[FitbitToken]] = Shape(
+    "FitbitToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "user_id": ("str", False),
+    },
+)
+
+
 class FitbitProfile(TypedDict, total=False):
     """The user's Fitbit profile, read from the profile.
 
@@ -173,6 +187,29 @@ class FitbitProfile(TypedDict, total=False):
     offset_from_utc_millis: int
     """Read from 'offsetFromUTCMillis'."""
     timezone: str
+
+
+_PROFILE_SHAPE: Final[Shape[FitbitProfile]] = Shape(
+    "FitbitProfile",
+    {
+        "age": ("int", False),
+        "avatar": ("str", False),
+        "avatar150": ("str", False),
+        "avatar640": ("str", False),
+        "country": ("str", False),
+        "date_of_birth": ("str", False),
+        "display_name": ("str", False),
+        "encoded_id": ("str", True),
+        "first_name": ("str", False),
+        "full_name": ("str", False),
+        "gender": ("str", False),
+        "last_name": ("str", False),
+        "locale": ("str", False),
+        "member_since": ("str", False),
+        "offset_from_utc_millis": ("int", False),
+        "timezone": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -370,7 +407,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Fitbit(OAuth2Provider):
+class Fitbit(OAuth2Provider[FitbitToken]):
     """Fitbit client (OAuth 2.0).
 
     DEPRECATED: the legacy Fitbit Web API and its Fitbit OAuth endpoints are being retired in
@@ -404,6 +441,7 @@ class Fitbit(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[FitbitToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -436,7 +474,7 @@ class Fitbit(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -489,10 +527,7 @@ class Fitbit(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            FitbitToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> FitbitToken:
         """Trade the refresh token for a new token.
@@ -500,14 +535,14 @@ class Fitbit(OAuth2Provider):
         Endpoint: https://api.fitbit.com/oauth2/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(FitbitToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> FitbitToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://api.fitbit.com/oauth2/token
         """
-        return cast(FitbitToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -525,4 +560,4 @@ class Fitbit(OAuth2Provider):
 
         Endpoint: https://api.fitbit.com/1/user/-/profile.json
         """
-        return cast(FitbitProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -21,9 +21,9 @@ Endpoints:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -46,6 +46,18 @@ class FlickrToken(TypedDict, total=False):
     """The user's screen name."""
 
 
+_TOKEN_SHAPE: Final[Shape[FlickrToken]] = Shape(
+    "FlickrToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "fullname": ("str", False),
+        "user_nsid": ("str", False),
+        "username": ("str", False),
+    },
+)
+
+
 class FlickrRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -57,6 +69,16 @@ class FlickrRequestToken(TypedDict, total=False):
     """'true' when the provider accepted the callback URI."""
 
 
+_REQUEST_TOKEN_SHAPE: Final[Shape[FlickrRequestToken]] = Shape(
+    "FlickrRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
+
+
 class FlickrProfile(TypedDict, total=False):
     """The user's Flickr profile, read from the profile.
 
@@ -66,6 +88,12 @@ class FlickrProfile(TypedDict, total=False):
     id: Required[str]
     username: str
     """Read from 'username._content'."""
+
+
+_PROFILE_SHAPE: Final[Shape[FlickrProfile]] = Shape(
+    "FlickrProfile",
+    {"id": ("str", True), "username": ("str", False)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -156,7 +184,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Flickr(OAuth1Provider):
+class Flickr(OAuth1Provider[FlickrToken]):
     """Flickr client (OAuth 1.0a).
 
     Flickr OAuth 1.0a: every request signed with HMAC-SHA1 (the only method Flickr supports).
@@ -181,6 +209,7 @@ class Flickr(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[FlickrToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -210,7 +239,7 @@ class Flickr(OAuth1Provider):
 
         Endpoint: https://www.flickr.com/services/oauth/request_token
         """
-        return cast(FlickrRequestToken, self._fetch_request_token())
+        return _REQUEST_TOKEN_SHAPE.check(self._fetch_request_token())
 
     def authorization_url(
         self,
@@ -243,12 +272,9 @@ class Flickr(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            FlickrToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def userinfo(self) -> FlickrProfile:
@@ -256,4 +282,4 @@ class Flickr(OAuth1Provider):
 
         Endpoint: https://www.flickr.com/services/rest
         """
-        return cast(FlickrProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -24,9 +24,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -172,6 +172,20 @@ class GitLabToken(TypedDict, total=False):
     """When the token was created (a Unix time)."""
 
 
+_TOKEN_SHAPE: Final[Shape[GitLabToken]] = Shape(
+    "GitLabToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "created_at": ("int", False),
+    },
+)
+
+
 class GitLabProfile(TypedDict, total=False):
     """The user's GitLab profile, read from the profile.
 
@@ -194,6 +208,29 @@ class GitLabProfile(TypedDict, total=False):
     username: Required[str]
     web_url: str
     website_url: str
+
+
+_PROFILE_SHAPE: Final[Shape[GitLabProfile]] = Shape(
+    "GitLabProfile",
+    {
+        "avatar_url": ("str", False),
+        "bio": ("str", False),
+        "created_at": ("str", False),
+        "email": ("str", False),
+        "external": ("bool", False),
+        "id": ("int", True),
+        "location": ("str", False),
+        "name": ("str", False),
+        "organization": ("str", False),
+        "private_profile": ("bool", False),
+        "public_email": ("str", False),
+        "state": ("str", False),
+        "two_factor_enabled": ("bool", False),
+        "username": ("str", True),
+        "web_url": ("str", False),
+        "website_url": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -372,7 +409,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class GitLab(OAuth2Provider):
+class GitLab(OAuth2Provider[GitLabToken]):
     """GitLab client (OAuth 2.0).
 
     GitLab OAuth 2.0 on gitlab.com or your own instance (host="gitlab.example.com"): authorization
@@ -399,6 +436,7 @@ class GitLab(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[GitLabToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -435,7 +473,7 @@ class GitLab(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -487,10 +525,7 @@ class GitLab(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            GitLabToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> GitLabToken:
         """Trade the refresh token for a new token.
@@ -498,7 +533,7 @@ class GitLab(OAuth2Provider):
         Endpoint: https://{host}/oauth/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(GitLabToken, self._refresh())
+        return self._refresh()
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -523,7 +558,7 @@ class GitLab(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(GitLabToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -541,4 +576,4 @@ class GitLab(OAuth2Provider):
 
         Endpoint: https://{host}/api/v4/user
         """
-        return cast(GitLabProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -26,9 +26,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -127,6 +127,22 @@ class GoogleToken(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[GoogleToken]] = Shape(
+    "GoogleToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "refresh_token_expires_in": ("int", False),
+        "refresh_token_expires_at": ("float", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class GoogleProfile(TypedDict, total=False):
     """The user's Google profile, read from the profile.
 
@@ -143,6 +159,22 @@ class GoogleProfile(TypedDict, total=False):
     name: str
     picture: str
     sub: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[GoogleProfile]] = Shape(
+    "GoogleProfile",
+    {
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "hd": ("str", False),
+        "locale": ("str", False),
+        "name": ("str", False),
+        "picture": ("str", False),
+        "sub": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -311,7 +343,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Google(OAuth2Provider):
+class Google(OAuth2Provider[GoogleToken]):
     """Google client (OpenID Connect).
 
     Google OAuth 2.0 / OpenID Connect: authorization code with PKCE, device flow, refresh,
@@ -341,6 +373,7 @@ class Google(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[GoogleToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -373,7 +406,7 @@ class Google(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -447,10 +480,7 @@ class Google(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            GoogleToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> GoogleToken:
         """Trade the refresh token for a new token.
@@ -458,7 +488,7 @@ class Google(OAuth2Provider):
         Endpoint: https://oauth2.googleapis.com/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(GoogleToken, self._refresh())
+        return self._refresh()
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -483,7 +513,7 @@ class Google(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(GoogleToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -501,4 +531,4 @@ class Google(OAuth2Provider):
 
         Endpoint: https://openidconnect.googleapis.com/v1/userinfo
         """
-        return cast(GoogleProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

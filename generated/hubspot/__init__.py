@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -95,6 +95,19 @@ class HubSpotToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[HubSpotToken]] = Shape(
+    "HubSpotToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class HubSpotProfile(TypedDict, total=False):
     """The user's HubSpot profile, read from the profile.
 
@@ -108,6 +121,18 @@ class HubSpotProfile(TypedDict, total=False):
     user: str
     """The installing user's email address."""
     user_id: Required[int]
+
+
+_PROFILE_SHAPE: Final[Shape[HubSpotProfile]] = Shape(
+    "HubSpotProfile",
+    {
+        "hub_domain": ("str", False),
+        "hub_id": ("int", True),
+        "token_type": ("str", False),
+        "user": ("str", False),
+        "user_id": ("int", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -211,7 +236,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class HubSpot(OAuth2Provider):
+class HubSpot(OAuth2Provider[HubSpotToken]):
     """HubSpot client (OAuth 2.0).
 
     HubSpot OAuth 2.0 for public apps: authorization code (PKCE code_verifier accepted), the
@@ -237,6 +262,7 @@ class HubSpot(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[HubSpotToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -269,7 +295,7 @@ class HubSpot(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -321,10 +347,7 @@ class HubSpot(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            HubSpotToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> HubSpotToken:
         """Trade the refresh token for a new token.
@@ -332,11 +355,11 @@ class HubSpot(OAuth2Provider):
         Endpoint: https://api.hubapi.com/oauth/2026-03/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(HubSpotToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> HubSpotProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.hubapi.com/oauth/v1/access-tokens/{access_token}
         """
-        return cast(HubSpotProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

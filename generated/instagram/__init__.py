@@ -26,9 +26,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -89,6 +89,20 @@ class InstagramToken(TypedDict, total=False):
     """The user's app-scoped (Instagram-scoped) user id."""
 
 
+_TOKEN_SHAPE: Final[Shape[InstagramToken]] = Shape(
+    "InstagramToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "user_id": ("int", True),
+    },
+)
+
+
 class InstagramProfile(TypedDict, total=False):
     """The user's Instagram profile, read from the profile.
 
@@ -107,6 +121,19 @@ class InstagramProfile(TypedDict, total=False):
     """The account's Instagram user id."""
     username: str
     """The account's username."""
+
+
+_PROFILE_SHAPE: Final[Shape[InstagramProfile]] = Shape(
+    "InstagramProfile",
+    {
+        "account_type": ("str", False),
+        "id": ("str", False),
+        "name": ("str", False),
+        "profile_picture_url": ("str", False),
+        "user_id": ("str", True),
+        "username": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -263,7 +290,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Instagram(OAuth2Provider):
+class Instagram(OAuth2Provider[InstagramToken]):
     """Instagram client (OAuth 2.0).
 
     Business Login for Instagram: the user authorizes on www.instagram.com with comma-separated
@@ -300,6 +327,7 @@ class Instagram(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[InstagramToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -332,7 +360,7 @@ class Instagram(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -374,10 +402,7 @@ class Instagram(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            InstagramToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def exchange_long_lived(self, *, token: str | None = None) -> InstagramToken:
         """Run the long_lived token exchange.
@@ -390,7 +415,7 @@ class Instagram(OAuth2Provider):
         Args:
             token: The access token to exchange; default: the current one.
         """
-        return cast(InstagramToken, self._exchange("long_lived", token=token))
+        return self._exchange("long_lived", token=token)
 
     def exchange_refresh_long_lived(self, *, token: str | None = None) -> InstagramToken:
         """Run the refresh_long_lived token exchange.
@@ -403,11 +428,11 @@ class Instagram(OAuth2Provider):
         Args:
             token: The access token to exchange; default: the current one.
         """
-        return cast(InstagramToken, self._exchange("refresh_long_lived", token=token))
+        return self._exchange("refresh_long_lived", token=token)
 
     def userinfo(self) -> InstagramProfile:
         """The signed-in user's profile.
 
         Endpoint: https://graph.instagram.com/me
         """
-        return cast(InstagramProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -26,9 +26,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -106,6 +106,22 @@ class IntuitToken(TypedDict, total=False):
     """
 
 
+_TOKEN_SHAPE: Final[Shape[IntuitToken]] = Shape(
+    "IntuitToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "refresh_token_expires_in": ("int", False),
+        "refresh_token_expires_at": ("float", False),
+        "realm_id": ("str", False),
+    },
+)
+
+
 class IntuitProfile(TypedDict, total=False):
     """The user's Intuit QuickBooks profile, read from the profile.
 
@@ -127,6 +143,21 @@ class IntuitProfile(TypedDict, total=False):
     sub: Required[str]
 
 
+_PROFILE_SHAPE: Final[Shape[IntuitProfile]] = Shape(
+    "IntuitProfile",
+    {
+        "address": ("dict", False),
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "phone_number": ("str", False),
+        "phone_number_verified": ("bool", False),
+        "sub": ("str", True),
+    },
+)
+
+
 class IntuitCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
@@ -134,6 +165,12 @@ class IntuitCallback(TypedDict, total=False):
     """The QuickBooks company (realm) id, for /v3/company/{realm_id}/ URLs. Callback parameter
     'realmId'.
     """
+
+
+_CALLBACK_SHAPE: Final[Shape[IntuitCallback]] = Shape(
+    "IntuitCallback",
+    {"realm_id": ("str", False)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -297,7 +334,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Intuit(OAuth2Provider):
+class Intuit(OAuth2Provider[IntuitToken]):
     """Intuit QuickBooks client (OAuth 2.0).
 
     Intuit's OAuth 2.0 / OpenID Connect for QuickBooks Online (Accounting and Payments). The
@@ -334,6 +371,7 @@ class Intuit(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[IntuitToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -389,7 +427,7 @@ class Intuit(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -434,14 +472,11 @@ class Intuit(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            IntuitToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> IntuitCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(IntuitCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> IntuitToken:
         """Trade the refresh token for a new token.
@@ -449,7 +484,7 @@ class Intuit(OAuth2Provider):
         Endpoint: https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(IntuitToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -467,4 +502,4 @@ class Intuit(OAuth2Provider):
 
         Endpoint: https://{accounts_host}/v1/openid_connect/userinfo
         """
-        return cast(IntuitProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -27,9 +27,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -88,6 +88,22 @@ class LinkedInToken(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[LinkedInToken]] = Shape(
+    "LinkedInToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "refresh_token_expires_in": ("int", False),
+        "refresh_token_expires_at": ("float", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class LinkedInProfile(TypedDict, total=False):
     """The user's LinkedIn profile, read from the profile.
 
@@ -102,6 +118,21 @@ class LinkedInProfile(TypedDict, total=False):
     name: str
     picture: str
     sub: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[LinkedInProfile]] = Shape(
+    "LinkedInProfile",
+    {
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "locale": ("any", False),
+        "name": ("str", False),
+        "picture": ("str", False),
+        "sub": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -209,7 +240,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class LinkedIn(OAuth2Provider):
+class LinkedIn(OAuth2Provider[LinkedInToken]):
     """LinkedIn client (OpenID Connect).
 
     LinkedIn OAuth 2.0 with Sign In with LinkedIn using OpenID Connect (scopes openid, profile,
@@ -240,6 +271,7 @@ class LinkedIn(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[LinkedInToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -272,7 +304,7 @@ class LinkedIn(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -317,10 +349,7 @@ class LinkedIn(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            LinkedInToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> LinkedInToken:
         """Trade the refresh token for a new token.
@@ -328,14 +357,14 @@ class LinkedIn(OAuth2Provider):
         Endpoint: https://www.linkedin.com/oauth/v2/accessToken
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(LinkedInToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> LinkedInToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://www.linkedin.com/oauth/v2/accessToken
         """
-        return cast(LinkedInToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def introspect(self, *, token: str | None = None) -> dict[str, Any]:
         """Ask the provider about a token (RFC 7662); the answer has ``active``.
@@ -352,4 +381,4 @@ class LinkedIn(OAuth2Provider):
 
         Endpoint: https://api.linkedin.com/v2/userinfo
         """
-        return cast(LinkedInProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

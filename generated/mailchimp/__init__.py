@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -60,6 +60,23 @@ class MailchimpToken(TypedDict, total=False):
     """The account's login URL (https://login.mailchimp.com). From the metadata call."""
 
 
+_TOKEN_SHAPE: Final[Shape[MailchimpToken]] = Shape(
+    "MailchimpToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "accountname": ("str", False),
+        "api_endpoint": ("str", False),
+        "dc": ("str", False),
+        "login_url": ("str", False),
+    },
+)
+
+
 class MailchimpProfile(TypedDict, total=False):
     """The user's Mailchimp profile, read from the profile.
 
@@ -79,6 +96,26 @@ class MailchimpProfile(TypedDict, total=False):
     pricing_plan_type: str
     role: str
     username: str
+
+
+_PROFILE_SHAPE: Final[Shape[MailchimpProfile]] = Shape(
+    "MailchimpProfile",
+    {
+        "account_id": ("str", True),
+        "account_name": ("str", False),
+        "account_timezone": ("str", False),
+        "avatar_url": ("str", False),
+        "contact": ("dict", False),
+        "email": ("str", False),
+        "first_name": ("str", False),
+        "last_name": ("str", False),
+        "login_id": ("str", False),
+        "member_since": ("str", False),
+        "pricing_plan_type": ("str", False),
+        "role": ("str", False),
+        "username": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -202,7 +239,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Mailchimp(OAuth2Provider):
+class Mailchimp(OAuth2Provider[MailchimpToken]):
     """Mailchimp client (OAuth 2.0).
 
     Mailchimp Marketing's OAuth 2 web server flow. Access tokens do not expire and there is no
@@ -233,6 +270,7 @@ class Mailchimp(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[MailchimpToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -265,7 +303,7 @@ class Mailchimp(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(self, *, state: str | None = None) -> AuthorizationRequest:
@@ -301,14 +339,11 @@ class Mailchimp(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            MailchimpToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def userinfo(self) -> MailchimpProfile:
         """The signed-in user's profile.
 
         Endpoint: {token.api_endpoint}/3.0/
         """
-        return cast(MailchimpProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -26,9 +26,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -108,6 +108,20 @@ class MicrosoftToken(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[MicrosoftToken]] = Shape(
+    "MicrosoftToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class MicrosoftProfile(TypedDict, total=False):
     """The user's Microsoft Entra ID profile, read from the profile.
 
@@ -120,6 +134,19 @@ class MicrosoftProfile(TypedDict, total=False):
     name: str
     picture: str
     sub: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[MicrosoftProfile]] = Shape(
+    "MicrosoftProfile",
+    {
+        "email": ("str", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "name": ("str", False),
+        "picture": ("str", False),
+        "sub": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -307,7 +334,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Microsoft(OAuth2Provider):
+class Microsoft(OAuth2Provider[MicrosoftToken]):
     """Microsoft Entra ID client (OpenID Connect).
 
     Microsoft identity platform (Entra ID) v2.0 endpoints with a tenant in every URL, in the
@@ -339,6 +366,7 @@ class Microsoft(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[MicrosoftToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -410,7 +438,7 @@ class Microsoft(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -476,10 +504,7 @@ class Microsoft(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            MicrosoftToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> MicrosoftToken:
         """Trade the refresh token for a new token.
@@ -487,14 +512,14 @@ class Microsoft(OAuth2Provider):
         Endpoint: https://{authority_host}/{tenant}/oauth2/v2.0/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(MicrosoftToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> MicrosoftToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{authority_host}/{tenant}/oauth2/v2.0/token
         """
-        return cast(MicrosoftToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -519,11 +544,11 @@ class Microsoft(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(MicrosoftToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def userinfo(self) -> MicrosoftProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{graph_host}/oidc/userinfo
         """
-        return cast(MicrosoftProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -69,6 +69,26 @@ class NotionToken(TypedDict, total=False):
     """A human-readable name of the workspace."""
 
 
+_TOKEN_SHAPE: Final[Shape[NotionToken]] = Shape(
+    "NotionToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "bot_id": ("str", False),
+        "duplicated_template_id": ("str", False),
+        "owner": ("dict", False),
+        "request_id": ("str", False),
+        "workspace_icon": ("str", False),
+        "workspace_id": ("str", False),
+        "workspace_name": ("str", False),
+    },
+)
+
+
 class NotionProfile(TypedDict, total=False):
     """The user's Notion profile, read from the profile.
 
@@ -81,6 +101,19 @@ class NotionProfile(TypedDict, total=False):
     name: str
     object: str
     type: str
+
+
+_PROFILE_SHAPE: Final[Shape[NotionProfile]] = Shape(
+    "NotionProfile",
+    {
+        "avatar_url": ("str", False),
+        "bot": ("dict", False),
+        "id": ("str", True),
+        "name": ("str", False),
+        "object": ("str", False),
+        "type": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -225,7 +258,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Notion(OAuth2Provider):
+class Notion(OAuth2Provider[NotionToken]):
     """Notion client (OAuth 2.0).
 
     Notion's OAuth 2.0 for public integrations. The token, refresh and revocation calls send the
@@ -264,6 +297,7 @@ class Notion(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[NotionToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -300,7 +334,7 @@ class Notion(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -343,10 +377,7 @@ class Notion(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            NotionToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> NotionToken:
         """Trade the refresh token for a new token.
@@ -354,7 +385,7 @@ class Notion(OAuth2Provider):
         Endpoint: https://api.notion.com/v1/oauth/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(NotionToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -382,4 +413,4 @@ class Notion(OAuth2Provider):
 
         Endpoint: https://api.notion.com/v1/users/me
         """
-        return cast(NotionProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

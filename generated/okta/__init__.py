@@ -31,9 +31,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -100,6 +100,20 @@ class OktaToken(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[OktaToken]] = Shape(
+    "OktaToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class OktaProfile(TypedDict, total=False):
     """The user's Okta profile, read from the profile.
 
@@ -121,6 +135,28 @@ class OktaProfile(TypedDict, total=False):
     sub: Required[str]
     updated_at: int
     zoneinfo: str
+
+
+_PROFILE_SHAPE: Final[Shape[OktaProfile]] = Shape(
+    "OktaProfile",
+    {
+        "address": ("dict", False),
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "locale": ("str", False),
+        "middle_name": ("str", False),
+        "name": ("str", False),
+        "nickname": ("str", False),
+        "phone_number": ("str", False),
+        "preferred_username": ("str", False),
+        "profile": ("str", False),
+        "sub": ("str", True),
+        "updated_at": ("int", False),
+        "zoneinfo": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -289,7 +325,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Okta(OAuth2Provider):
+class Okta(OAuth2Provider[OktaToken]):
     """Okta client (OpenID Connect).
 
     Okta on your Okta domain (domain="dev-123456.okta.com" or your custom domain) with a custom
@@ -321,6 +357,7 @@ class Okta(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[OktaToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -360,7 +397,7 @@ class Okta(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -426,10 +463,7 @@ class Okta(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            OktaToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> OktaToken:
         """Trade the refresh token for a new token.
@@ -437,14 +471,14 @@ class Okta(OAuth2Provider):
         Endpoint: https://{domain}/oauth2/{authorization_server}/v1/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(OktaToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> OktaToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{domain}/oauth2/{authorization_server}/v1/token
         """
-        return cast(OktaToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -469,7 +503,7 @@ class Okta(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(OktaToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -497,4 +531,4 @@ class Okta(OAuth2Provider):
 
         Endpoint: https://{domain}/oauth2/{authorization_server}/v1/userinfo
         """
-        return cast(OktaProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -105,6 +105,19 @@ class PatreonToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[PatreonToken]] = Shape(
+    "PatreonToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class PatreonProfile(TypedDict, total=False):
     """The user's Patreon profile, read from the profile.
 
@@ -117,6 +130,17 @@ class PatreonProfile(TypedDict, total=False):
     relationships: dict[str, Any]
     """Related resources (campaign, memberships) when included."""
     type: str
+
+
+_PROFILE_SHAPE: Final[Shape[PatreonProfile]] = Shape(
+    "PatreonProfile",
+    {
+        "attributes": ("dict", False),
+        "id": ("str", True),
+        "relationships": ("dict", False),
+        "type": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -222,7 +246,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Patreon(OAuth2Provider):
+class Patreon(OAuth2Provider[PatreonToken]):
     """Patreon client (OAuth 2.0).
 
     Patreon OAuth 2.0 (API v2): the authorization code flow on www.patreon.com/oauth2/authorize
@@ -250,6 +274,7 @@ class Patreon(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[PatreonToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -282,7 +307,7 @@ class Patreon(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -327,10 +352,7 @@ class Patreon(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            PatreonToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> PatreonToken:
         """Trade the refresh token for a new token.
@@ -338,11 +360,11 @@ class Patreon(OAuth2Provider):
         Endpoint: https://www.patreon.com/api/oauth2/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(PatreonToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> PatreonProfile:
         """The signed-in user's profile.
 
         Endpoint: https://www.patreon.com/api/oauth2/v2/identity
         """
-        return cast(PatreonProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

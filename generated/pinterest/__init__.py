@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -151,6 +151,22 @@ class PinterestToken(TypedDict, total=False):
     """Which grant answered (authorization_code, refresh_token)."""
 
 
+_TOKEN_SHAPE: Final[Shape[PinterestToken]] = Shape(
+    "PinterestToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "refresh_token_expires_in": ("int", False),
+        "refresh_token_expires_at": ("float", False),
+        "response_type": ("str", False),
+    },
+)
+
+
 class PinterestProfile(TypedDict, total=False):
     """The user's Pinterest profile, read from the profile.
 
@@ -169,6 +185,25 @@ class PinterestProfile(TypedDict, total=False):
     profile_image: str
     username: str
     website_url: str
+
+
+_PROFILE_SHAPE: Final[Shape[PinterestProfile]] = Shape(
+    "PinterestProfile",
+    {
+        "about": ("str", False),
+        "account_type": ("str", False),
+        "board_count": ("int", False),
+        "business_name": ("str", False),
+        "follower_count": ("int", False),
+        "following_count": ("int", False),
+        "id": ("str", True),
+        "monthly_views": ("int", False),
+        "pin_count": ("int", False),
+        "profile_image": ("str", False),
+        "username": ("str", False),
+        "website_url": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -294,7 +329,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Pinterest(OAuth2Provider):
+class Pinterest(OAuth2Provider[PinterestToken]):
     """Pinterest client (OAuth 2.0).
 
     Pinterest API v5 OAuth 2.0: the authorization code flow on www.pinterest.com/oauth/ with
@@ -328,6 +363,7 @@ class Pinterest(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[PinterestToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -360,7 +396,7 @@ class Pinterest(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -405,10 +441,7 @@ class Pinterest(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            PinterestToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> PinterestToken:
         """Trade the refresh token for a new token.
@@ -416,7 +449,7 @@ class Pinterest(OAuth2Provider):
         Endpoint: https://api.pinterest.com/v5/oauth/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(PinterestToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -434,4 +467,4 @@ class Pinterest(OAuth2Provider):
 
         Endpoint: https://api.pinterest.com/v5/user_account
         """
-        return cast(PinterestProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -184,6 +184,19 @@ class RedditToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[RedditToken]] = Shape(
+    "RedditToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class RedditProfile(TypedDict, total=False):
     """The user's Reddit profile, read from the profile.
 
@@ -202,6 +215,25 @@ class RedditProfile(TypedDict, total=False):
     link_karma: int
     name: Required[str]
     over_18: bool
+
+
+_PROFILE_SHAPE: Final[Shape[RedditProfile]] = Shape(
+    "RedditProfile",
+    {
+        "comment_karma": ("int", False),
+        "created": ("float", False),
+        "created_utc": ("float", False),
+        "has_mail": ("bool", False),
+        "has_mod_mail": ("bool", False),
+        "has_verified_email": ("bool", False),
+        "id": ("str", True),
+        "is_gold": ("bool", False),
+        "is_mod": ("bool", False),
+        "link_karma": ("int", False),
+        "name": ("str", True),
+        "over_18": ("bool", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -368,7 +400,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Reddit(OAuth2Provider):
+class Reddit(OAuth2Provider[RedditToken]):
     """Reddit client (OAuth 2.0).
 
     Reddit OAuth 2.0: the code flow for web apps (with a secret) and installed apps (no secret:
@@ -400,6 +432,7 @@ class Reddit(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[RedditToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -439,7 +472,7 @@ class Reddit(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -492,10 +525,7 @@ class Reddit(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            RedditToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> RedditToken:
         """Trade the refresh token for a new token.
@@ -503,14 +533,14 @@ class Reddit(OAuth2Provider):
         Endpoint: https://www.reddit.com/api/v1/access_token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(RedditToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> RedditToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://www.reddit.com/api/v1/access_token
         """
-        return cast(RedditToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -528,4 +558,4 @@ class Reddit(OAuth2Provider):
 
         Endpoint: https://oauth.reddit.com/api/v1/me
         """
-        return cast(RedditProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

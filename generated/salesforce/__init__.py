@@ -28,9 +28,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -184,6 +184,25 @@ class SalesforceToken(TypedDict, total=False):
     """Base64-encoded HMAC-SHA256 of id and issued_at, keyed with the client secret."""
 
 
+_TOKEN_SHAPE: Final[Shape[SalesforceToken]] = Shape(
+    "SalesforceToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id": ("str", False),
+        "instance_url": ("str", False),
+        "issued_at": ("str", False),
+        "sfdc_community_id": ("str", False),
+        "sfdc_community_url": ("str", False),
+        "signature": ("str", False),
+    },
+)
+
+
 class SalesforceProfile(TypedDict, total=False):
     """The user's Salesforce profile, read from the profile.
 
@@ -216,6 +235,37 @@ class SalesforceProfile(TypedDict, total=False):
     utc_offset: int
     """The user's offset from UTC in milliseconds. Read from 'utcOffset'."""
     zoneinfo: str
+
+
+_PROFILE_SHAPE: Final[Shape[SalesforceProfile]] = Shape(
+    "SalesforceProfile",
+    {
+        "active": ("bool", False),
+        "address": ("dict", False),
+        "email": ("str", False),
+        "email_verified": ("bool", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "is_app_installed": ("bool", False),
+        "is_salesforce_integration_user": ("bool", False),
+        "language": ("str", False),
+        "locale": ("str", False),
+        "name": ("str", False),
+        "nickname": ("str", False),
+        "organization_id": ("str", True),
+        "photos": ("dict", False),
+        "picture": ("str", False),
+        "preferred_username": ("str", False),
+        "profile": ("str", False),
+        "sub": ("str", True),
+        "updated_at": ("str", False),
+        "urls": ("dict", False),
+        "user_id": ("str", True),
+        "user_type": ("str", False),
+        "utc_offset": ("int", False),
+        "zoneinfo": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -505,7 +555,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Salesforce(OAuth2Provider):
+class Salesforce(OAuth2Provider[SalesforceToken]):
     """Salesforce client (OAuth 2.0).
 
     Salesforce OAuth 2.0 for connected apps and external client apps: the web server flow (the
@@ -540,6 +590,7 @@ class Salesforce(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[SalesforceToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -587,7 +638,7 @@ class Salesforce(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -658,10 +709,7 @@ class Salesforce(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            SalesforceToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> SalesforceToken:
         """Trade the refresh token for a new token.
@@ -669,14 +717,14 @@ class Salesforce(OAuth2Provider):
         Endpoint: https://{login_host}/services/oauth2/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(SalesforceToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> SalesforceToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{login_host}/services/oauth2/token
         """
-        return cast(SalesforceToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -704,4 +752,4 @@ class Salesforce(OAuth2Provider):
 
         Endpoint: https://{login_host}/services/oauth2/userinfo
         """
-        return cast(SalesforceProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -143,6 +143,22 @@ class ShopifyToken(TypedDict, total=False):
     """The shop's myshopify.com domain, checked by the hmac hook. From the callback's 'shop'."""
 
 
+_TOKEN_SHAPE: Final[Shape[ShopifyToken]] = Shape(
+    "ShopifyToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "associated_user": ("dict", False),
+        "associated_user_scope": ("str", False),
+        "shop": ("str", False),
+    },
+)
+
+
 class ShopifyProfile(TypedDict, total=False):
     """The user's Shopify profile, read from the profile.
 
@@ -161,6 +177,23 @@ class ShopifyProfile(TypedDict, total=False):
     timezone: str
 
 
+_PROFILE_SHAPE: Final[Shape[ShopifyProfile]] = Shape(
+    "ShopifyProfile",
+    {
+        "country": ("str", False),
+        "currency": ("str", False),
+        "domain": ("str", False),
+        "email": ("str", False),
+        "id": ("int", True),
+        "myshopify_domain": ("str", False),
+        "name": ("str", False),
+        "plan_name": ("str", False),
+        "shop_owner": ("str", False),
+        "timezone": ("str", False),
+    },
+)
+
+
 class ShopifyCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
@@ -169,6 +202,12 @@ class ShopifyCallback(TypedDict, total=False):
     shop: str
     """The shop's myshopify.com domain, checked by the hmac hook. Always present after a callback.
     """
+
+
+_CALLBACK_SHAPE: Final[Shape[ShopifyCallback]] = Shape(
+    "ShopifyCallback",
+    {"host": ("str", False), "shop": ("str", False)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -331,7 +370,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Shopify(OAuth2Provider):
+class Shopify(OAuth2Provider[ShopifyToken]):
     """Shopify client (OAuth 2.0).
 
     Shopify's authorization code grant for one shop (shop="my-store" for
@@ -367,6 +406,7 @@ class Shopify(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[ShopifyToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -406,7 +446,7 @@ class Shopify(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -455,18 +495,15 @@ class Shopify(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            ShopifyToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> ShopifyCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(ShopifyCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def userinfo(self) -> ShopifyProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{shop}.myshopify.com/admin/api/{api_version}/shop.json
         """
-        return cast(ShopifyProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

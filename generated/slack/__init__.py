@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -93,6 +93,19 @@ class SlackUserToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_USER_TOKEN_SHAPE: Final[Shape[SlackUserToken]] = Shape(
+    "SlackUserToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class SlackToken(TypedDict, total=False):
     """A Slack token as the client keeps it."""
 
@@ -130,6 +143,28 @@ class SlackToken(TypedDict, total=False):
     """
 
 
+_TOKEN_SHAPE: Final[Shape[SlackToken]] = Shape(
+    "SlackToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "app_id": ("str", False),
+        "bot_user_id": ("str", False),
+        "enterprise_id": ("str", False),
+        "incoming_webhook": ("dict", False),
+        "is_enterprise_install": ("bool", False),
+        "team_id": ("str", False),
+        "team_name": ("str", False),
+        "user_id": ("str", False),
+        "user": (_USER_TOKEN_SHAPE, False),
+    },
+)
+
+
 class SlackProfile(TypedDict, total=False):
     """The user's Slack profile, read from the profile.
 
@@ -150,6 +185,20 @@ class SlackProfile(TypedDict, total=False):
     """The user name."""
     user_id: Required[str]
     """The user (or bot user) id."""
+
+
+_PROFILE_SHAPE: Final[Shape[SlackProfile]] = Shape(
+    "SlackProfile",
+    {
+        "bot_id": ("str", False),
+        "enterprise_id": ("str", False),
+        "team": ("str", False),
+        "team_id": ("str", True),
+        "url": ("str", False),
+        "user": ("str", False),
+        "user_id": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -381,7 +430,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Slack(OAuth2Provider):
+class Slack(OAuth2Provider[SlackToken]):
     """Slack client (OAuth 2.0).
 
     Slack apps installed with OAuth v2. Bot scopes go in `scope`, user scopes in `user_scope`
@@ -422,6 +471,7 @@ class Slack(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[SlackToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -467,7 +517,7 @@ class Slack(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -521,10 +571,7 @@ class Slack(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            SlackToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self, *, which: Literal["user"] | None = None) -> SlackToken:
         """Trade the refresh token for a new token.
@@ -535,7 +582,7 @@ class Slack(OAuth2Provider):
         Args:
             which: Refresh another token of the answer ('user') on its own.
         """
-        return cast(SlackToken, self._refresh(which=which))
+        return self._refresh(which=which)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -553,4 +600,4 @@ class Slack(OAuth2Provider):
 
         Endpoint: https://{domain}/api/auth.test
         """
-        return cast(SlackProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -24,9 +24,9 @@ Endpoints:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -43,6 +43,12 @@ class SmugMugToken(TypedDict, total=False):
     """Its secret."""
 
 
+_TOKEN_SHAPE: Final[Shape[SmugMugToken]] = Shape(
+    "SmugMugToken",
+    {"oauth_token": ("str", True), "oauth_token_secret": ("str", False)},
+)
+
+
 class SmugMugRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -52,6 +58,16 @@ class SmugMugRequestToken(TypedDict, total=False):
     """Its secret."""
     oauth_callback_confirmed: str
     """'true' when the provider accepted the callback URI."""
+
+
+_REQUEST_TOKEN_SHAPE: Final[Shape[SmugMugRequestToken]] = Shape(
+    "SmugMugRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
 
 
 class SmugMugProfile(TypedDict, total=False):
@@ -68,6 +84,17 @@ class SmugMugProfile(TypedDict, total=False):
     """The user's API URI (/api/v2/user/<nickname>). Read from 'Uri'."""
     web_uri: str
     """The user's SmugMug site. Read from 'WebUri'."""
+
+
+_PROFILE_SHAPE: Final[Shape[SmugMugProfile]] = Shape(
+    "SmugMugProfile",
+    {
+        "name": ("str", False),
+        "nick_name": ("str", True),
+        "uri": ("str", False),
+        "web_uri": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -203,7 +230,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class SmugMug(OAuth1Provider):
+class SmugMug(OAuth1Provider[SmugMugToken]):
     """SmugMug client (OAuth 1.0a).
 
     SmugMug OAuth 1.0a on api.smugmug.com: get a request token (valid 5 minutes, single use; the
@@ -232,6 +259,7 @@ class SmugMug(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[SmugMugToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -261,7 +289,7 @@ class SmugMug(OAuth1Provider):
 
         Endpoint: https://api.smugmug.com/services/oauth/1.0a/getRequestToken
         """
-        return cast(SmugMugRequestToken, self._fetch_request_token())
+        return _REQUEST_TOKEN_SHAPE.check(self._fetch_request_token())
 
     def authorization_url(
         self,
@@ -318,12 +346,9 @@ class SmugMug(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            SmugMugToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def userinfo(self) -> SmugMugProfile:
@@ -331,4 +356,4 @@ class SmugMug(OAuth1Provider):
 
         Endpoint: https://api.smugmug.com/api/v2!authuser
         """
-        return cast(SmugMugProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

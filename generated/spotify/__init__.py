@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -146,6 +146,19 @@ class SpotifyToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[SpotifyToken]] = Shape(
+    "SpotifyToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class SpotifyProfile(TypedDict, total=False):
     """The user's Spotify profile, read from the profile.
 
@@ -172,6 +185,26 @@ class SpotifyProfile(TypedDict, total=False):
     """The subscription level, e.g. premium or free (user-read-private)."""
     type: str
     uri: str
+
+
+_PROFILE_SHAPE: Final[Shape[SpotifyProfile]] = Shape(
+    "SpotifyProfile",
+    {
+        "account_id": ("str", False),
+        "country": ("str", False),
+        "display_name": ("str", False),
+        "email": ("str", False),
+        "explicit_content": ("dict", False),
+        "external_urls": ("dict", False),
+        "followers": ("dict", False),
+        "href": ("str", False),
+        "id": ("str", True),
+        "images": ("any", False),
+        "product": ("str", False),
+        "type": ("str", False),
+        "uri": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -323,7 +356,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Spotify(OAuth2Provider):
+class Spotify(OAuth2Provider[SpotifyToken]):
     """Spotify client (OAuth 2.0).
 
     Spotify Web API: authorization code (with PKCE for apps without a secret), client
@@ -348,6 +381,7 @@ class Spotify(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[SpotifyToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -380,7 +414,7 @@ class Spotify(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -432,10 +466,7 @@ class Spotify(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            SpotifyToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> SpotifyToken:
         """Trade the refresh token for a new token.
@@ -443,18 +474,18 @@ class Spotify(OAuth2Provider):
         Endpoint: https://accounts.spotify.com/api/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(SpotifyToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> SpotifyToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://accounts.spotify.com/api/token
         """
-        return cast(SpotifyToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def userinfo(self) -> SpotifyProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.spotify.com/v1/me
         """
-        return cast(SpotifyProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

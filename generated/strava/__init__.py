@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -121,6 +121,21 @@ class StravaToken(TypedDict, total=False):
     """
 
 
+_TOKEN_SHAPE: Final[Shape[StravaToken]] = Shape(
+    "StravaToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "athlete": ("dict", False),
+        "accepted_scope": ("str", False),
+    },
+)
+
+
 class StravaProfile(TypedDict, total=False):
     """The user's Strava profile, read from the profile.
 
@@ -150,6 +165,34 @@ class StravaProfile(TypedDict, total=False):
     weight: float
 
 
+_PROFILE_SHAPE: Final[Shape[StravaProfile]] = Shape(
+    "StravaProfile",
+    {
+        "badge_type_id": ("int", False),
+        "bio": ("str", False),
+        "city": ("str", False),
+        "country": ("str", False),
+        "created_at": ("str", False),
+        "firstname": ("str", False),
+        "follower_count": ("int", False),
+        "friend_count": ("int", False),
+        "id": ("int", True),
+        "lastname": ("str", False),
+        "measurement_preference": ("str", False),
+        "premium": ("bool", False),
+        "profile": ("str", False),
+        "profile_medium": ("str", False),
+        "resource_state": ("int", False),
+        "sex": ("str", False),
+        "state": ("str", False),
+        "summit": ("bool", False),
+        "updated_at": ("str", False),
+        "username": ("str", False),
+        "weight": ("float", False),
+    },
+)
+
+
 class StravaCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
@@ -157,6 +200,12 @@ class StravaCallback(TypedDict, total=False):
     """The scopes the user accepted, comma-separated (they may untick some). Callback parameter
     'scope'.
     """
+
+
+_CALLBACK_SHAPE: Final[Shape[StravaCallback]] = Shape(
+    "StravaCallback",
+    {"accepted_scope": ("str", False)},
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -326,7 +375,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Strava(OAuth2Provider):
+class Strava(OAuth2Provider[StravaToken]):
     """Strava client (OAuth 2.0).
 
     Strava OAuth 2.0 for the V3 API: the authorization code flow with comma-separated scopes;
@@ -364,6 +413,7 @@ class Strava(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[StravaToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -396,7 +446,7 @@ class Strava(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -449,14 +499,11 @@ class Strava(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            StravaToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> StravaCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(StravaCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> StravaToken:
         """Trade the refresh token for a new token.
@@ -464,7 +511,7 @@ class Strava(OAuth2Provider):
         Endpoint: https://www.strava.com/api/v3/oauth/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(StravaToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -482,4 +529,4 @@ class Strava(OAuth2Provider):
 
         Endpoint: https://www.strava.com/api/v3/athlete
         """
-        return cast(StravaProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -80,6 +80,22 @@ class StripeToken(TypedDict, total=False):
     """The connected account's id (acct_...)."""
 
 
+_TOKEN_SHAPE: Final[Shape[StripeToken]] = Shape(
+    "StripeToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "livemode": ("bool", False),
+        "stripe_publishable_key": ("str", False),
+        "stripe_user_id": ("str", True),
+    },
+)
+
+
 class StripeProfile(TypedDict, total=False):
     """The user's Stripe Connect profile, read from the profile.
 
@@ -97,6 +113,24 @@ class StripeProfile(TypedDict, total=False):
     object: str
     payouts_enabled: bool
     type: str
+
+
+_PROFILE_SHAPE: Final[Shape[StripeProfile]] = Shape(
+    "StripeProfile",
+    {
+        "business_profile": ("dict", False),
+        "business_type": ("str", False),
+        "charges_enabled": ("bool", False),
+        "country": ("str", False),
+        "default_currency": ("str", False),
+        "details_submitted": ("bool", False),
+        "email": ("str", False),
+        "id": ("str", True),
+        "object": ("str", False),
+        "payouts_enabled": ("bool", False),
+        "type": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -262,7 +296,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Stripe(OAuth2Provider):
+class Stripe(OAuth2Provider[StripeToken]):
     """Stripe Connect client (OAuth 2.0).
 
     Stripe Connect OAuth for platforms connecting existing Stripe accounts (Standard accounts):
@@ -294,6 +328,7 @@ class Stripe(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[StripeToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -326,7 +361,7 @@ class Stripe(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -385,10 +420,7 @@ class Stripe(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            StripeToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> StripeToken:
         """Trade the refresh token for a new token.
@@ -396,11 +428,11 @@ class Stripe(OAuth2Provider):
         Endpoint: https://connect.stripe.com/oauth/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(StripeToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> StripeProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.stripe.com/v1/account
         """
-        return cast(StripeProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

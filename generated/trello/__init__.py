@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -63,6 +63,12 @@ class TrelloToken(TypedDict, total=False):
     """Its secret."""
 
 
+_TOKEN_SHAPE: Final[Shape[TrelloToken]] = Shape(
+    "TrelloToken",
+    {"oauth_token": ("str", True), "oauth_token_secret": ("str", False)},
+)
+
+
 class TrelloRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -72,6 +78,16 @@ class TrelloRequestToken(TypedDict, total=False):
     """Its secret."""
     oauth_callback_confirmed: str
     """'true' when the provider accepted the callback URI."""
+
+
+_REQUEST_TOKEN_SHAPE: Final[Shape[TrelloRequestToken]] = Shape(
+    "TrelloRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
 
 
 class TrelloProfile(TypedDict, total=False):
@@ -86,6 +102,17 @@ class TrelloProfile(TypedDict, total=False):
     """Read from 'fullName'."""
     id: Required[str]
     username: str
+
+
+_PROFILE_SHAPE: Final[Shape[TrelloProfile]] = Shape(
+    "TrelloProfile",
+    {
+        "email": ("str", False),
+        "full_name": ("str", False),
+        "id": ("str", True),
+        "username": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -173,7 +200,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Trello(OAuth1Provider):
+class Trello(OAuth1Provider[TrelloToken]):
     """Trello client (OAuth 1.0a).
 
     Trello OAuth 1.0a with HMAC-SHA1 signatures: a request token, the user's authorization (the
@@ -199,6 +226,7 @@ class Trello(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TrelloToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -228,7 +256,7 @@ class Trello(OAuth1Provider):
 
         Endpoint: https://trello.com/1/OAuthGetRequestToken
         """
-        return cast(TrelloRequestToken, self._fetch_request_token())
+        return _REQUEST_TOKEN_SHAPE.check(self._fetch_request_token())
 
     def authorization_url(
         self,
@@ -269,12 +297,9 @@ class Trello(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            TrelloToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def userinfo(self) -> TrelloProfile:
@@ -282,4 +307,4 @@ class Trello(OAuth1Provider):
 
         Endpoint: https://api.trello.com/1/members/me
         """
-        return cast(TrelloProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -20,9 +20,9 @@ Endpoints:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -39,6 +39,12 @@ class TumblrToken(TypedDict, total=False):
     """Its secret."""
 
 
+_TOKEN_SHAPE: Final[Shape[TumblrToken]] = Shape(
+    "TumblrToken",
+    {"oauth_token": ("str", True), "oauth_token_secret": ("str", False)},
+)
+
+
 class TumblrRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -48,6 +54,16 @@ class TumblrRequestToken(TypedDict, total=False):
     """Its secret."""
     oauth_callback_confirmed: str
     """'true' when the provider accepted the callback URI."""
+
+
+_REQUEST_TOKEN_SHAPE: Final[Shape[TumblrRequestToken]] = Shape(
+    "TumblrRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
 
 
 class TumblrProfile(TypedDict, total=False):
@@ -68,11 +84,26 @@ class TumblrProfile(TypedDict, total=False):
     """The user's short name."""
 
 
+_PROFILE_SHAPE: Final[Shape[TumblrProfile]] = Shape(
+    "TumblrProfile",
+    {
+        "blogs": ("any", False),
+        "default_post_format": ("str", False),
+        "following": ("int", False),
+        "likes": ("int", False),
+        "name": ("str", True),
+    },
+)
+
+
 class TumblrCallback(TypedDict, total=False):
     """Values captured from the last callback (empty before one)."""
 
     source: str
     """The `source` given to authorization_url, sent back by Tumblr."""
+
+
+_CALLBACK_SHAPE: Final[Shape[TumblrCallback]] = Shape("TumblrCallback", {"source": ("str", False)})
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -184,7 +215,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Tumblr(OAuth1Provider):
+class Tumblr(OAuth1Provider[TumblrToken]):
     """Tumblr client (OAuth 1.0a).
 
     Tumblr OAuth 1.0a: parameters in the Authorization header, HMAC-SHA1 signatures only.
@@ -208,6 +239,7 @@ class Tumblr(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TumblrToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -243,7 +275,7 @@ class Tumblr(OAuth1Provider):
 
         Endpoint: https://www.tumblr.com/oauth/request_token
         """
-        return cast(TumblrRequestToken, self._fetch_request_token())
+        return _REQUEST_TOKEN_SHAPE.check(self._fetch_request_token())
 
     def authorization_url(
         self,
@@ -276,21 +308,18 @@ class Tumblr(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            TumblrToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def captured(self) -> TumblrCallback:
         """Values the provider added to the last callback (callback.capture)."""
-        return cast(TumblrCallback, self._captured())
+        return _CALLBACK_SHAPE.check(self._captured())
 
     def userinfo(self) -> TumblrProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.tumblr.com/v2/user/info
         """
-        return cast(TumblrProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

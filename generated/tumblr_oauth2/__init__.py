@@ -22,9 +22,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -74,6 +74,19 @@ class TumblrOAuth2Token(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[TumblrOAuth2Token]] = Shape(
+    "TumblrOAuth2Token",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class TumblrOAuth2Profile(TypedDict, total=False):
     """The user's Tumblr OAuth2 profile, read from the profile.
 
@@ -90,6 +103,18 @@ class TumblrOAuth2Profile(TypedDict, total=False):
     """The total count of the user's likes."""
     name: Required[str]
     """The user's short name."""
+
+
+_PROFILE_SHAPE: Final[Shape[TumblrOAuth2Profile]] = Shape(
+    "TumblrOAuth2Profile",
+    {
+        "blogs": ("any", False),
+        "default_post_format": ("str", False),
+        "following": ("int", False),
+        "likes": ("int", False),
+        "name": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -203,7 +228,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class TumblrOAuth2(OAuth2Provider):
+class TumblrOAuth2(OAuth2Provider[TumblrOAuth2Token]):
     """Tumblr OAuth2 client (OAuth 2.0).
 
     Tumblr OAuth 2.0: authorization code, client credentials and refresh token grants. Scopes are
@@ -233,6 +258,7 @@ class TumblrOAuth2(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TumblrOAuth2Token]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -271,7 +297,7 @@ class TumblrOAuth2(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -316,10 +342,7 @@ class TumblrOAuth2(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            TumblrOAuth2Token,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> TumblrOAuth2Token:
         """Trade the refresh token for a new token.
@@ -327,18 +350,18 @@ class TumblrOAuth2(OAuth2Provider):
         Endpoint: https://api.tumblr.com/v2/oauth2/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(TumblrOAuth2Token, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> TumblrOAuth2Token:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://api.tumblr.com/v2/oauth2/token
         """
-        return cast(TumblrOAuth2Token, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def userinfo(self) -> TumblrOAuth2Profile:
         """The signed-in user's profile.
 
         Endpoint: https://api.tumblr.com/v2/user/info
         """
-        return cast(TumblrOAuth2Profile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -184,6 +184,19 @@ class TwitchToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[TwitchToken]] = Shape(
+    "TwitchToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class TwitchProfile(TypedDict, total=False):
     """The user's Twitch profile, read from the profile.
 
@@ -203,6 +216,23 @@ class TwitchProfile(TypedDict, total=False):
     profile_image_url: str
     type: str
     """admin, global_mod, staff or \"" (a normal user)."""
+
+
+_PROFILE_SHAPE: Final[Shape[TwitchProfile]] = Shape(
+    "TwitchProfile",
+    {
+        "broadcaster_type": ("str", False),
+        "created_at": ("str", False),
+        "description": ("str", False),
+        "display_name": ("str", False),
+        "email": ("str", False),
+        "id": ("str", True),
+        "login": ("str", True),
+        "offline_image_url": ("str", False),
+        "profile_image_url": ("str", False),
+        "type": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -370,7 +400,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Twitch(OAuth2Provider):
+class Twitch(OAuth2Provider[TwitchToken]):
     """Twitch client (OAuth 2.0).
 
     Twitch OAuth 2.0: authorization code, client credentials (app access tokens) and the device
@@ -405,6 +435,7 @@ class Twitch(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TwitchToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -437,7 +468,7 @@ class Twitch(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -489,10 +520,7 @@ class Twitch(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            TwitchToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> TwitchToken:
         """Trade the refresh token for a new token.
@@ -500,14 +528,14 @@ class Twitch(OAuth2Provider):
         Endpoint: https://id.twitch.tv/oauth2/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(TwitchToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> TwitchToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://id.twitch.tv/oauth2/token
         """
-        return cast(TwitchToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -532,7 +560,7 @@ class Twitch(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(TwitchToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -550,4 +578,4 @@ class Twitch(OAuth2Provider):
 
         Endpoint: https://api.twitch.tv/helix/users
         """
-        return cast(TwitchProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

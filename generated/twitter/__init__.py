@@ -22,9 +22,9 @@ Endpoints:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -45,6 +45,17 @@ class TwitterToken(TypedDict, total=False):
     """The user's id."""
 
 
+_TOKEN_SHAPE: Final[Shape[TwitterToken]] = Shape(
+    "TwitterToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "screen_name": ("str", False),
+        "user_id": ("str", False),
+    },
+)
+
+
 class TwitterRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -54,6 +65,16 @@ class TwitterRequestToken(TypedDict, total=False):
     """Its secret."""
     oauth_callback_confirmed: str
     """'true' when the provider accepted the callback URI."""
+
+
+_REQUEST_TOKEN_SHAPE: Final[Shape[TwitterRequestToken]] = Shape(
+    "TwitterRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
 
 
 class TwitterProfile(TypedDict, total=False):
@@ -70,6 +91,21 @@ class TwitterProfile(TypedDict, total=False):
     profile_image_url_https: str
     screen_name: Required[str]
     verified: bool
+
+
+_PROFILE_SHAPE: Final[Shape[TwitterProfile]] = Shape(
+    "TwitterProfile",
+    {
+        "description": ("str", False),
+        "email": ("str", False),
+        "id_str": ("str", True),
+        "location": ("str", False),
+        "name": ("str", False),
+        "profile_image_url_https": ("str", False),
+        "screen_name": ("str", True),
+        "verified": ("bool", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -190,7 +226,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Twitter(OAuth1Provider):
+class Twitter(OAuth1Provider[TwitterToken]):
     """Twitter client (OAuth 1.0a).
 
     X (formerly Twitter) OAuth 1.0a with HMAC-SHA1 signatures in the Authorization header, on
@@ -217,6 +253,7 @@ class Twitter(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TwitterToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -255,8 +292,7 @@ class Twitter(OAuth1Provider):
                 read-only access
         for a read/write app). Default: not sent.
         """
-        return cast(
-            TwitterRequestToken,
+        return _REQUEST_TOKEN_SHAPE.check(
             self._fetch_request_token(options={"x_auth_access_type": x_auth_access_type}),
         )
 
@@ -296,12 +332,9 @@ class Twitter(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            TwitterToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def revoke(self) -> None:
@@ -316,4 +349,4 @@ class Twitter(OAuth1Provider):
 
         Endpoint: https://api.x.com/1.1/account/verify_credentials.json
         """
-        return cast(TwitterProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -158,6 +158,19 @@ class XToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[XToken]] = Shape(
+    "XToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class XProfile(TypedDict, total=False):
     """The user's X profile, read from the profile.
 
@@ -176,6 +189,20 @@ class XProfile(TypedDict, total=False):
     username: Required[str]
     """The handle."""
     verified: bool
+
+
+_PROFILE_SHAPE: Final[Shape[XProfile]] = Shape(
+    "XProfile",
+    {
+        "created_at": ("str", False),
+        "description": ("str", False),
+        "id": ("str", True),
+        "name": ("str", True),
+        "profile_image_url": ("str", False),
+        "username": ("str", True),
+        "verified": ("bool", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -308,7 +335,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class X(OAuth2Provider):
+class X(OAuth2Provider[XToken]):
     """X client (OAuth 2.0).
 
     X OAuth 2.0 authorization code flow with PKCE (X API v2). Scopes are space-separated;
@@ -337,6 +364,7 @@ class X(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[XToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -369,7 +397,7 @@ class X(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -414,7 +442,7 @@ class X(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(XToken, self._fetch_token(authorization_response, request=request, code=code))
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> XToken:
         """Trade the refresh token for a new token.
@@ -422,7 +450,7 @@ class X(OAuth2Provider):
         Endpoint: https://api.x.com/2/oauth2/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(XToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -440,4 +468,4 @@ class X(OAuth2Provider):
 
         Endpoint: https://api.x.com/2/users/me
         """
-        return cast(XProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -137,6 +137,22 @@ class XeroToken(TypedDict, total=False):
     """ORGANISATION or PRACTICE. Read from 'items[0].tenantType'. From the connections call."""
 
 
+_TOKEN_SHAPE: Final[Shape[XeroToken]] = Shape(
+    "XeroToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "tenant_id": ("str", False),
+        "tenant_name": ("str", False),
+        "tenant_type": ("str", False),
+    },
+)
+
+
 _SPEC: Final[RuntimeSpec] = {
     "spec": 1,
     "id": "xero",
@@ -239,7 +255,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Xero(OAuth2Provider):
+class Xero(OAuth2Provider[XeroToken]):
     """Xero client (OAuth 2.0).
 
     Xero's OAuth 2.0 authorization code flow (web apps with a client secret, or PKCE apps with
@@ -270,6 +286,7 @@ class Xero(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[XeroToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -302,7 +319,7 @@ class Xero(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -348,10 +365,7 @@ class Xero(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            XeroToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> XeroToken:
         """Trade the refresh token for a new token.
@@ -359,7 +373,7 @@ class Xero(OAuth2Provider):
         Endpoint: https://identity.xero.com/connect/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(XeroToken, self._refresh())
+        return self._refresh()
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).

@@ -23,9 +23,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -79,6 +79,21 @@ class YahooToken(TypedDict, total=False):
     """The GUID of the Yahoo user."""
 
 
+_TOKEN_SHAPE: Final[Shape[YahooToken]] = Shape(
+    "YahooToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+        "xoauth_yahoo_guid": ("str", False),
+    },
+)
+
+
 class YahooProfile(TypedDict, total=False):
     """The user's Yahoo profile, read from the profile.
 
@@ -92,6 +107,20 @@ class YahooProfile(TypedDict, total=False):
     picture: str
     preferred_username: str
     sub: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[YahooProfile]] = Shape(
+    "YahooProfile",
+    {
+        "email": ("str", False),
+        "family_name": ("str", False),
+        "given_name": ("str", False),
+        "name": ("str", False),
+        "picture": ("str", False),
+        "preferred_username": ("str", False),
+        "sub": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -205,7 +234,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Yahoo(OAuth2Provider):
+class Yahoo(OAuth2Provider[YahooToken]):
     """Yahoo client (OpenID Connect).
 
     Yahoo OAuth 2.0 / OpenID Connect on api.login.yahoo.com: authorization code, the client
@@ -233,6 +262,7 @@ class Yahoo(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[YahooToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -265,7 +295,7 @@ class Yahoo(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -317,10 +347,7 @@ class Yahoo(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            YahooToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> YahooToken:
         """Trade the refresh token for a new token.
@@ -328,11 +355,11 @@ class Yahoo(OAuth2Provider):
         Endpoint: https://api.login.yahoo.com/oauth2/get_token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(YahooToken, self._refresh())
+        return self._refresh()
 
     def userinfo(self) -> YahooProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.login.yahoo.com/openid/v1/userinfo
         """
-        return cast(YahooProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -92,6 +92,19 @@ class YandexToken(TypedDict, total=False):
     """The scopes granted."""
 
 
+_TOKEN_SHAPE: Final[Shape[YandexToken]] = Shape(
+    "YandexToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+    },
+)
+
+
 class YandexProfile(TypedDict, total=False):
     """The user's Yandex profile, read from the profile.
 
@@ -110,6 +123,19 @@ class YandexProfile(TypedDict, total=False):
     """The Yandex username."""
     psuid: str
     """The user's ID for this app (authorized Yandex user ID)."""
+
+
+_PROFILE_SHAPE: Final[Shape[YandexProfile]] = Shape(
+    "YandexProfile",
+    {
+        "client_id": ("str", False),
+        "default_email": ("str", False),
+        "emails": ("list[str]", False),
+        "id": ("str", True),
+        "login": ("str", False),
+        "psuid": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -279,7 +305,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Yandex(OAuth2Provider):
+class Yandex(OAuth2Provider[YandexToken]):
     """Yandex client (OAuth 2.0).
 
     Yandex ID OAuth 2.0: authorization code with optional PKCE on oauth.yandex.ru, the client
@@ -308,6 +334,7 @@ class Yandex(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[YandexToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -340,7 +367,7 @@ class Yandex(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -413,10 +440,7 @@ class Yandex(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            YandexToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> YandexToken:
         """Trade the refresh token for a new token.
@@ -424,7 +448,7 @@ class Yandex(OAuth2Provider):
         Endpoint: https://oauth.yandex.ru/token
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(YandexToken, self._refresh())
+        return self._refresh()
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -449,7 +473,7 @@ class Yandex(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(YandexToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -467,4 +491,4 @@ class Yandex(OAuth2Provider):
 
         Endpoint: https://login.yandex.ru/info
         """
-        return cast(YandexProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -21,9 +21,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -113,6 +113,21 @@ class ZendeskToken(TypedDict, total=False):
     """Unix time when the refresh token expires; sign in again after it."""
 
 
+_TOKEN_SHAPE: Final[Shape[ZendeskToken]] = Shape(
+    "ZendeskToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "refresh_token_expires_in": ("int", False),
+        "refresh_token_expires_at": ("float", False),
+    },
+)
+
+
 class ZendeskProfile(TypedDict, total=False):
     """The user's Zendesk profile, read from the profile.
 
@@ -126,6 +141,20 @@ class ZendeskProfile(TypedDict, total=False):
     role: str
     time_zone: str
     url: str
+
+
+_PROFILE_SHAPE: Final[Shape[ZendeskProfile]] = Shape(
+    "ZendeskProfile",
+    {
+        "email": ("str", False),
+        "id": ("int", True),
+        "locale": ("str", False),
+        "name": ("str", False),
+        "role": ("str", False),
+        "time_zone": ("str", False),
+        "url": ("str", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -235,7 +264,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Zendesk(OAuth2Provider):
+class Zendesk(OAuth2Provider[ZendeskToken]):
     """Zendesk client (OAuth 2.0).
 
     Zendesk OAuth 2.0 on your account's own host ({subdomain}.zendesk.com): the authorization
@@ -262,6 +291,7 @@ class Zendesk(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[ZendeskToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -298,7 +328,7 @@ class Zendesk(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -343,10 +373,7 @@ class Zendesk(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            ZendeskToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> ZendeskToken:
         """Trade the refresh token for a new token.
@@ -354,18 +381,18 @@ class Zendesk(OAuth2Provider):
         Endpoint: https://{subdomain}.zendesk.com/oauth/tokens
         A missing refresh_token in the answer keeps the old one.
         """
-        return cast(ZendeskToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> ZendeskToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{subdomain}.zendesk.com/oauth/tokens
         """
-        return cast(ZendeskToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def userinfo(self) -> ZendeskProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{subdomain}.zendesk.com/api/v2/users/me
         """
-        return cast(ZendeskProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

@@ -25,9 +25,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -119,6 +119,20 @@ class ZoomToken(TypedDict, total=False):
     """The API host for this user's account (https://api.zoom.us)."""
 
 
+_TOKEN_SHAPE: Final[Shape[ZoomToken]] = Shape(
+    "ZoomToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "api_url": ("str", False),
+    },
+)
+
+
 class ZoomProfile(TypedDict, total=False):
     """The user's Zoom profile, read from the profile.
 
@@ -150,6 +164,37 @@ class ZoomProfile(TypedDict, total=False):
     use_pmi: bool
     user_created_at: str
     verified: int
+
+
+_PROFILE_SHAPE: Final[Shape[ZoomProfile]] = Shape(
+    "ZoomProfile",
+    {
+        "account_id": ("str", False),
+        "account_number": ("int", False),
+        "cluster": ("str", False),
+        "created_at": ("str", False),
+        "dept": ("str", False),
+        "display_name": ("str", False),
+        "email": ("str", False),
+        "first_name": ("str", False),
+        "id": ("str", True),
+        "language": ("str", False),
+        "last_login_time": ("str", False),
+        "last_name": ("str", False),
+        "personal_meeting_url": ("str", False),
+        "phone_number": ("str", False),
+        "pic_url": ("str", False),
+        "pmi": ("int", False),
+        "role_id": ("str", False),
+        "role_name": ("str", False),
+        "status": ("str", False),
+        "timezone": ("str", False),
+        "type": ("int", False),
+        "use_pmi": ("bool", False),
+        "user_created_at": ("str", False),
+        "verified": ("int", False),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -296,7 +341,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Zoom(OAuth2Provider):
+class Zoom(OAuth2Provider[ZoomToken]):
     """Zoom client (OAuth 2.0).
 
     Zoom OAuth 2.0 for user-authorized apps: the authorization code flow (with optional PKCE)
@@ -327,6 +372,7 @@ class Zoom(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[ZoomToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -359,7 +405,7 @@ class Zoom(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
         )
 
     def authorization_url(
@@ -404,10 +450,7 @@ class Zoom(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            ZoomToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> ZoomToken:
         """Trade the refresh token for a new token.
@@ -415,7 +458,7 @@ class Zoom(OAuth2Provider):
         Endpoint: https://zoom.us/oauth/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(ZoomToken, self._refresh())
+        return self._refresh()
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -440,7 +483,7 @@ class Zoom(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(ZoomToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
         """Revoke a token (RFC 7009).
@@ -458,4 +501,4 @@ class Zoom(OAuth2Provider):
 
         Endpoint: https://api.zoom.us/v2/users/me
         """
-        return cast(ZoomProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

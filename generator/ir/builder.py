@@ -50,7 +50,6 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     "Final": ("typing", False),
     "Literal": ("typing", False),
     "TypedDict": ("typing", False),
-    "cast": ("typing", False),
     "Callable": ("collections.abc", False),
     "Sequence": ("collections.abc", False),
     # Only annotations use it (lazy under ``from __future__ import annotations``); importing
@@ -61,6 +60,7 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     "OAuth1Provider": ("runtime.provider", False),
     "OAuth2Provider": ("runtime.provider", False),
     "RuntimeSpec": ("runtime.provider", False),
+    "Shape": ("runtime.provider", False),
     "threading": ("threading", True),
     "DeviceAuthorization": ("runtime.device", True),
     "TokenStore": ("runtime.stores", True),
@@ -77,15 +77,39 @@ _RSA_SIGNATURES = frozenset({"RSA-SHA1", "RSA-SHA256", "RSA-SHA512"})
 
 _MethodFactory = Callable[[], Method]
 
-_FIELD_TYPES: dict[str, str] = {
+# The runtime's field kinds (``runtime.provider.shapes.Kind``), by spec type, and the annotation
+# of each in the generated TypedDict.
+_FIELD_KINDS: dict[FieldType, str] = {
     "str": "str",
     "int": "int",
     "float": "float",
     "bool": "bool",
     "list[str]": "list[str]",
-    "dict": "dict[str, Any]",
-    "json": "Any",
+    "dict": "dict",
+    "json": "any",
 }
+_CAPTURE_KINDS: dict[str, str] = {"str": "str", "int": "int", "json": "any"}
+_KIND_ANNOTATIONS: dict[str, str] = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "list[str]": "list[str]",
+    "scopes": "list[Scope]",
+    "dict": "dict[str, Any]",
+    "any": "Any",
+}
+
+
+@dataclass(frozen=True)
+class _Nested:
+    """A field holding another of the module's TypedDicts (by its role in ``names``)."""
+
+    role: str
+
+
+_Row = tuple[str, str | _Nested, bool, str]
+"""A TypedDict field: key, kind (``_KIND_ANNOTATIONS``' keys or ``_Nested``), required, doc."""
 
 
 @dataclass(frozen=True)
@@ -387,14 +411,14 @@ class _Builder:
         if self.oauth1:
             defs.append(
                 self._typed_dict(
-                    self.names["request_token"],
+                    "request_token",
                     "Temporary credentials from the request token step.",
                     [
-                        ("oauth_token", Atom(Code("str")), True, "The request token."),
-                        ("oauth_token_secret", Atom(Code("str")), False, "Its secret."),
+                        ("oauth_token", "str", True, "The request token."),
+                        ("oauth_token_secret", "str", False, "Its secret."),
                         (
                             "oauth_callback_confirmed",
-                            Atom(Code("str")),
+                            "str",
                             False,
                             "'true' when the provider accepted the callback URI.",
                         ),
@@ -407,7 +431,7 @@ class _Builder:
             where = "the id_token claims" if userinfo.source == "id_token" else "the profile"
             defs.append(
                 self._typed_dict(
-                    self.names["profile"],
+                    "profile",
                     f"The user's {spec.name} profile, read from {where}.",
                     rows,
                     [f"The stable user id is {facts.q(userinfo.id_field)}."],
@@ -417,7 +441,6 @@ class _Builder:
             rows = []
             for name in sorted(spec.callback.capture):
                 captured = spec.callback.capture[name]
-                kind = {"str": "str", "int": "int", "json": "Any"}[captured.type]
                 doc = captured.description or ""
                 if captured.param and captured.param != name:
                     doc = f"{doc} Callback parameter {facts.q(captured.param)}.".strip()
@@ -426,14 +449,14 @@ class _Builder:
                 rows.append(
                     (
                         self._key(name, ("callback", "capture", name)),
-                        Atom(self._type(kind)),
+                        _CAPTURE_KINDS[captured.type],
                         False,
                         doc,
                     )
                 )
             defs.append(
                 self._typed_dict(
-                    self.names["callback"],
+                    "callback",
                     "Values captured from the last callback (empty before one).",
                     rows,
                 )
@@ -442,40 +465,40 @@ class _Builder:
 
     def _token_dict(self) -> TypedDictDef:
         spec = self.spec
-        rows: list[tuple[str, Node, bool, str]]
+        rows: list[_Row]
         if self.oauth1:
             rows = [
-                ("oauth_token", Atom(Code("str")), True, "The access token."),
-                ("oauth_token_secret", Atom(Code("str")), False, "Its secret."),
+                ("oauth_token", "str", True, "The access token."),
+                ("oauth_token_secret", "str", False, "Its secret."),
             ]
             extras = spec.oauth1.access_token.extra
             extras_path: SpecPath = ("oauth1", "access_token", "extra")
         else:
             rows = [
-                ("access_token", Atom(Code("str")), True, "The access token."),
-                ("token_type", Atom(Code("str")), False, "Usually 'Bearer'."),
-                ("expires_in", Atom(Code("int")), False, "Lifetime in seconds, when it expires."),
-                ("expires_at", Atom(Code("float")), False, "Unix time when it expires."),
-                ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
-                ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
+                ("access_token", "str", True, "The access token."),
+                ("token_type", "str", False, "Usually 'Bearer'."),
+                ("expires_in", "int", False, "Lifetime in seconds, when it expires."),
+                ("expires_at", "float", False, "Unix time when it expires."),
+                ("refresh_token", "str", False, "Trades for a new access token."),
+                ("scope", self._granted_scopes_kind(), False, "The scopes granted."),
             ]
             if spec.token.response.refresh_expires is not None:
                 rows += [
                     (
                         "refresh_token_expires_in",
-                        Atom(Code("int")),
+                        "int",
                         False,
                         "Lifetime of the refresh token in seconds.",
                     ),
                     (
                         "refresh_token_expires_at",
-                        Atom(Code("float")),
+                        "float",
                         False,
                         "Unix time when the refresh token expires; sign in again after it.",
                     ),
                 ]
             if spec.protocol == "oidc":
-                rows.append(("id_token", Atom(Code("str")), False, "The OpenID Connect ID token."))
+                rows.append(("id_token", "str", False, "The OpenID Connect ID token."))
             extras = spec.token.response.extra
             extras_path = ("token", "response", "extra")
         standard = {row[0] for row in rows}
@@ -494,12 +517,16 @@ class _Builder:
             for name, other in spec.token.response.other_tokens.items():
                 doc = other.description or f"The {name} token."
                 key = self._key(name, ("token", "response", "other_tokens", name))
-                kind = Code(identifier(self.names[f"other_token:{name}"]))
                 rows.append(
-                    (key, Atom(kind), False, f"{doc} Refresh it with refresh(which={name!r}).")
+                    (
+                        key,
+                        _Nested(f"other_token:{name}"),
+                        False,
+                        f"{doc} Refresh it with refresh(which={name!r}).",
+                    )
                 )
         return self._typed_dict(
-            self.names["token"],
+            "token",
             f"A {spec.name} token as the client keeps it.",
             rows,
         )
@@ -507,36 +534,35 @@ class _Builder:
     def _other_token_dicts(self) -> list[TypedDictDef]:
         if self.oauth1:
             return []
-        rows: list[tuple[str, Node, bool, str]] = [
-            ("access_token", Atom(Code("str")), True, "The access token."),
-            ("token_type", Atom(Code("str")), False, "As the provider names it."),
-            ("expires_in", Atom(Code("int")), False, "Lifetime in seconds, when it expires."),
-            ("expires_at", Atom(Code("float")), False, "Unix time when it expires."),
-            ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
-            ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
+        rows: list[_Row] = [
+            ("access_token", "str", True, "The access token."),
+            ("token_type", "str", False, "As the provider names it."),
+            ("expires_in", "int", False, "Lifetime in seconds, when it expires."),
+            ("expires_at", "float", False, "Unix time when it expires."),
+            ("refresh_token", "str", False, "Trades for a new access token."),
+            ("scope", "list[str]", False, "The scopes granted."),
         ]
         return [
             self._typed_dict(
-                self.names[f"other_token:{name}"],
+                f"other_token:{name}",
                 other.description or f"The {self.spec.name} {name} token.",
                 rows,
             )
             for name, other in self.spec.token.response.other_tokens.items()
         ]
 
-    def _added_token_fields(self) -> list[tuple[str, Node, bool, str]]:
+    def _added_token_fields(self) -> list[_Row]:
         """Token fields from the callback (captures kept on the token) and after_token steps;
         never required: a token saved before the spec gained them lacks them."""
         spec = self.spec
-        rows: list[tuple[str, Node, bool, str]] = []
+        rows: list[_Row] = []
         for name in sorted(spec.callback.capture):
             captured = spec.callback.capture[name]
             if captured.on_token:
-                kind = {"str": "str", "int": "int", "json": "Any"}[captured.type]
                 doc = captured.description or ""
                 doc = f"{doc} From the callback's {facts.q(captured.param or name)}.".strip()
                 field_key = self._key(name, ("callback", "capture", name))
-                rows.append((field_key, Atom(self._type(kind)), False, doc))
+                rows.append((field_key, _CAPTURE_KINDS[captured.type], False, doc))
         for step_name, step in spec.after_token.items():
             for kept_key, node, _, kept_doc in self._typed_fields(
                 step.keep, ("after_token", step_name, "keep")
@@ -546,10 +572,8 @@ class _Builder:
                 )
         return rows
 
-    def _typed_fields(
-        self, fields: Mapping[str, TypedField], path: SpecPath
-    ) -> list[tuple[str, Node, bool, str]]:
-        rows: list[tuple[str, Node, bool, str]] = []
+    def _typed_fields(self, fields: Mapping[str, TypedField], path: SpecPath) -> list[_Row]:
+        rows: list[_Row] = []
         for name in sorted(fields):
             typed = fields[name]
             doc = typed.description or ""
@@ -558,35 +582,45 @@ class _Builder:
             rows.append(
                 (
                     self._key(name, (*path, name)),
-                    Atom(self._field_type(typed.type)),
+                    _FIELD_KINDS[typed.type],
                     typed.required,
                     doc,
                 )
             )
         return rows
 
-    def _field_type(self, kind: FieldType) -> Code:
-        return self._type(_FIELD_TYPES[kind])
+    def _granted_scopes_kind(self) -> str:
+        """``scopes`` (``list[Scope]``) where the provider answers with the known names."""
+        scopes = self.spec.scopes
+        echoes_known = self.spec.token.response.scope.known_names
+        return "scopes" if echoes_known and scopes.supported and scopes.known else "list[str]"
 
-    def _type(self, text: str) -> Code:
+    def _annotation(self, kind: str | _Nested) -> Code:
+        if isinstance(kind, _Nested):
+            return Code(identifier(self.names[kind.role]))
+        text = _KIND_ANNOTATIONS[kind]
         if "Any" in text:
             self.imports.use("Any")
         return Code(text)  # one of the fixed type spellings above
 
     def _typed_dict(
         self,
-        name: str,
+        role: str,
         summary: str,
-        rows: Sequence[tuple[str, Node, bool, str]],
+        rows: Sequence[_Row],
         body: Sequence[str] = (),
     ) -> TypedDictDef:
-        self.imports.use("TypedDict")
+        """The ``TypedDict`` of ``self.names[role]``, and the ``Shape`` describing it to the
+        runtime's checker (``runtime.provider.shapes``)."""
+        use = self.imports.use
+        use("TypedDict")
+        name = identifier(self.names[role])
         fields = []
-        for key, annotation, required, doc in rows:
+        described: list[Node] = []
+        for key, kind, required, doc in rows:
+            annotation: Node = Atom(self._annotation(kind))
             if required:
-                annotation = Group(
-                    code("{}[", self.imports.use("Required")), (annotation,), Code("]")
-                )
+                annotation = Group(code("{}[", use("Required")), (annotation,), Code("]"))
             declaration = render(Pair(code("{}: ", identifier(key)), annotation), indent=4)
             fields.append(
                 Field(
@@ -595,11 +629,32 @@ class _Builder:
                     docstring=docstring(doc, indent=4),
                 )
             )
+            kind_node = Atom(
+                self._shape_name(kind.role) if isinstance(kind, _Nested) else literal(kind)
+            )
+            described.append(
+                Pair(
+                    code("{}: ", literal(str(key))),
+                    Group(Code("("), (kind_node, Atom(literal(required))), Code(")")),
+                )
+            )
+        head = code("{}: {}[{}[{}]] = ", self._shape_name(role), use("Final"), use("Shape"), name)
+        shape = Group(
+            code("{}(", use("Shape")),
+            (Atom(literal(self.names[role])), Group(Code("{"), tuple(described), Code("}"))),
+            Code(")"),
+        )
         return TypedDictDef(
-            name=identifier(name),
+            name=name,
             docstring=docstring(summary, body, indent=4),
             fields=tuple(fields),
+            shape=code("{}{}", head, render(shape, column=len(head))),
         )
+
+    def _shape_name(self, role: str) -> Identifier:
+        """``_TOKEN_SHAPE``, ``_PROFILE_SHAPE``, ``_AUTHED_USER_TOKEN_SHAPE``..."""
+        words = role.removeprefix("other_token:") + ("_token" if ":" in role else "")
+        return identifier(f"_{words.upper()}_SHAPE")
 
     # -- the client class ----------------------------------------------------------------------
 
@@ -619,9 +674,17 @@ class _Builder:
         if unconfirmed:
             body += ["", f"Not confirmed by a listed source: {', '.join(unconfirmed)}."]
         body += ["", f"Documentation: {spec.docs}"]
+        token = self._token_type()
         return ClientClass(
             name=identifier(self.names["client"]),
-            base=self.imports.use(base),
+            base=code("{}[{}]", self.imports.use(base), token),
+            token_shape=code(
+                "_token_shape: {}[{}[{}]] = {}",
+                self.imports.use("ClassVar"),
+                self.imports.use("Shape"),
+                token,
+                self._shape_name("token"),
+            ),
             docstring=docstring(
                 f"{spec.name} client ({facts.PROTOCOL_NAMES[spec.protocol]}).", body, indent=4
             ),
@@ -679,7 +742,7 @@ class _Builder:
         target: str,
         call_positional: Sequence[Node] = (),
         call_keyword: Sequence[tuple[str, Node]] = (),
-        cast_to: Code | None = None,
+        checked_by: Identifier | None = None,
         statement: bool = False,
     ) -> Method:
         items: list[Node] = [Atom(Code("self"))]
@@ -701,8 +764,8 @@ class _Builder:
             else code("self.{}(", identifier(target))
         )
         call: Node = Group(call_head, tuple(arguments), Code(")"))
-        if cast_to is not None:
-            call = Group(code("{}(", self.imports.use("cast")), (Atom(cast_to), call), Code(")"))
+        if checked_by is not None:  # the runtime's checker returns the value as its TypedDict
+            call = Group(code("{}.check(", checked_by), (call,), Code(")"))
         statement_node: Node = call if statement else Pair(Code("return "), call)
         return Method(
             signature=signature,
@@ -763,7 +826,7 @@ class _Builder:
                 "    redirect_uri: The callback URL registered with the provider.",
             ]
             args += self._pass("client_id", "client_secret", "redirect_uri")
-        fixed += ["rsa_key", "self", "cast", "super"]
+        fixed += ["rsa_key", "self", "super"]
         variable_entries: list[Node] = []
         any_optional = False
         for name in sorted(spec.variables):
@@ -824,17 +887,7 @@ class _Builder:
                 "        renewals of ``session``; tokens the other flow methods return are not",
                 "        passed to it.",
             ]
-            args += self._pass("token_store", "token_store_key")
-            args.append(
-                (
-                    "token_updater",
-                    Group(
-                        code("{}(", use("cast")),
-                        (Atom(use("Any")), Atom(identifier("token_updater"))),
-                        Code(")"),
-                    ),
-                )
-            )
+            args += self._pass("token_store", "token_store_key", "token_updater")
             if self._uses_private_key():
                 params.append(
                     _Param(
@@ -1042,7 +1095,6 @@ class _Builder:
             target="_fetch_token",
             call_positional=[Atom(identifier("authorization_response"))],
             call_keyword=self._pass("request", "code"),
-            cast_to=token,
         )
 
     def _captured(self) -> Method:
@@ -1052,7 +1104,7 @@ class _Builder:
             summary="Values the provider added to the last callback (callback.capture).",
             returns=callback,
             target="_captured",
-            cast_to=callback,
+            checked_by=self._shape_name("callback"),
         )
 
     def _refresh(self) -> Method:
@@ -1089,7 +1141,6 @@ class _Builder:
             returns=token,
             target="_refresh",
             call_keyword=self._pass("which") if others else (),
-            cast_to=token,
         )
 
     def _client_credentials(self) -> Method:
@@ -1102,7 +1153,6 @@ class _Builder:
             returns=token,
             target="_client_credentials",
             call_keyword=self._scope_args(),
-            cast_to=token,
         )
 
     def _scope_params(self) -> list[_Param]:
@@ -1151,7 +1201,6 @@ class _Builder:
             target="_poll_device_token",
             call_positional=[Atom(identifier("device"))],
             call_keyword=self._pass("cancel"),
-            cast_to=token,
         )
 
     def _exchange(self, name: str) -> Method:
@@ -1174,7 +1223,6 @@ class _Builder:
             target="_exchange",
             call_positional=[Atom(literal(name))],
             call_keyword=self._pass("token"),
-            cast_to=token,
         )
 
     def _revoke(self) -> Method:
@@ -1237,7 +1285,7 @@ class _Builder:
             body=[where],
             returns=profile,
             target="_userinfo",
-            cast_to=profile,
+            checked_by=self._shape_name("profile"),
         )
 
     # -- OAuth 1 -----------------------------------------------------------------------------------
@@ -1260,7 +1308,7 @@ class _Builder:
             returns=request_token,
             target="_fetch_request_token",
             call_keyword=args,
-            cast_to=request_token,
+            checked_by=self._shape_name("request_token"),
         )
 
     def _fetch_access_token(self) -> Method:
@@ -1279,7 +1327,6 @@ class _Builder:
             returns=token,
             target="_fetch_access_token",
             call_keyword=self._pass("authorization_response", "verifier"),
-            cast_to=token,
         )
 
 

@@ -84,6 +84,7 @@ from .defaults import DEFAULT_TIMEOUT
 from .oauth1 import OAuth1Provider
 from .oauth2 import OAuth2Provider
 from .pending import PendingAuthorization
+from .shapes import Shape
 
 if TYPE_CHECKING:
     from .authorization_request import AuthorizationRequest
@@ -95,6 +96,7 @@ __all__ = [
     "OAuth2Provider",
     "PendingAuthorization",
     "RuntimeSpec",
+    "Shape",
     "with_defaults",
 ]
 

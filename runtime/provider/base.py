@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
 from urllib.parse import urlsplit
 
+from .shapes import ANY_SHAPE, Shape
 from .spec_defaults import DEFAULTS
 from .spec_types import EndpointsData, SpecData
 from .templates import Placeholders, render_url
@@ -20,8 +21,16 @@ from .variables import VariableValue, resolve_variables
 
 if TYPE_CHECKING:
     import requests
+    from typing_extensions import TypeVar
 
     from .hooks.points import HookPoint
+
+    TokenT = TypeVar("TokenT", bound=Mapping[str, Any], default=dict[str, Any])
+    """The token ``TypedDict`` of a generated client (``OAuth2Provider[GitHubToken]``)."""
+else:  # the default only matters to type checkers; typing_extensions costs ~5 ms to import
+    from typing import TypeVar
+
+    TokenT = TypeVar("TokenT")
 
 RuntimeSpec = SpecData
 """A normalised spec (``generator.spec.normalize.normalized_spec``): every field present,
@@ -57,10 +66,14 @@ def endpoint_template(endpoints: EndpointsData, name: str) -> str | None:
     return template if isinstance(template, str) else None
 
 
-class ProviderBase:
-    """Shared state and helpers of generated provider clients; see ``runtime.provider``."""
+class ProviderBase(Generic[TokenT]):
+    """Shared state and helpers of generated provider clients; see ``runtime.provider``.
+
+    ``TokenT`` is the client's token type; every token a flow installs is checked against
+    ``_token_shape`` (the generated module's description of that type) first."""
 
     spec: ClassVar[RuntimeSpec]
+    _token_shape: ClassVar[Shape[Any]] = ANY_SHAPE
     _access_token_field: ClassVar[str] = "access_token"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -155,6 +168,11 @@ class ProviderBase:
 
     def _current_token(self) -> Mapping[str, Any] | None:
         raise NotImplementedError
+
+    def _checked_token(self, token: Mapping[str, Any]) -> TokenT:
+        """``token`` as the client's token type, or ``ShapeError`` naming what does not fit."""
+        checked: TokenT = self._token_shape.check(token, scopes=self.spec["scopes"]["known"])
+        return checked
 
     def _api_hosts(self) -> frozenset[str]:
         """The hosts of the provider's own API (api.base_url, userinfo): the only ones an API

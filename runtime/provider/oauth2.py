@@ -6,9 +6,9 @@ import functools
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .base import ProviderBase
+from .base import ProviderBase, TokenT
 from .defaults import DEFAULT_LEEWAY, DEFAULT_TIMEOUT, Timeout
 from .pending import PendingAuthorization
 
@@ -26,10 +26,8 @@ if TYPE_CHECKING:
     from .metadata import Metadata
     from .spec_types import RefreshData
 
-TokenUpdater = Callable[[dict[str, Any]], object]
 
-
-class OAuth2Provider(ProviderBase):
+class OAuth2Provider(ProviderBase[TokenT]):
     """Base of generated OAuth 2 and OIDC clients; the subclass sets ``spec``.
 
     Flow methods are protected (``_fetch_token``...): the generated subclass wraps each in a
@@ -49,7 +47,7 @@ class OAuth2Provider(ProviderBase):
         token: Mapping[str, Any] | None = None,
         token_store: TokenStore | None = None,
         token_store_key: str | None = None,
-        token_updater: TokenUpdater | None = None,
+        token_updater: Callable[[TokenT], object] | None = None,
         private_key: str | bytes | None = None,
         key_id: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -88,7 +86,8 @@ class OAuth2Provider(ProviderBase):
             clock=clock,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=token_updater,
+            # It is only called with tokens _install checked against the token type.
+            token_updater=cast("Callable[[dict[str, Any]], object] | None", token_updater),
             timeout=timeout,
         )
         self._session._renewal = _SpecRenewal(self)
@@ -109,9 +108,12 @@ class OAuth2Provider(ProviderBase):
         return self._session
 
     @property
-    def token(self) -> dict[str, Any]:
-        """The current (normalised) token; empty before the first one."""
-        return dict(self._session.token or {})
+    def token(self) -> TokenT | None:
+        """A copy of the current (normalised) token; None before the first one."""
+        current = self._session.token
+        # The session holds what _install checked, a token given to the constructor or one
+        # from the token store: all of the client's token type.
+        return cast(TokenT, dict(current)) if current else None
 
     @property
     def pending_authorization(self) -> PendingAuthorization:
@@ -231,7 +233,7 @@ class OAuth2Provider(ProviderBase):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> TokenT:
         """Exchange the callback (URL, query/fragment string or form_post body) or a code,
         checked against ``request`` (default: the client's pending authorization)."""
         from .authorization_request import check_request
@@ -296,9 +298,7 @@ class OAuth2Provider(ProviderBase):
             template=metadata.issuer_template,
         )
 
-    def _client_credentials(
-        self, *, scopes: Sequence[str] | None, notify: bool = False
-    ) -> dict[str, Any]:
+    def _client_credentials(self, *, scopes: Sequence[str] | None, notify: bool = False) -> TokenT:
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -311,9 +311,7 @@ class OAuth2Provider(ProviderBase):
         self._grant_scopes = scopes
         return self._install(token, grant="client_credentials", notify=notify)
 
-    def _password(
-        self, *, username: str, password: str, scopes: Sequence[str] | None
-    ) -> dict[str, Any]:
+    def _password(self, *, username: str, password: str, scopes: Sequence[str] | None) -> TokenT:
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -325,7 +323,7 @@ class OAuth2Provider(ProviderBase):
 
     # -- refresh and exchanges -------------------------------------------------------------
 
-    def _refresh(self, *, which: str | None = None) -> dict[str, Any]:
+    def _refresh(self, *, which: str | None = None) -> TokenT:
         """Trade the refresh token per ``refresh`` (rotation: may_omit keeps the old one);
         ``which`` names one of ``token.response.other_tokens`` to refresh instead."""
         from .authorization import requested_scopes
@@ -386,7 +384,7 @@ class OAuth2Provider(ProviderBase):
             spent=refresh_token,
         )
 
-    def _refresh_other(self, which: str, rules: RefreshData) -> dict[str, Any]:
+    def _refresh_other(self, which: str, rules: RefreshData) -> TokenT:
         """Refresh the other token ``which`` with its own refresh token; the main token and
         the rest of the client's token stay as they are."""
         from .token_response import other_token
@@ -427,7 +425,7 @@ class OAuth2Provider(ProviderBase):
         current[which] = renewed
         return self._install(current, grant=self._last_grant or "refresh_token", renewed=True)
 
-    def _exchange(self, name: str, *, token: str | None = None) -> dict[str, Any]:
+    def _exchange(self, name: str, *, token: str | None = None) -> TokenT:
         """Run the spec's named exchange (Facebook's long-lived token) with the access token."""
         from .templates import render_url
 
@@ -496,7 +494,7 @@ class OAuth2Provider(ProviderBase):
         *,
         cancel: threading.Event | None = None,
         sleep: Callable[[float], object] | None = None,
-    ) -> dict[str, Any]:
+    ) -> TokenT:
         from ..core.polling import poll_device
 
         rules = self.spec["device"]
@@ -741,7 +739,7 @@ class OAuth2Provider(ProviderBase):
         renewed: bool = False,
         notify: bool = False,
         spent: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> TokenT:
         """Make ``token`` the client's, with the after_token fields and the callback values it
         keeps (carried from the previous token on renewal; after_token fetched when missing).
 
@@ -760,9 +758,12 @@ class OAuth2Provider(ProviderBase):
                 api_auth=self._api_auth,
                 session=self._session,
             )
+        self._checked_token(token)  # before the client keeps it or hands it on
         self._session.install(token, notify=notify, spent=spent)
         self._last_grant = grant
-        return self.token
+        installed = self.token
+        assert installed is not None
+        return installed
 
 
 def _confirm_revocation(response: Response, body: Any, expected: Mapping[str, Any] | None) -> None:
@@ -789,7 +790,7 @@ class _SpecRenewal:
     """The provider session's token source: the spec's refresh, or a new client-credentials
     token when the client got its token by that grant."""
 
-    def __init__(self, provider: OAuth2Provider) -> None:
+    def __init__(self, provider: OAuth2Provider[Any]) -> None:
         self._provider = provider
 
     def can_renew(self) -> bool:
@@ -807,5 +808,5 @@ class _SpecRenewal:
         refresh = provider.spec["refresh"]
         token = provider._session.token or {}
         if refresh and refresh["supported"] and token.get("refresh_token"):
-            return provider._refresh()
-        return provider._client_credentials(scopes=provider._grant_scopes, notify=True)
+            return dict(provider._refresh())
+        return dict(provider._client_credentials(scopes=provider._grant_scopes, notify=True))

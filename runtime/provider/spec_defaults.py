@@ -92,7 +92,7 @@ DEFAULTS: Final[SpecData] = {
             },
             "refresh_expires": None,
             "token_type": {"default": "Bearer", "override": None},
-            "scope": {"path": "scope", "format": "string", "separator": None},
+            "scope": {"path": "scope", "format": "string", "separator": None, "known_names": False},
             "extra": {},
             "other_tokens": {},
             "unconfirmed": False,

@@ -19,9 +19,9 @@ Endpoints:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -88,6 +88,20 @@ class ContosoIdentityToken(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[ContosoIdentityToken]] = Shape(
+    "ContosoIdentityToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class ContosoIdentityProfile(TypedDict, total=False):
     """The user's Contoso Identity profile, read from the id_token claims.
 
@@ -99,6 +113,18 @@ class ContosoIdentityProfile(TypedDict, total=False):
     oid: Required[str]
     roles: list[str]
     tid: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[ContosoIdentityProfile]] = Shape(
+    "ContosoIdentityProfile",
+    {
+        "email": ("str", False),
+        "name": ("str", False),
+        "oid": ("str", True),
+        "roles": ("list[str]", False),
+        "tid": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -215,7 +241,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class ContosoIdentity(OAuth2Provider):
+class ContosoIdentity(OAuth2Provider[ContosoIdentityToken]):
     """Contoso Identity client (OpenID Connect).
 
     Endpoints:
@@ -241,6 +267,7 @@ class ContosoIdentity(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[ContosoIdentityToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -290,7 +317,7 @@ class ContosoIdentity(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
             private_key=private_key,
             key_id=key_id,
         )
@@ -345,10 +372,7 @@ class ContosoIdentity(OAuth2Provider):
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
         """
-        return cast(
-            ContosoIdentityToken,
-            self._fetch_token(authorization_response, request=request, code=code),
-        )
+        return self._fetch_token(authorization_response, request=request, code=code)
 
     def refresh(self) -> ContosoIdentityToken:
         """Trade the refresh token for a new token.
@@ -356,14 +380,14 @@ class ContosoIdentity(OAuth2Provider):
         Endpoint: https://{login_host}/{tenant}/oauth2/v2.0/token
         Refresh tokens rotate: the old one stops working.
         """
-        return cast(ContosoIdentityToken, self._refresh())
+        return self._refresh()
 
     def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> ContosoIdentityToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{login_host}/{tenant}/oauth2/v2.0/token
         """
-        return cast(ContosoIdentityToken, self._client_credentials(scopes=scopes))
+        return self._client_credentials(scopes=scopes)
 
     def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
@@ -388,11 +412,11 @@ class ContosoIdentity(OAuth2Provider):
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
         """
-        return cast(ContosoIdentityToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel)
 
     def userinfo(self) -> ContosoIdentityProfile:
         """The signed-in user's profile.
 
         Read from the id_token claims.
         """
-        return cast(ContosoIdentityProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())

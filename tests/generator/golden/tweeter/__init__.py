@@ -16,9 +16,9 @@ Endpoints:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -37,6 +37,17 @@ class TweeterToken(TypedDict, total=False):
     user_id: Required[str]
 
 
+_TOKEN_SHAPE: Final[Shape[TweeterToken]] = Shape(
+    "TweeterToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "screen_name": ("str", False),
+        "user_id": ("str", True),
+    },
+)
+
+
 class TweeterRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -46,6 +57,16 @@ class TweeterRequestToken(TypedDict, total=False):
     """Its secret."""
     oauth_callback_confirmed: str
     """'true' when the provider accepted the callback URI."""
+
+
+_REQUEST_TOKEN_SHAPE: Final[Shape[TweeterRequestToken]] = Shape(
+    "TweeterRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
 
 
 class TweeterProfile(TypedDict, total=False):
@@ -59,6 +80,17 @@ class TweeterProfile(TypedDict, total=False):
     """Read from 'followers_count'."""
     id_str: Required[str]
     screen_name: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[TweeterProfile]] = Shape(
+    "TweeterProfile",
+    {
+        "email": ("str", False),
+        "followers": ("int", False),
+        "id_str": ("str", True),
+        "screen_name": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -143,7 +175,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Tweeter(OAuth1Provider):
+class Tweeter(OAuth1Provider[TweeterToken]):
     """Tweeter client (OAuth 1.0a).
 
     Endpoints:
@@ -164,6 +196,7 @@ class Tweeter(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TweeterToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -200,8 +233,7 @@ class Tweeter(OAuth1Provider):
         Args:
             x_auth_access_type: Overrides the app's access level for this token. Default: not sent.
         """
-        return cast(
-            TweeterRequestToken,
+        return _REQUEST_TOKEN_SHAPE.check(
             self._fetch_request_token(options={"x_auth_access_type": x_auth_access_type}),
         )
 
@@ -238,12 +270,9 @@ class Tweeter(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            TweeterToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def revoke(self) -> None:
@@ -258,4 +287,4 @@ class Tweeter(OAuth1Provider):
 
         Endpoint: https://api.example.com/1.1/account/verify_credentials.json
         """
-        return cast(TweeterProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo())
