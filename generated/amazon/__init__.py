@@ -232,7 +232,7 @@ class Amazon(OAuth2Provider[AmazonToken]):
     - client authentication client_secret_post
     - token response format json
 
-    Not confirmed by a listed source: errors.
+    Not confirmed by a listed source: the error answers.
 
     Documentation: https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html
     """
@@ -294,7 +294,6 @@ class Amazon(OAuth2Provider[AmazonToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -308,10 +307,8 @@ class Amazon(OAuth2Provider[AmazonToken]):
         Args:
             scopes: The scopes to request; default: 'profile'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

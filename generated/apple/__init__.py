@@ -283,8 +283,8 @@ class Apple(OAuth2Provider[AppleToken]):
     - callback values kept on the token: 'user'
     - runtime hooks at client_secret: apple_client_secret_jwt
 
-    Not confirmed by a listed source: authorize, callback, endpoints, oidc, refresh, scopes,
-    userinfo.
+    Not confirmed by a listed source: the authorization request, the callback, the endpoint URLs,
+    OpenID Connect, refreshing, the scopes, the profile.
 
     Documentation: https://developer.apple.com/documentation/signinwithapplerestapi
     """
@@ -343,7 +343,6 @@ class Apple(OAuth2Provider[AppleToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -357,10 +356,8 @@ class Apple(OAuth2Provider[AppleToken]):
         Args:
             scopes: The scopes to request; default: 'name', 'email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,
@@ -383,7 +380,7 @@ class Apple(OAuth2Provider[AppleToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> AppleCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> AppleToken:

@@ -235,7 +235,8 @@ class Asana(OAuth2Provider[AsanaToken]):
     - token response format json
     - token extras: 'data'
 
-    Not confirmed by a listed source: errors, oidc, refresh, revocation, scopes, token, userinfo.
+    Not confirmed by a listed source: the error answers, OpenID Connect, refreshing, revocation, the
+    scopes, the token request, the profile.
 
     Documentation: https://developers.asana.com/docs/oauth
     """
@@ -282,7 +283,6 @@ class Asana(OAuth2Provider[AsanaToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -296,10 +296,8 @@ class Asana(OAuth2Provider[AsanaToken]):
         Args:
             scopes: The scopes to request; default: 'email', 'profile'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

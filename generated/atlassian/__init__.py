@@ -354,7 +354,7 @@ class Atlassian(OAuth2Provider[AtlassianToken]):
     - refresh tokens rotate (single use)
     - a refresh token needs the scopes 'offline_access'
 
-    Not confirmed by a listed source: api, userinfo.
+    Not confirmed by a listed source: API calls, the profile.
 
     Documentation: https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
     """
@@ -419,8 +419,8 @@ class Atlassian(OAuth2Provider[AtlassianToken]):
         Args:
             scopes: The scopes to request; default: 'read:me', 'read:jira-work', 'offline_access'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Atlassian needs for a refresh
+                token. Default: sent.
         """
         return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
 

@@ -455,8 +455,8 @@ class Auth0(OAuth2Provider[Auth0Token]):
         Args:
             scopes: The scopes to request; default: 'openid', 'profile', 'email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Auth0 needs for a refresh
+                token. Default: sent.
             audience: The unique identifier of the API the access token is for. Default: not sent.
             connection: Send the user straight to this connection (an identity provider) by name.
                 Default: not sent.

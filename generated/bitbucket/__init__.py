@@ -200,7 +200,7 @@ class Bitbucket(OAuth2Provider[BitbucketToken]):
     - refresh tokens rotate (single use)
     - API headers: 'Accept'
 
-    Not confirmed by a listed source: authorize, scopes.
+    Not confirmed by a listed source: the authorization request, the scopes.
 
     Documentation: https://developer.atlassian.com/cloud/bitbucket/oauth-2/
     """
@@ -242,12 +242,7 @@ class Bitbucket(OAuth2Provider[BitbucketToken]):
             token_updater=token_updater,
         )
 
-    def authorization_url(
-        self,
-        *,
-        state: str | None = None,
-        offline: bool | None = None,
-    ) -> AuthorizationRequest:
+    def authorization_url(self, *, state: str | None = None) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
         Send the user to the request's ``url``. Keep the request until the callback (a web app:
@@ -259,10 +254,8 @@ class Bitbucket(OAuth2Provider[BitbucketToken]):
 
         Args:
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=None, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=None, state=state, options={})
 
     def fetch_token(
         self,

@@ -408,7 +408,6 @@ class Box(OAuth2Provider[BoxToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -422,10 +421,8 @@ class Box(OAuth2Provider[BoxToken]):
         Args:
             scopes: The scopes to request; default: 'root_readwrite'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

@@ -623,7 +623,7 @@ class Discord(OAuth2Provider[DiscordToken]):
     - refresh tokens rotate (single use)
     - API headers: 'User-Agent'
 
-    Not confirmed by a listed source: refresh.
+    Not confirmed by a listed source: refreshing.
 
     Documentation: https://discord.com/developers/docs/topics/oauth2
     """
@@ -685,7 +685,6 @@ class Discord(OAuth2Provider[DiscordToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         disable_guild_select: bool | None = None,
         guild_id: str | None = None,
         integration_type: Literal["0", "1"] | None = None,
@@ -704,8 +703,6 @@ class Discord(OAuth2Provider[DiscordToken]):
         Args:
             scopes: The scopes to request; default: 'identify'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             disable_guild_select: Keeps the user from changing the pre-selected guild (bot scope).
                 True sends 'true', False 'false'. Default: not sent.
             guild_id: Pre-selects this guild in the bot authorization's guild picker (bot scope).
@@ -724,7 +721,6 @@ class Discord(OAuth2Provider[DiscordToken]):
             scopes=scopes,
             state=state,
             options={
-                "offline": offline,
                 "disable_guild_select": disable_guild_select,
                 "guild_id": guild_id,
                 "integration_type": integration_type,
@@ -754,7 +750,7 @@ class Discord(OAuth2Provider[DiscordToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> DiscordCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> DiscordToken:

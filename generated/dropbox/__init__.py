@@ -434,8 +434,8 @@ class Dropbox(OAuth2Provider[DropboxToken]):
     - revoke() revokes the access token unless told otherwise
     - revocation is authenticated with the access token
 
-    Not confirmed by a listed source: authorize, endpoints, errors, refresh, scopes, token,
-    token.response.
+    Not confirmed by a listed source: the authorization request, the endpoint URLs, the error
+    answers, refreshing, the scopes, the token request, the token answer.
 
     Documentation: https://developers.dropbox.com/oauth-guide
     """
@@ -503,8 +503,8 @@ class Dropbox(OAuth2Provider[DropboxToken]):
         Args:
             scopes: The scopes to request; default: 'account_info.read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'token_access_type=offline' parameter that Dropbox needs
+                for a refresh token. Default: sent.
             disable_signup: Hide the sign-up page (the user must already have an account). True
                 sends 'true', False 'false'. Default: not sent.
             force_reapprove: Ask the user to approve the app again even if already approved. True

@@ -290,7 +290,8 @@ class Etsy(OAuth2Provider[EtsyToken]):
     - refresh tokens rotate (single use)
     - API headers: 'x-api-key'
 
-    Not confirmed by a listed source: callback, errors, refresh, token, userinfo.
+    Not confirmed by a listed source: the callback, the error answers, refreshing, the token
+    request, the profile.
 
     Documentation: https://developers.etsy.com/documentation/essentials/authentication/
     """
@@ -337,7 +338,6 @@ class Etsy(OAuth2Provider[EtsyToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -351,10 +351,8 @@ class Etsy(OAuth2Provider[EtsyToken]):
         Args:
             scopes: The scopes to request; default: 'email_r'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

@@ -171,8 +171,8 @@ class Eventbrite(OAuth2Provider[EventbriteToken]):
     - client authentication client_secret_post
     - token response format json
 
-    Not confirmed by a listed source: authorize, callback, endpoints, errors, scopes, token,
-    userinfo.
+    Not confirmed by a listed source: the authorization request, the callback, the endpoint URLs,
+    the error answers, the scopes, the token request, the profile.
 
     Documentation: https://www.eventbrite.com/platform/api
     """

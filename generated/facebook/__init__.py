@@ -266,7 +266,7 @@ class Facebook(OAuth2Provider[FacebookToken]):
     - API token name 'access_token'
     - runtime hooks at protected_request: facebook_appsecret_proof
 
-    Not confirmed by a listed source: authorize, userinfo.
+    Not confirmed by a listed source: the authorization request, the profile.
 
     Documentation: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
     """
@@ -361,7 +361,7 @@ class Facebook(OAuth2Provider[FacebookToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> FacebookCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def exchange_long_lived(self, *, token: str | None = None) -> FacebookToken:

@@ -285,8 +285,8 @@ class Figma(OAuth2Provider[FigmaToken]):
     - token response format json
     - token extras: 'user_id_string'
 
-    Not confirmed by a listed source: authorize, endpoints, errors, refresh, scopes, token,
-    userinfo.
+    Not confirmed by a listed source: the authorization request, the endpoint URLs, the error
+    answers, refreshing, the scopes, the token request, the profile.
 
     Documentation: https://developers.figma.com/docs/rest-api/authentication
     """
@@ -333,7 +333,6 @@ class Figma(OAuth2Provider[FigmaToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -347,10 +346,8 @@ class Figma(OAuth2Provider[FigmaToken]):
         Args:
             scopes: The scopes to request; default: 'current_user:read', 'file_content:read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

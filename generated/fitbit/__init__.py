@@ -435,7 +435,7 @@ class Fitbit(OAuth2Provider[FitbitToken]):
     - error code read from 'errors[0].errorType'
     - refresh tokens rotate (single use)
 
-    Not confirmed by a listed source: errors, revocation.
+    Not confirmed by a listed source: the error answers, revocation.
 
     Documentation: https://dev.fitbit.com/build/reference/web-api/developer-guide/authorization/
     """
@@ -482,7 +482,6 @@ class Fitbit(OAuth2Provider[FitbitToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         prompt: Literal["none", "consent", "login", "login consent"] | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -497,17 +496,11 @@ class Fitbit(OAuth2Provider[FitbitToken]):
         Args:
             scopes: The scopes to request; default: 'profile'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             prompt: none: the default behaviour; consent: show the consent screen again; login:
                 require
         the user to sign in again; "login consent": both. Default: not sent.
         """
-        return self._authorization_url(
-            scopes=scopes,
-            state=state,
-            options={"offline": offline, "prompt": prompt},
-        )
+        return self._authorization_url(scopes=scopes, state=state, options={"prompt": prompt})
 
     def fetch_token(
         self,

@@ -203,7 +203,8 @@ class Flickr(OAuth1Provider[FlickrToken]):
     - no scopes
     - signature HMAC-SHA1, OAuth parameters in the header
 
-    Not confirmed by a listed source: api, authorize, endpoints, errors, oauth1, userinfo.
+    Not confirmed by a listed source: API calls, the authorization request, the endpoint URLs, the
+    error answers, the OAuth 1 steps, the profile.
 
     Documentation: https://www.flickr.com/services/api/auth.oauth.html
     """

@@ -562,7 +562,6 @@ class GitHub(OAuth2Provider[GitHubToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         allow_signup: bool | None = None,
         login: str | None = None,
         prompt: Literal["select_account"] | None = None,
@@ -579,8 +578,6 @@ class GitHub(OAuth2Provider[GitHubToken]):
         Args:
             scopes: The scopes to request; default: 'read:user', 'user:email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             allow_signup: Whether unauthenticated users may sign up for GitHub during the flow. True
                 sends 'true', False 'false'. Default: not sent.
             login: Suggests an account to sign in with. Default: not sent.
@@ -590,12 +587,7 @@ class GitHub(OAuth2Provider[GitHubToken]):
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={
-                "offline": offline,
-                "allow_signup": allow_signup,
-                "login": login,
-                "prompt": prompt,
-            },
+            options={"allow_signup": allow_signup, "login": login, "prompt": prompt},
         )
 
     def fetch_token(

@@ -481,7 +481,6 @@ class GitLab(OAuth2Provider[GitLabToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         root_namespace_id: str | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -496,15 +495,13 @@ class GitLab(OAuth2Provider[GitLabToken]):
         Args:
             scopes: The scopes to request; default: 'read_user'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             root_namespace_id: The root namespace (top-level group) id, when SAML SSO is configured
                 for that group. Default: not sent.
         """
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={"offline": offline, "root_namespace_id": root_namespace_id},
+            options={"root_namespace_id": root_namespace_id},
         )
 
     def fetch_token(

@@ -433,8 +433,8 @@ class Google(OAuth2Provider[GoogleToken]):
         Args:
             scopes: The scopes to request; default: 'openid', 'email', 'profile'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'access_type=offline' parameter that Google needs for a
+                refresh token. Default: sent.
             access_type: offline makes Google issue a refresh token (online is Google's default).
                 Default: not sent.
             hd: Optimise the account chooser for one Google Workspace / Cloud organization domain

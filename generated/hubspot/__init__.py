@@ -255,7 +255,7 @@ class HubSpot(OAuth2Provider[HubSpotToken]):
     - client authentication client_secret_post
     - token response format json
 
-    Not confirmed by a listed source: errors, scopes, userinfo.
+    Not confirmed by a listed source: the error answers, the scopes, the profile.
 
     Documentation:
     https://developers.hubspot.com/docs/api-reference/2026-03/authentication/manage-oauth-tokens
@@ -303,7 +303,6 @@ class HubSpot(OAuth2Provider[HubSpotToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         optional_scopes: str | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -318,15 +317,13 @@ class HubSpot(OAuth2Provider[HubSpotToken]):
         Args:
             scopes: The scopes to request; default: none.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             optional_scopes: Scopes the user may decline (space-separated); the app works without
                 them. Default: not sent.
         """
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={"offline": offline, "optional_scopes": optional_scopes},
+            options={"optional_scopes": optional_scopes},
         )
 
     def fetch_token(

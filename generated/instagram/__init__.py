@@ -320,7 +320,7 @@ class Instagram(OAuth2Provider[InstagramToken]):
     - API calls carry the token in the query
     - API token name 'access_token'
 
-    Not confirmed by a listed source: errors, userinfo.
+    Not confirmed by a listed source: the error answers, the profile.
 
     Documentation:
     https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login

@@ -364,7 +364,8 @@ class Intuit(OAuth2Provider[IntuitToken]):
     - revocation parameters sent as json
     - API headers: 'Accept'
 
-    Not confirmed by a listed source: errors, refresh, revocation, token, userinfo.
+    Not confirmed by a listed source: the error answers, refreshing, revocation, the token request,
+    the profile.
 
     Documentation:
     https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0
@@ -435,7 +436,6 @@ class Intuit(OAuth2Provider[IntuitToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -449,10 +449,8 @@ class Intuit(OAuth2Provider[IntuitToken]):
         Args:
             scopes: The scopes to request; default: 'com.intuit.quickbooks.accounting'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,
@@ -475,7 +473,7 @@ class Intuit(OAuth2Provider[IntuitToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> IntuitCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> IntuitToken:

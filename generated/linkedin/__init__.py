@@ -312,7 +312,6 @@ class LinkedIn(OAuth2Provider[LinkedInToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -326,10 +325,8 @@ class LinkedIn(OAuth2Provider[LinkedInToken]):
         Args:
             scopes: The scopes to request; default: 'openid', 'profile', 'email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

@@ -263,8 +263,8 @@ class Mailchimp(OAuth2Provider[MailchimpToken]):
     - after sign-in, metadata ('https://login.mailchimp.com/oauth2/metadata') fills token fields
       'dc', 'api_endpoint', 'accountname', 'login_url'
 
-    Not confirmed by a listed source: after_token.metadata, api, authorize, errors, scopes, token,
-    userinfo.
+    Not confirmed by a listed source: the metadata call after sign-in, API calls, the authorization
+    request, the error answers, the scopes, the token request, the profile.
 
     Documentation: https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/
     """

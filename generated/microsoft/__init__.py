@@ -464,8 +464,8 @@ class Microsoft(OAuth2Provider[MicrosoftToken]):
             scopes: The scopes to request; default: 'openid', 'profile', 'email', 'offline_access',
                 'User.Read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Microsoft Entra ID needs for a
+                refresh token. Default: sent.
             domain_hint: Skip email-based discovery (for example, go straight to a federated
                 provider). Default: not sent.
             login_hint: Pre-fill the username / email address on the sign-in page. Default: not

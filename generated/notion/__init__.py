@@ -291,7 +291,8 @@ class Notion(OAuth2Provider[NotionToken]):
     - revoke() revokes the access token unless told otherwise
     - API headers: 'Notion-Version'
 
-    Not confirmed by a listed source: authorize, errors, scopes, userinfo.
+    Not confirmed by a listed source: the authorization request, the error answers, the scopes, the
+    profile.
 
     Documentation: https://developers.notion.com/reference/authorization
     """
@@ -337,12 +338,7 @@ class Notion(OAuth2Provider[NotionToken]):
             token_updater=token_updater,
         )
 
-    def authorization_url(
-        self,
-        *,
-        state: str | None = None,
-        offline: bool | None = None,
-    ) -> AuthorizationRequest:
+    def authorization_url(self, *, state: str | None = None) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
         Send the user to the request's ``url``. Keep the request until the callback (a web app:
@@ -354,10 +350,8 @@ class Notion(OAuth2Provider[NotionToken]):
 
         Args:
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=None, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=None, state=state, options={})
 
     def fetch_token(
         self,

@@ -423,8 +423,8 @@ class Okta(OAuth2Provider[OktaToken]):
         Args:
             scopes: The scopes to request; default: 'openid', 'profile', 'email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Okta needs for a refresh
+                token. Default: sent.
             idp: The id of an identity provider to send the user to. Default: not sent.
             login_hint: A username to pre-fill on the sign-in page. Default: not sent.
             max_age: Seconds since the user's last authentication after which they sign in again.

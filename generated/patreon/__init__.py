@@ -268,7 +268,7 @@ class Patreon(OAuth2Provider[PatreonToken]):
     - token response format json
     - refresh tokens rotate (single use)
 
-    Not confirmed by a listed source: callback, errors.
+    Not confirmed by a listed source: the callback, the error answers.
 
     Documentation: https://docs.patreon.com/
     """
@@ -315,7 +315,6 @@ class Patreon(OAuth2Provider[PatreonToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -329,10 +328,8 @@ class Patreon(OAuth2Provider[PatreonToken]):
         Args:
             scopes: The scopes to request; default: 'identity'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

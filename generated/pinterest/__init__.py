@@ -356,7 +356,7 @@ class Pinterest(OAuth2Provider[PinterestToken]):
     - token extras: 'response_type'
     - error code read from 'code'
 
-    Not confirmed by a listed source: authorize, callback.
+    Not confirmed by a listed source: the authorization request, the callback.
 
     Documentation:
     https://developers.pinterest.com/docs/getting-started/set-up-authentication-and-authorization/
@@ -404,7 +404,6 @@ class Pinterest(OAuth2Provider[PinterestToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -418,10 +417,8 @@ class Pinterest(OAuth2Provider[PinterestToken]):
         Args:
             scopes: The scopes to request; default: 'user_accounts:read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

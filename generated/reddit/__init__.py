@@ -426,7 +426,7 @@ class Reddit(OAuth2Provider[RedditToken]):
     - API token scheme 'bearer'
     - API headers: 'User-Agent'
 
-    Not confirmed by a listed source: errors, scopes.
+    Not confirmed by a listed source: the error answers, the scopes.
 
     Documentation: https://github.com/reddit-archive/reddit/wiki/OAuth2
     """
@@ -495,8 +495,8 @@ class Reddit(OAuth2Provider[RedditToken]):
         Args:
             scopes: The scopes to request; default: 'identity'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'duration=permanent' parameter that Reddit needs for a
+                refresh token. Default: sent.
             duration: "Indicates whether or not your app needs a permanent token": temporary tokens
                 expire
         after one hour; permanent ones come with a refresh token. Default: not sent.

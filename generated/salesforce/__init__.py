@@ -583,7 +583,7 @@ class Salesforce(OAuth2Provider[SalesforceToken]):
       'sfdc_community_id'
     - a refresh token needs the scopes 'refresh_token'
 
-    Not confirmed by a listed source: errors.
+    Not confirmed by a listed source: the error answers.
 
     Documentation:
     https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_web_server_flow.htm&type=5
@@ -665,8 +665,8 @@ class Salesforce(OAuth2Provider[SalesforceToken]):
         Args:
             scopes: The scopes to request; default: 'api', 'refresh_token'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'refresh_token' scope that Salesforce needs for a refresh
+                token. Default: sent.
             display: The login page's display type (page by default). Default: not sent.
             immediate: Whether the user is asked to log in and approve; true fails with
                 immediate_unsuccessful

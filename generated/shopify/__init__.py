@@ -498,7 +498,7 @@ class Shopify(OAuth2Provider[ShopifyToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> ShopifyCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def userinfo(self) -> ShopifyProfile:

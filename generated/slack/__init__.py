@@ -526,7 +526,6 @@ class Slack(OAuth2Provider[SlackToken]):
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
         user_scopes: Sequence[Scope] | None = None,
-        offline: bool | None = None,
         team: str | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -542,15 +541,13 @@ class Slack(OAuth2Provider[SlackToken]):
             scopes: The scopes to request; default: none.
             state: Default: a new random value.
             user_scopes: User scopes, sent as 'user_scope'.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             team: A workspace (team) id: a user already signed in to it authorizes against that
                 workspace. Default: not sent.
         """
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={"user_scopes": user_scopes, "offline": offline, "team": team},
+            options={"user_scopes": user_scopes, "team": team},
         )
 
     def fetch_token(

@@ -253,7 +253,7 @@ class SmugMug(OAuth1Provider[SmugMugToken]):
     - signature HMAC-SHA1, OAuth parameters in the header
     - API headers: 'Accept'
 
-    Not confirmed by a listed source: errors, oauth1, userinfo.
+    Not confirmed by a listed source: the error answers, the OAuth 1 steps, the profile.
 
     Documentation: https://api.smugmug.com/api/v2/doc/tutorial/authorization.html
     """

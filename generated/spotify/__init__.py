@@ -375,7 +375,8 @@ class Spotify(OAuth2Provider[SpotifyToken]):
     - default scopes: 'user-read-private', 'user-read-email'
     - token response format json
 
-    Not confirmed by a listed source: api, authorize, endpoints, errors, refresh, scopes.
+    Not confirmed by a listed source: API calls, the authorization request, the endpoint URLs, the
+    error answers, refreshing, the scopes.
 
     Documentation: https://developer.spotify.com/documentation/web-api/tutorials/code-flow
     """
@@ -422,7 +423,6 @@ class Spotify(OAuth2Provider[SpotifyToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         show_dialog: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -437,15 +437,13 @@ class Spotify(OAuth2Provider[SpotifyToken]):
         Args:
             scopes: The scopes to request; default: 'user-read-private', 'user-read-email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             show_dialog: Make the user approve the app again even if already approved. True sends
                 'true', False 'false'. Default: not sent.
         """
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={"offline": offline, "show_dialog": show_dialog},
+            options={"show_dialog": show_dialog},
         )
 
     def fetch_token(

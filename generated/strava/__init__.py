@@ -407,7 +407,7 @@ class Strava(OAuth2Provider[StravaToken]):
     - refresh tokens rotate (single use)
     - revoke() revokes the access token unless told otherwise
 
-    Not confirmed by a listed source: endpoints, errors, revocation.
+    Not confirmed by a listed source: the endpoint URLs, the error answers, revocation.
 
     Documentation: https://developers.strava.com/docs/authentication/
     """
@@ -454,7 +454,6 @@ class Strava(OAuth2Provider[StravaToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         approval_prompt: Literal["force", "auto"] | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -469,8 +468,6 @@ class Strava(OAuth2Provider[StravaToken]):
         Args:
             scopes: The scopes to request; default: 'read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             approval_prompt: force: always show the authorization prompt even if the user has
                 already authorized
         the current application; auto (the default): only when needed. Default: not sent.
@@ -478,7 +475,7 @@ class Strava(OAuth2Provider[StravaToken]):
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={"offline": offline, "approval_prompt": approval_prompt},
+            options={"approval_prompt": approval_prompt},
         )
 
     def fetch_token(
@@ -502,7 +499,7 @@ class Strava(OAuth2Provider[StravaToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> StravaCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> StravaToken:

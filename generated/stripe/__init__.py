@@ -322,7 +322,8 @@ class Stripe(OAuth2Provider[StripeToken]):
     - token response format json
     - token extras: 'stripe_user_id', 'stripe_publishable_key', 'livemode'
 
-    Not confirmed by a listed source: callback, errors, refresh, token, token.response, userinfo.
+    Not confirmed by a listed source: the callback, the error answers, refreshing, the token
+    request, the token answer, the profile.
 
     Documentation: https://docs.stripe.com/connect/oauth-reference
     """
@@ -369,7 +370,6 @@ class Stripe(OAuth2Provider[StripeToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         always_prompt: bool | None = None,
         stripe_landing: Literal["login", "register"] | None = None,
     ) -> AuthorizationRequest:
@@ -385,8 +385,6 @@ class Stripe(OAuth2Provider[StripeToken]):
         Args:
             scopes: The scopes to request; default: 'read_write'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             always_prompt: Always ask the user to pick or create an account, even when one is
                 already signed in. True sends 'true', False 'false'. Default: not sent.
             stripe_landing: Show the Stripe sign-in page (login) or the account creation form
@@ -395,11 +393,7 @@ class Stripe(OAuth2Provider[StripeToken]):
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={
-                "offline": offline,
-                "always_prompt": always_prompt,
-                "stripe_landing": stripe_landing,
-            },
+            options={"always_prompt": always_prompt, "stripe_landing": stripe_landing},
         )
 
     def fetch_token(

@@ -220,7 +220,8 @@ class Trello(OAuth1Provider[TrelloToken]):
     - default scopes: 'read'
     - signature HMAC-SHA1, OAuth parameters in the header
 
-    Not confirmed by a listed source: api, authorize, endpoints, errors, oauth1, scopes, userinfo.
+    Not confirmed by a listed source: API calls, the authorization request, the endpoint URLs, the
+    error answers, the OAuth 1 steps, the scopes, the profile.
 
     Documentation: https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/
     """

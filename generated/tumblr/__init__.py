@@ -314,7 +314,7 @@ class Tumblr(OAuth1Provider[TumblrToken]):
         )
 
     def captured(self) -> TumblrCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def userinfo(self) -> TumblrProfile:

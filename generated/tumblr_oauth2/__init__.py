@@ -252,7 +252,7 @@ class TumblrOAuth2(OAuth2Provider[TumblrOAuth2Token]):
     - a refresh token needs the scopes 'offline_access'
     - API headers: 'User-Agent'
 
-    Not confirmed by a listed source: errors.
+    Not confirmed by a listed source: the error answers.
 
     Documentation: https://www.tumblr.com/docs/en/api/v2
     """
@@ -319,8 +319,8 @@ class TumblrOAuth2(OAuth2Provider[TumblrOAuth2Token]):
         Args:
             scopes: The scopes to request; default: 'basic'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Tumblr OAuth2 needs for a
+                refresh token. Default: sent.
         """
         return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
 

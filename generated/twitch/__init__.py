@@ -428,8 +428,8 @@ class Twitch(OAuth2Provider[TwitchToken]):
     - revoke() revokes the access token unless told otherwise
     - API headers: 'Client-Id'
 
-    Not confirmed by a listed source: authorize, callback, device, endpoints, refresh, scopes,
-    token.response, userinfo.
+    Not confirmed by a listed source: the authorization request, the callback, the device flow, the
+    endpoint URLs, refreshing, the scopes, the token answer, the profile.
 
     Documentation: https://dev.twitch.tv/docs/authentication/
     """
@@ -476,7 +476,6 @@ class Twitch(OAuth2Provider[TwitchToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         force_verify: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -491,15 +490,13 @@ class Twitch(OAuth2Provider[TwitchToken]):
         Args:
             scopes: The scopes to request; default: 'user:read:email'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             force_verify: Make the user re-authorize the app even if they already did. True sends
                 'true', False 'false'. Default: not sent.
         """
         return self._authorization_url(
             scopes=scopes,
             state=state,
-            options={"offline": offline, "force_verify": force_verify},
+            options={"force_verify": force_verify},
         )
 
     def fetch_token(

@@ -246,7 +246,7 @@ class Twitter(OAuth1Provider[TwitterToken]):
     - a cancelled sign-in carries 'denied'
     - signature HMAC-SHA1, OAuth parameters in the header
 
-    Not confirmed by a listed source: callback.
+    Not confirmed by a listed source: the callback.
 
     Documentation:
     https://docs.x.com/fundamentals/authentication/oauth-1-0a/obtaining-user-access-tokens

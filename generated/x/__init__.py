@@ -358,7 +358,7 @@ class X(OAuth2Provider[XToken]):
     - token response format json
     - a refresh token needs the scopes 'offline.access'
 
-    Not confirmed by a listed source: errors, refresh.
+    Not confirmed by a listed source: the error answers, refreshing.
 
     Documentation: https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
     """
@@ -419,8 +419,8 @@ class X(OAuth2Provider[XToken]):
         Args:
             scopes: The scopes to request; default: 'tweet.read', 'users.read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline.access' scope that X needs for a refresh token.
+                Default: sent.
         """
         return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
 

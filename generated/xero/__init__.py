@@ -280,7 +280,7 @@ class Xero(OAuth2Provider[XeroToken]):
     - a refresh token needs the scopes 'offline_access'
     - API headers: 'Xero-tenant-id'
 
-    Not confirmed by a listed source: errors, revocation, token.
+    Not confirmed by a listed source: the error answers, revocation, the token request.
 
     Documentation: https://developer.xero.com/documentation/oauth2/auth-flow
     """
@@ -342,8 +342,8 @@ class Xero(OAuth2Provider[XeroToken]):
             scopes: The scopes to request; default: 'openid', 'profile', 'email', 'offline_access',
                 'accounting.transactions'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Xero needs for a refresh
+                token. Default: sent.
         """
         return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
 

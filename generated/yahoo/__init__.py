@@ -256,7 +256,7 @@ class Yahoo(OAuth2Provider[YahooToken]):
     - token response format json
     - token extras: 'xoauth_yahoo_guid'
 
-    Not confirmed by a listed source: errors, oidc, scopes.
+    Not confirmed by a listed source: the error answers, OpenID Connect, the scopes.
 
     Documentation: https://developer.yahoo.com/oauth2/guide/flows_authcode/
     """
@@ -303,7 +303,6 @@ class Yahoo(OAuth2Provider[YahooToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         language: str | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
@@ -318,16 +317,10 @@ class Yahoo(OAuth2Provider[YahooToken]):
         Args:
             scopes: The scopes to request; default: none.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             language: Language of Yahoo's pages (a language identifier; Yahoo's default is en-us).
                 Default: not sent.
         """
-        return self._authorization_url(
-            scopes=scopes,
-            state=state,
-            options={"offline": offline, "language": language},
-        )
+        return self._authorization_url(scopes=scopes, state=state, options={"language": language})
 
     def fetch_token(
         self,

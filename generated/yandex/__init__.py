@@ -328,7 +328,8 @@ class Yandex(OAuth2Provider[YandexToken]):
     - revoke() revokes the access token unless told otherwise
     - API token scheme 'OAuth'
 
-    Not confirmed by a listed source: device, errors, revocation, scopes, token.
+    Not confirmed by a listed source: the device flow, the error answers, revocation, the scopes,
+    the token request.
 
     Documentation: https://yandex.com/dev/id/doc/en/concepts/ya-oauth-intro
     """
@@ -375,7 +376,6 @@ class Yandex(OAuth2Provider[YandexToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
         device_id: str | None = None,
         device_name: str | None = None,
         force_confirm: bool | None = None,
@@ -394,8 +394,6 @@ class Yandex(OAuth2Provider[YandexToken]):
         Args:
             scopes: The scopes to request; default: none.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
             device_id: A unique id (6 to 50 printable ASCII characters) of the device the token is
                 for; a
         device token can be revoked with revoke(). An app can have up to 30 device tokens per
@@ -413,7 +411,6 @@ class Yandex(OAuth2Provider[YandexToken]):
             scopes=scopes,
             state=state,
             options={
-                "offline": offline,
                 "device_id": device_id,
                 "device_name": device_name,
                 "force_confirm": force_confirm,

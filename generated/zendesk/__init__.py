@@ -284,7 +284,8 @@ class Zendesk(OAuth2Provider[ZendeskToken]):
     - token response format json
     - refresh tokens expire; their lifetime is read from 'refresh_token_expires_in'
 
-    Not confirmed by a listed source: callback, endpoints, errors, scopes, token, userinfo.
+    Not confirmed by a listed source: the callback, the endpoint URLs, the error answers, the
+    scopes, the token request, the profile.
 
     Documentation:
     https://developer.zendesk.com/documentation/api-basics/authentication/api-tokens-to-oauth/
@@ -336,7 +337,6 @@ class Zendesk(OAuth2Provider[ZendeskToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -350,10 +350,8 @@ class Zendesk(OAuth2Provider[ZendeskToken]):
         Args:
             scopes: The scopes to request; default: 'read'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

@@ -366,7 +366,7 @@ class Zoom(OAuth2Provider[ZoomToken]):
     - revoke() revokes the access token unless told otherwise
     - revocation succeeds only when 'status' is 'success'
 
-    Not confirmed by a listed source: device, errors.
+    Not confirmed by a listed source: the device flow, the error answers.
 
     Documentation: https://developers.zoom.us/docs/integrations/oauth/
     """
@@ -413,7 +413,6 @@ class Zoom(OAuth2Provider[ZoomToken]):
         *,
         scopes: Sequence[Scope] | None = None,
         state: str | None = None,
-        offline: bool | None = None,
     ) -> AuthorizationRequest:
         """Start a sign-in: the URL to send the user to, and what its callback must match.
 
@@ -427,10 +426,8 @@ class Zoom(OAuth2Provider[ZoomToken]):
         Args:
             scopes: The scopes to request; default: 'user:read:user'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
         """
-        return self._authorization_url(scopes=scopes, state=state, options={"offline": offline})
+        return self._authorization_url(scopes=scopes, state=state, options={})
 
     def fetch_token(
         self,

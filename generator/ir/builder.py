@@ -670,7 +670,7 @@ class _Builder:
         quirks = facts.quirk_lines(spec)
         if quirks:
             body += ["", "Quirks:", *(f"- {line}" for line in quirks)]
-        unconfirmed = facts.unconfirmed_sections(spec)
+        unconfirmed = facts.unconfirmed_topics(spec)
         if unconfirmed:
             body += ["", f"Not confirmed by a listed source: {', '.join(unconfirmed)}."]
         body += ["", f"Documentation: {spec.docs}"]
@@ -992,13 +992,14 @@ class _Builder:
                 )
                 docs.append(f"    user_scopes: User scopes, sent as {facts.q(scopes.user_param)}.")
                 option_entries.append(self._entry("user_scopes"))
-            if spec.refresh is not None and spec.refresh.supported:
+            needed = self._refresh_needs()
+            if needed:
                 params.append(
                     _Param(identifier("offline"), Atom(Code("bool")), Code(" | None = None"))
                 )
                 docs.append(
-                    "    offline: False leaves out what a refresh token needs "
-                    "(refresh.requires_scopes / requires_params)."
+                    f"    offline: False leaves out {needed} that {spec.name} needs for a refresh "
+                    "token. Default: sent."
                 )
                 option_entries.append(self._entry("offline"))
         self._typed_options(
@@ -1030,6 +1031,22 @@ class _Builder:
             target="_authorization_url",
             call_keyword=args,
         )
+
+    def _refresh_needs(self) -> str:
+        """What the authorization request adds so that the provider issues a refresh token,
+        in words ("the offline_access scope"); empty when it adds nothing."""
+        refresh = self.spec.refresh
+        if refresh is None or not refresh.supported:
+            return ""
+        parts = []
+        if refresh.requires_scopes:
+            noun = "scope" if len(refresh.requires_scopes) == 1 else "scopes"
+            parts.append(f"the {facts.listed(refresh.requires_scopes)} {noun}")
+        if refresh.requires_params:
+            sent = [f"{name}={value}" for name, value in refresh.requires_params.items()]
+            noun = "parameter" if len(sent) == 1 else "parameters"
+            parts.append(f"the {facts.listed(sent)} {noun}")
+        return " and ".join(parts)
 
     def _typed_options(
         self,
@@ -1101,7 +1118,7 @@ class _Builder:
         callback = Code(identifier(self.names["callback"]))
         return self._method(
             "captured",
-            summary="Values the provider added to the last callback (callback.capture).",
+            summary="Values the provider added to the last callback.",
             returns=callback,
             target="_captured",
             checked_by=self._shape_name("callback"),

@@ -343,8 +343,8 @@ class ContosoIdentity(OAuth2Provider[ContosoIdentityToken]):
         Args:
             scopes: The scopes to request; default: 'profile', 'email', 'offline_access'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Contoso Identity needs for a
+                refresh token. Default: sent.
             domain_hint: Default: not sent.
             prompt: Default: not sent.
         """

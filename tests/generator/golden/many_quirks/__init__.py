@@ -466,7 +466,7 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
     - runtime hooks at protected_request: facebook_appsecret_proof
     - runtime hooks at userinfo_response: github_primary_email
 
-    Not confirmed by a listed source: token.response.
+    Not confirmed by a listed source: the token answer.
 
     Documentation: https://docs.example.com/oauth
     """
@@ -551,8 +551,8 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
             scopes: The scopes to request; default: 'read:user'.
             state: Default: a new random value.
             user_scopes: User scopes, sent as 'user_scope'.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline' scope and the 'duration=permanent' parameter
+                that Many Quirks Inc. needs for a refresh token. Default: sent.
             allow_signup: Sent as 'allowSignup'. True sends '1', False '0'. Default: not sent.
             login_hint: Default: not sent.
             max_age: Default: not sent.
@@ -592,7 +592,7 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
         return self._fetch_token(authorization_response, request=request, code=code)
 
     def captured(self) -> ManyQuirksCallback:
-        """Values the provider added to the last callback (callback.capture)."""
+        """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
     def refresh(self) -> ManyQuirksToken:
