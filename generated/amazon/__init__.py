@@ -21,10 +21,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -316,6 +316,8 @@ class Amazon(OAuth2Provider[AmazonToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> AmazonToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -327,20 +329,44 @@ class Amazon(OAuth2Provider[AmazonToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Login with Amazon: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> AmazonToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> AmazonToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://{api_host}/auth/o2/token
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def userinfo(self) -> AmazonProfile:
+        Args:
+            timeout: Seconds to wait for Login with Amazon: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> AmazonProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{api_host}/user/profile
+
+        Args:
+            timeout: Seconds to wait for Login with Amazon: a number, or (connect, read). Default:
+                the client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -23,10 +23,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -430,6 +430,8 @@ class Atlassian(OAuth2Provider[AtlassianToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> AtlassianToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -441,20 +443,44 @@ class Atlassian(OAuth2Provider[AtlassianToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Atlassian: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> AtlassianToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> AtlassianToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://auth.atlassian.com/oauth/token
         Refresh tokens rotate: the old one stops working.
-        """
-        return self._refresh()
 
-    def userinfo(self) -> AtlassianProfile:
+        Args:
+            timeout: Seconds to wait for Atlassian: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> AtlassianProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.atlassian.com/me
+
+        Args:
+            timeout: Seconds to wait for Atlassian: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

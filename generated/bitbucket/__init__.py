@@ -21,10 +21,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -263,6 +263,8 @@ class Bitbucket(OAuth2Provider[BitbucketToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> BitbucketToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -274,27 +276,62 @@ class Bitbucket(OAuth2Provider[BitbucketToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Bitbucket: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> BitbucketToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> BitbucketToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://bitbucket.org/site/oauth2/access_token
         Refresh tokens rotate: the old one stops working.
-        """
-        return self._refresh()
 
-    def client_credentials(self) -> BitbucketToken:
+        Args:
+            timeout: Seconds to wait for Bitbucket: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> BitbucketToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://bitbucket.org/site/oauth2/access_token
-        """
-        return self._client_credentials(scopes=None)
 
-    def userinfo(self) -> BitbucketProfile:
+        Args:
+            timeout: Seconds to wait for Bitbucket: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=None, per_call=PerCall(timeout, extra))
+
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> BitbucketProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.bitbucket.org/2.0/user
+
+        Args:
+            timeout: Seconds to wait for Bitbucket: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

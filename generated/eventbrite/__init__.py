@@ -20,10 +20,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -235,6 +235,8 @@ class Eventbrite(OAuth2Provider[EventbriteToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> EventbriteToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -246,12 +248,25 @@ class Eventbrite(OAuth2Provider[EventbriteToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Eventbrite: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def userinfo(self) -> EventbriteProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> EventbriteProfile:
         """The signed-in user's profile.
 
         Endpoint: https://www.eventbriteapi.com/v3/users/me/
+
+        Args:
+            timeout: Seconds to wait for Eventbrite: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -20,10 +20,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -346,6 +346,8 @@ class Facebook(OAuth2Provider[FacebookToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> FacebookToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -357,14 +359,29 @@ class Facebook(OAuth2Provider[FacebookToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Facebook: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
     def captured(self) -> FacebookCallback:
         """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
-    def exchange_long_lived(self, *, token: str | None = None) -> FacebookToken:
+    def exchange_long_lived(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> FacebookToken:
         """Run the long_lived token exchange.
 
         Exchange a short-lived user token for a long-lived one (fb_exchange_token).
@@ -374,10 +391,21 @@ class Facebook(OAuth2Provider[FacebookToken]):
 
         Args:
             token: The access token to exchange; default: the current one.
+            timeout: Seconds to wait for Facebook: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._exchange("long_lived", token=token)
+        return self._exchange("long_lived", token=token, per_call=PerCall(timeout, extra))
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://graph.facebook.com/{api_version}/me/permissions
@@ -385,12 +413,20 @@ class Facebook(OAuth2Provider[FacebookToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Facebook: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> FacebookProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> FacebookProfile:
         """The signed-in user's profile.
 
         Endpoint: https://graph.facebook.com/{api_version}/me
+
+        Args:
+            timeout: Seconds to wait for Facebook: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -22,10 +22,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -355,6 +355,8 @@ class Figma(OAuth2Provider[FigmaToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> FigmaToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -366,20 +368,41 @@ class Figma(OAuth2Provider[FigmaToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Figma: a number, or (connect, read). Default: the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> FigmaToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> FigmaToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://api.figma.com/v1/oauth/refresh
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def userinfo(self) -> FigmaProfile:
+        Args:
+            timeout: Seconds to wait for Figma: a number, or (connect, read). Default: the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> FigmaProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.figma.com/v1/me
+
+        Args:
+            timeout: Seconds to wait for Figma: a number, or (connect, read). Default: the client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

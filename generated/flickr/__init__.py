@@ -278,9 +278,13 @@ class Flickr(OAuth1Provider[FlickrToken]):
             verifier=verifier,
         )
 
-    def userinfo(self) -> FlickrProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> FlickrProfile:
         """The signed-in user's profile.
 
         Endpoint: https://www.flickr.com/services/rest
+
+        Args:
+            timeout: Seconds to wait for Flickr: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -25,10 +25,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -468,6 +468,8 @@ class Google(OAuth2Provider[GoogleToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> GoogleToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -479,30 +481,64 @@ class Google(OAuth2Provider[GoogleToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Google: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> GoogleToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> GoogleToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://oauth2.googleapis.com/token
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
+        Args:
+            timeout: Seconds to wait for Google: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def device_authorization(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
 
         Endpoint: https://oauth2.googleapis.com/device/code
         Then call poll_device_token() with the answer.
+
+        Args:
+            timeout: Seconds to wait for Google: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._device_authorization(scopes=scopes)
+        return self._device_authorization(scopes=scopes, per_call=PerCall(timeout, extra))
 
     def poll_device_token(
         self,
         device: DeviceAuthorization,
         *,
         cancel: threading.Event | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> GoogleToken:
         """Wait until the user has approved the device, then return the token.
 
@@ -512,10 +548,21 @@ class Google(OAuth2Provider[GoogleToken]):
         Args:
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
+            timeout: Seconds to wait for Google: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._poll_device_token(device, cancel=cancel)
+        return self._poll_device_token(device, cancel=cancel, per_call=PerCall(timeout, extra))
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://oauth2.googleapis.com/revoke
@@ -523,12 +570,20 @@ class Google(OAuth2Provider[GoogleToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Google: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> GoogleProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> GoogleProfile:
         """The signed-in user's profile.
 
         Endpoint: https://openidconnect.googleapis.com/v1/userinfo
+
+        Args:
+            timeout: Seconds to wait for Google: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

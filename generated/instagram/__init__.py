@@ -25,10 +25,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -390,6 +390,8 @@ class Instagram(OAuth2Provider[InstagramToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> InstagramToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -401,10 +403,25 @@ class Instagram(OAuth2Provider[InstagramToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Instagram: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def exchange_long_lived(self, *, token: str | None = None) -> InstagramToken:
+    def exchange_long_lived(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> InstagramToken:
         """Run the long_lived token exchange.
 
         Exchange the short-lived (1 hour) token for a long-lived one (60 days).
@@ -414,10 +431,20 @@ class Instagram(OAuth2Provider[InstagramToken]):
 
         Args:
             token: The access token to exchange; default: the current one.
+            timeout: Seconds to wait for Instagram: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._exchange("long_lived", token=token)
+        return self._exchange("long_lived", token=token, per_call=PerCall(timeout, extra))
 
-    def exchange_refresh_long_lived(self, *, token: str | None = None) -> InstagramToken:
+    def exchange_refresh_long_lived(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> InstagramToken:
         """Run the refresh_long_lived token exchange.
 
         Renew a long-lived token (at least 24 hours old, not expired) for 60 days.
@@ -427,12 +454,20 @@ class Instagram(OAuth2Provider[InstagramToken]):
 
         Args:
             token: The access token to exchange; default: the current one.
+            timeout: Seconds to wait for Instagram: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._exchange("refresh_long_lived", token=token)
+        return self._exchange("refresh_long_lived", token=token, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> InstagramProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> InstagramProfile:
         """The signed-in user's profile.
 
         Endpoint: https://graph.instagram.com/me
+
+        Args:
+            timeout: Seconds to wait for Instagram: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

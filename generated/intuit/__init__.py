@@ -25,10 +25,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -458,6 +458,8 @@ class Intuit(OAuth2Provider[IntuitToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> IntuitToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -469,22 +471,49 @@ class Intuit(OAuth2Provider[IntuitToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Intuit QuickBooks: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
     def captured(self) -> IntuitCallback:
         """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
-    def refresh(self) -> IntuitToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> IntuitToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer
         Refresh tokens rotate: the old one stops working.
-        """
-        return self._refresh()
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+        Args:
+            timeout: Seconds to wait for Intuit QuickBooks: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://developer.api.intuit.com/v2/oauth2/tokens/revoke
@@ -492,12 +521,20 @@ class Intuit(OAuth2Provider[IntuitToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Intuit QuickBooks: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> IntuitProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> IntuitProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{accounts_host}/v1/openid_connect/userinfo
+
+        Args:
+            timeout: Seconds to wait for Intuit QuickBooks: a number, or (connect, read). Default:
+                the client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

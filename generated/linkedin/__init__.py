@@ -26,10 +26,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -334,6 +334,8 @@ class LinkedIn(OAuth2Provider[LinkedInToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> LinkedInToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -345,37 +347,83 @@ class LinkedIn(OAuth2Provider[LinkedInToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for LinkedIn: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> LinkedInToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> LinkedInToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://www.linkedin.com/oauth/v2/accessToken
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> LinkedInToken:
+        Args:
+            timeout: Seconds to wait for LinkedIn: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> LinkedInToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://www.linkedin.com/oauth/v2/accessToken
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def introspect(self, *, token: str | None = None) -> dict[str, Any]:
+        Args:
+            timeout: Seconds to wait for LinkedIn: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def introspect(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Ask the provider about a token (RFC 7662); the answer has ``active``.
 
         Endpoint: https://www.linkedin.com/oauth/v2/introspectToken
 
         Args:
             token: Default: the current access token.
+            timeout: Seconds to wait for LinkedIn: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._introspect(token=token)
+        return self._introspect(token=token, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> LinkedInProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> LinkedInProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.linkedin.com/v2/userinfo
+
+        Args:
+            timeout: Seconds to wait for LinkedIn: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -24,10 +24,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -359,6 +359,8 @@ class Notion(OAuth2Provider[NotionToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> NotionToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -370,18 +372,45 @@ class Notion(OAuth2Provider[NotionToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Notion: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> NotionToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> NotionToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://api.notion.com/v1/oauth/token
         Refresh tokens rotate: the old one stops working.
-        """
-        return self._refresh()
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+        Args:
+            timeout: Seconds to wait for Notion: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://api.notion.com/v1/oauth/revoke
@@ -389,22 +418,40 @@ class Notion(OAuth2Provider[NotionToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Notion: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def introspect(self, *, token: str | None = None) -> dict[str, Any]:
+    def introspect(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Ask the provider about a token (RFC 7662); the answer has ``active``.
 
         Endpoint: https://api.notion.com/v1/oauth/introspect
 
         Args:
             token: Default: the current access token.
+            timeout: Seconds to wait for Notion: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._introspect(token=token)
+        return self._introspect(token=token, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> NotionProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> NotionProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.notion.com/v1/users/me
+
+        Args:
+            timeout: Seconds to wait for Notion: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

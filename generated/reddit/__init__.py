@@ -22,10 +22,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -513,6 +513,8 @@ class Reddit(OAuth2Provider[RedditToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> RedditToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -524,25 +526,64 @@ class Reddit(OAuth2Provider[RedditToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Reddit: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> RedditToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> RedditToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://www.reddit.com/api/v1/access_token
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> RedditToken:
+        Args:
+            timeout: Seconds to wait for Reddit: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> RedditToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://www.reddit.com/api/v1/access_token
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+        Args:
+            timeout: Seconds to wait for Reddit: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://www.reddit.com/api/v1/revoke_token
@@ -550,12 +591,20 @@ class Reddit(OAuth2Provider[RedditToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Reddit: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> RedditProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> RedditProfile:
         """The signed-in user's profile.
 
         Endpoint: https://oauth.reddit.com/api/v1/me
+
+        Args:
+            timeout: Seconds to wait for Reddit: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -27,10 +27,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -697,6 +697,8 @@ class Salesforce(OAuth2Provider[SalesforceToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> SalesforceToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -708,25 +710,64 @@ class Salesforce(OAuth2Provider[SalesforceToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Salesforce: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> SalesforceToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> SalesforceToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://{login_host}/services/oauth2/token
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> SalesforceToken:
+        Args:
+            timeout: Seconds to wait for Salesforce: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> SalesforceToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{login_host}/services/oauth2/token
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+        Args:
+            timeout: Seconds to wait for Salesforce: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://{login_host}/services/oauth2/revoke
@@ -734,22 +775,40 @@ class Salesforce(OAuth2Provider[SalesforceToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Salesforce: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def introspect(self, *, token: str | None = None) -> dict[str, Any]:
+    def introspect(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Ask the provider about a token (RFC 7662); the answer has ``active``.
 
         Endpoint: https://{login_host}/services/oauth2/introspect
 
         Args:
             token: Default: the current access token.
+            timeout: Seconds to wait for Salesforce: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._introspect(token=token)
+        return self._introspect(token=token, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> SalesforceProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> SalesforceProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{login_host}/services/oauth2/userinfo
+
+        Args:
+            timeout: Seconds to wait for Salesforce: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

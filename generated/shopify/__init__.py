@@ -24,10 +24,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -483,6 +483,8 @@ class Shopify(OAuth2Provider[ShopifyToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> ShopifyToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -494,16 +496,29 @@ class Shopify(OAuth2Provider[ShopifyToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Shopify: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
     def captured(self) -> ShopifyCallback:
         """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
-    def userinfo(self) -> ShopifyProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> ShopifyProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{shop}.myshopify.com/admin/api/{api_version}/shop.json
+
+        Args:
+            timeout: Seconds to wait for Shopify: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

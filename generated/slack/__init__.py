@@ -24,10 +24,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -556,6 +556,8 @@ class Slack(OAuth2Provider[SlackToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> SlackToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -567,10 +569,24 @@ class Slack(OAuth2Provider[SlackToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Slack: a number, or (connect, read). Default: the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self, *, which: Literal["user"] | None = None) -> SlackToken:
+    def refresh(
+        self,
+        *,
+        which: Literal["user"] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> SlackToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://{domain}/api/oauth.v2.access
@@ -578,10 +594,20 @@ class Slack(OAuth2Provider[SlackToken]):
 
         Args:
             which: Refresh another token of the answer ('user') on its own.
+            timeout: Seconds to wait for Slack: a number, or (connect, read). Default: the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._refresh(which=which)
+        return self._refresh(which=which, per_call=PerCall(timeout, extra))
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://{domain}/api/auth.revoke
@@ -589,12 +615,18 @@ class Slack(OAuth2Provider[SlackToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Slack: a number, or (connect, read). Default: the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> SlackProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> SlackProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{domain}/api/auth.test
+
+        Args:
+            timeout: Seconds to wait for Slack: a number, or (connect, read). Default: the client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -351,9 +351,13 @@ class SmugMug(OAuth1Provider[SmugMugToken]):
             verifier=verifier,
         )
 
-    def userinfo(self) -> SmugMugProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> SmugMugProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.smugmug.com/api/v2!authuser
+
+        Args:
+            timeout: Seconds to wait for SmugMug: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

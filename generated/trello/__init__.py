@@ -303,9 +303,13 @@ class Trello(OAuth1Provider[TrelloToken]):
             verifier=verifier,
         )
 
-    def userinfo(self) -> TrelloProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TrelloProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.trello.com/1/members/me
+
+        Args:
+            timeout: Seconds to wait for Trello: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

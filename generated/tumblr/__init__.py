@@ -317,9 +317,13 @@ class Tumblr(OAuth1Provider[TumblrToken]):
         """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
-    def userinfo(self) -> TumblrProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TumblrProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.tumblr.com/v2/user/info
+
+        Args:
+            timeout: Seconds to wait for Tumblr: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

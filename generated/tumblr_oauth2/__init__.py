@@ -21,10 +21,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -330,6 +330,8 @@ class TumblrOAuth2(OAuth2Provider[TumblrOAuth2Token]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> TumblrOAuth2Token:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -341,27 +343,67 @@ class TumblrOAuth2(OAuth2Provider[TumblrOAuth2Token]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Tumblr OAuth2: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> TumblrOAuth2Token:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> TumblrOAuth2Token:
         """Trade the refresh token for a new token.
 
         Endpoint: https://api.tumblr.com/v2/oauth2/token
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> TumblrOAuth2Token:
+        Args:
+            timeout: Seconds to wait for Tumblr OAuth2: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> TumblrOAuth2Token:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://api.tumblr.com/v2/oauth2/token
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def userinfo(self) -> TumblrOAuth2Profile:
+        Args:
+            timeout: Seconds to wait for Tumblr OAuth2: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def userinfo(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> TumblrOAuth2Profile:
         """The signed-in user's profile.
 
         Endpoint: https://api.tumblr.com/v2/user/info
+
+        Args:
+            timeout: Seconds to wait for Tumblr OAuth2: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

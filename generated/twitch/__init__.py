@@ -24,10 +24,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -505,6 +505,8 @@ class Twitch(OAuth2Provider[TwitchToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> TwitchToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -516,37 +518,83 @@ class Twitch(OAuth2Provider[TwitchToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> TwitchToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> TwitchToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://id.twitch.tv/oauth2/token
         Refresh tokens rotate: the old one stops working.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> TwitchToken:
+        Args:
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> TwitchToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://id.twitch.tv/oauth2/token
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
+        Args:
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def device_authorization(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
 
         Endpoint: https://id.twitch.tv/oauth2/device
         Then call poll_device_token() with the answer.
+
+        Args:
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._device_authorization(scopes=scopes)
+        return self._device_authorization(scopes=scopes, per_call=PerCall(timeout, extra))
 
     def poll_device_token(
         self,
         device: DeviceAuthorization,
         *,
         cancel: threading.Event | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> TwitchToken:
         """Wait until the user has approved the device, then return the token.
 
@@ -556,10 +604,21 @@ class Twitch(OAuth2Provider[TwitchToken]):
         Args:
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._poll_device_token(device, cancel=cancel)
+        return self._poll_device_token(device, cancel=cancel, per_call=PerCall(timeout, extra))
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://id.twitch.tv/oauth2/revoke
@@ -567,12 +626,20 @@ class Twitch(OAuth2Provider[TwitchToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> TwitchProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TwitchProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.twitch.tv/helix/users
+
+        Args:
+            timeout: Seconds to wait for Twitch: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

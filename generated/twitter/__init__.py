@@ -344,9 +344,13 @@ class Twitter(OAuth1Provider[TwitterToken]):
         """
         self._revoke()
 
-    def userinfo(self) -> TwitterProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TwitterProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.x.com/1.1/account/verify_credentials.json
+
+        Args:
+            timeout: Seconds to wait for Twitter: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

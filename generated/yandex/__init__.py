@@ -24,10 +24,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -425,6 +425,8 @@ class Yandex(OAuth2Provider[YandexToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> YandexToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -436,30 +438,64 @@ class Yandex(OAuth2Provider[YandexToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Yandex: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> YandexToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> YandexToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://oauth.yandex.ru/token
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
+        Args:
+            timeout: Seconds to wait for Yandex: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def device_authorization(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
 
         Endpoint: https://oauth.yandex.ru/device/code
         Then call poll_device_token() with the answer.
+
+        Args:
+            timeout: Seconds to wait for Yandex: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._device_authorization(scopes=scopes)
+        return self._device_authorization(scopes=scopes, per_call=PerCall(timeout, extra))
 
     def poll_device_token(
         self,
         device: DeviceAuthorization,
         *,
         cancel: threading.Event | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> YandexToken:
         """Wait until the user has approved the device, then return the token.
 
@@ -469,10 +505,21 @@ class Yandex(OAuth2Provider[YandexToken]):
         Args:
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
+            timeout: Seconds to wait for Yandex: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._poll_device_token(device, cancel=cancel)
+        return self._poll_device_token(device, cancel=cancel, per_call=PerCall(timeout, extra))
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://oauth.yandex.ru/revoke_token
@@ -480,12 +527,20 @@ class Yandex(OAuth2Provider[YandexToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Yandex: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> YandexProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> YandexProfile:
         """The signed-in user's profile.
 
         Endpoint: https://login.yandex.ru/info
+
+        Args:
+            timeout: Seconds to wait for Yandex: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -20,10 +20,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -359,6 +359,8 @@ class Zendesk(OAuth2Provider[ZendeskToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> ZendeskToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -370,27 +372,63 @@ class Zendesk(OAuth2Provider[ZendeskToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Zendesk: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
-    def refresh(self) -> ZendeskToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ZendeskToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://{subdomain}.zendesk.com/oauth/tokens
         A missing refresh_token in the answer keeps the old one.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> ZendeskToken:
+        Args:
+            timeout: Seconds to wait for Zendesk: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ZendeskToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{subdomain}.zendesk.com/oauth/tokens
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def userinfo(self) -> ZendeskProfile:
+        Args:
+            timeout: Seconds to wait for Zendesk: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> ZendeskProfile:
         """The signed-in user's profile.
 
         Endpoint: https://{subdomain}.zendesk.com/api/v2/users/me
+
+        Args:
+            timeout: Seconds to wait for Zendesk: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -12,6 +12,7 @@ import builtins
 import keyword
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..render.docstrings import docstring
 from ..render.layout import NOTHING, WIDTH, Atom, Group, Node, Pair, render
@@ -51,6 +52,7 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     "Literal": ("typing", False),
     "TypedDict": ("typing", False),
     "Callable": ("collections.abc", False),
+    "Mapping": ("collections.abc", False),
     "Sequence": ("collections.abc", False),
     # Only annotations use it (lazy under ``from __future__ import annotations``); importing
     # typing_extensions would add ~5 ms to every ``import generated.<id>``.
@@ -61,6 +63,7 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     "OAuth2Provider": ("runtime.provider", False),
     "RuntimeSpec": ("runtime.provider", False),
     "Shape": ("runtime.provider", False),
+    "PerCall": ("runtime.provider", False),
     "threading": ("threading", True),
     "DeviceAuthorization": ("runtime.device", True),
     "TokenStore": ("runtime.stores", True),
@@ -744,7 +747,12 @@ class _Builder:
         call_keyword: Sequence[tuple[str, Node]] = (),
         checked_by: Identifier | None = None,
         statement: bool = False,
+        per_call: Literal["", "timeout", "timeout+extra"] = "",
     ) -> Method:
+        """A method whose body is one call of ``target``; ``per_call`` adds the keyword
+        arguments ``timeout`` (and ``extra``) the runtime applies to the flow's requests."""
+        if per_call:
+            keyword, call_keyword, body = self._per_call(per_call, keyword, call_keyword, body)
         items: list[Node] = [Atom(Code("self"))]
         items += [param.node() for param in positional]
         if keyword:
@@ -772,6 +780,35 @@ class _Builder:
             docstring=docstring(summary, body, indent=8),
             body=render(statement_node, indent=8),
         )
+
+    def _per_call(
+        self,
+        which: str,
+        keyword: Sequence[_Param],
+        call_keyword: Sequence[tuple[str, Node]],
+        body: Sequence[str],
+    ) -> tuple[list[_Param], list[tuple[str, Node]], list[str]]:
+        timeout_type = Atom(Code("float | tuple[float, float]"))
+        params = [*keyword, _Param(identifier("timeout"), timeout_type, Code(" | None = None"))]
+        docs = [*body] if "Args:" in body else [*body, "", "Args:"]
+        docs.append(
+            f"    timeout: Seconds to wait for {self.spec.name}: a number, or (connect, read). "
+            "Default: the client's."
+        )
+        if which == "timeout":
+            return params, [*call_keyword, *self._pass("timeout")], docs
+        extra_type = Atom(code("{}[str, str]", self.imports.use("Mapping")))
+        params.append(_Param(identifier("extra"), extra_type, Code(" | None = None")))
+        docs.append(
+            "    extra: More parameters to send. One the flow sets itself (grant_type, code, "
+            "client_id, the token...) is refused with ExtraParameterError (a ValueError)."
+        )
+        settings = Group(
+            code("{}(", self.imports.use("PerCall")),
+            (Atom(identifier("timeout")), Atom(identifier("extra"))),
+            Code(")"),
+        )
+        return params, [*call_keyword, ("per_call", settings)], docs
 
     def _entry(self, name: str) -> Pair:
         """``"name": name`` in a dict display."""
@@ -1110,6 +1147,7 @@ class _Builder:
             ],
             returns=token,
             target="_fetch_token",
+            per_call="timeout+extra",
             call_positional=[Atom(identifier("authorization_response"))],
             call_keyword=self._pass("request", "code"),
         )
@@ -1157,6 +1195,7 @@ class _Builder:
             keyword=keyword,
             returns=token,
             target="_refresh",
+            per_call="timeout+extra",
             call_keyword=self._pass("which") if others else (),
         )
 
@@ -1169,6 +1208,7 @@ class _Builder:
             keyword=self._scope_params(),
             returns=token,
             target="_client_credentials",
+            per_call="timeout+extra",
             call_keyword=self._scope_args(),
         )
 
@@ -1194,6 +1234,7 @@ class _Builder:
             keyword=self._scope_params(),
             returns=device,
             target="_device_authorization",
+            per_call="timeout+extra",
             call_keyword=self._scope_args(),
         )
 
@@ -1216,6 +1257,7 @@ class _Builder:
             keyword=[_Param(identifier("cancel"), Atom(event), Code(" | None = None"))],
             returns=token,
             target="_poll_device_token",
+            per_call="timeout+extra",
             call_positional=[Atom(identifier("device"))],
             call_keyword=self._pass("cancel"),
         )
@@ -1238,6 +1280,7 @@ class _Builder:
             keyword=[self._str_param("token")],
             returns=token,
             target="_exchange",
+            per_call="timeout+extra",
             call_positional=[Atom(literal(name))],
             call_keyword=self._pass("token"),
         )
@@ -1268,6 +1311,7 @@ class _Builder:
             target="_revoke",
             call_keyword=self._pass("token", "token_type_hint"),
             statement=True,
+            per_call="timeout+extra",
         )
 
     def _introspect(self) -> Method:
@@ -1284,6 +1328,7 @@ class _Builder:
             keyword=[self._str_param("token")],
             returns=code("dict[str, {}]", any_type),
             target="_introspect",
+            per_call="timeout+extra",
             call_keyword=self._pass("token"),
         )
 
@@ -1302,6 +1347,7 @@ class _Builder:
             body=[where],
             returns=profile,
             target="_userinfo",
+            per_call="timeout",
             checked_by=self._shape_name("profile"),
         )
 

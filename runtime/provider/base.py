@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
 from urllib.parse import urlsplit
 
+from .defaults import Timeout
 from .shapes import ANY_SHAPE, Shape
 from .spec_defaults import DEFAULTS
 from .spec_types import EndpointsData, SpecData
@@ -238,7 +239,7 @@ class ProviderBase(Generic[TokenT]):
         """Values captured from the last callback (``callback.capture`` and callback hooks)."""
         return dict(self._captured_values)
 
-    def _profile_from_endpoint(self, url: str) -> dict[str, Any]:
+    def _profile_from_endpoint(self, url: str, *, timeout: Timeout = None) -> dict[str, Any]:
         from .userinfo import map_profile, request_profile
 
         rules = self.spec["userinfo"]
@@ -251,6 +252,7 @@ class ProviderBase(Generic[TokenT]):
             rules,
             self._placeholders(self._current_token()),
             replace_request=functools.partial(replace[0], self) if replace else None,
+            timeout=timeout,
             response_hooks=[
                 functools.partial(hook, self) for hook in self._hook_functions("userinfo_response")
             ],

@@ -12,7 +12,7 @@ from requests.auth import AuthBase
 
 from ..core.reading import header_of, status_of, url_of
 from .base import ProviderBase, TokenT
-from .defaults import DEFAULT_TIMEOUT
+from .defaults import DEFAULT_TIMEOUT, Timeout
 from .templates import render_text
 
 if TYPE_CHECKING:
@@ -216,11 +216,13 @@ class OAuth1Provider(ProviderBase[TokenT]):
 
     # -- after the dance -------------------------------------------------------------------
 
-    def _userinfo(self) -> dict[str, Any]:
+    def _userinfo(self, *, timeout: Timeout = None) -> dict[str, Any]:
         if self.spec["userinfo"] is None:
             raise ValueError(f"{self.spec['name']} declares no userinfo")
         self._require_token("userinfo()")
-        return self._profile_from_endpoint(self._endpoint("userinfo", with_token=True))
+        return self._profile_from_endpoint(
+            self._endpoint("userinfo", with_token=True), timeout=timeout
+        )
 
     def _revoke(self) -> None:
         """Invalidate the access token at ``endpoints.revoke`` (a signed request)."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .base import ProviderBase, TokenT
 from .defaults import DEFAULT_LEEWAY, DEFAULT_TIMEOUT, Timeout
 from .pending import PendingAuthorization
+from .per_call import DEFAULT, PerCall
 
 if TYPE_CHECKING:
     import threading
@@ -233,6 +234,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        per_call: PerCall = DEFAULT,
     ) -> TokenT:
         """Exchange the callback (URL, query/fragment string or form_post body) or a code,
         checked against ``request`` (default: the client's pending authorization)."""
@@ -269,7 +271,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
                 "AuthorizationRequest authorization_url() returned, "
                 "fetch_token(callback, request=...)"
             )
-        token = self._grant(grant)
+        token = self._grant(grant, per_call)
         self._check_id_token(token, nonce=pending.nonce)
         self._pending = PendingAuthorization()
         if authorization_response is not None:  # values of this callback kept on the token
@@ -298,7 +300,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
             template=metadata.issuer_template,
         )
 
-    def _client_credentials(self, *, scopes: Sequence[str] | None, notify: bool = False) -> TokenT:
+    def _client_credentials(
+        self, *, scopes: Sequence[str] | None, notify: bool = False, per_call: PerCall = DEFAULT
+    ) -> TokenT:
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -307,7 +311,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         chosen = requested_scopes(self.spec, scopes)
         if chosen:
             grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
-        token = self._grant(grant)
+        token = self._grant(grant, per_call)
         self._grant_scopes = scopes
         return self._install(token, grant="client_credentials", notify=notify)
 
@@ -323,7 +327,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
     # -- refresh and exchanges -------------------------------------------------------------
 
-    def _refresh(self, *, which: str | None = None) -> TokenT:
+    def _refresh(self, *, which: str | None = None, per_call: PerCall = DEFAULT) -> TokenT:
         """Trade the refresh token per ``refresh`` (rotation: may_omit keeps the old one);
         ``which`` names one of ``token.response.other_tokens`` to refresh instead."""
         from .authorization import requested_scopes
@@ -334,7 +338,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         if not rules or not rules["supported"]:
             raise ValueError(f"{spec['name']} does not issue refresh tokens")
         if which is not None:
-            return self._refresh_other(which, rules)
+            return self._refresh_other(which, rules, per_call)
         current = self._session.token or {}
         refresh_token = current.get("refresh_token")
         if not refresh_token:
@@ -367,6 +371,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             params=rules["params"],
             where="refresh",
             request_point="refresh_token_request",
+            per_call=per_call,
         )
         token = self._send_token_call(
             call,
@@ -384,7 +389,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             spent=refresh_token,
         )
 
-    def _refresh_other(self, which: str, rules: RefreshData) -> TokenT:
+    def _refresh_other(self, which: str, rules: RefreshData, per_call: PerCall) -> TokenT:
         """Refresh the other token ``which`` with its own refresh token; the main token and
         the rest of the client's token stay as they are."""
         from .token_response import other_token
@@ -417,6 +422,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             params=rules["params"],
             where="refresh",
             request_point="refresh_token_request",
+            per_call=per_call,
         )
         answer = self._send_token_call(call, ("refresh_token_response",))
         renewed = other_token(answer, spec["token"]["response"], spec["scopes"], clock=self._clock)
@@ -425,7 +431,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
         current[which] = renewed
         return self._install(current, grant=self._last_grant or "refresh_token", renewed=True)
 
-    def _exchange(self, name: str, *, token: str | None = None) -> TokenT:
+    def _exchange(
+        self, name: str, *, token: str | None = None, per_call: PerCall = DEFAULT
+    ) -> TokenT:
         """Run the spec's named exchange (Facebook's long-lived token) with the access token."""
         from .templates import render_url
 
@@ -453,6 +461,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             params=rules["params"],
             where=f"exchanges.{name}",
             request_point="access_token_request",
+            per_call=per_call,
         )
         exchanged = self._send_token_call(
             call, ("access_token_response",), previous=self._session.token or None
@@ -461,7 +470,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
     # -- device flow -----------------------------------------------------------------------
 
-    def _device_authorization(self, *, scopes: Sequence[str] | None) -> DeviceAuthorization:
+    def _device_authorization(
+        self, *, scopes: Sequence[str] | None, per_call: PerCall = DEFAULT
+    ) -> DeviceAuthorization:
         from ..core.answers import read_device_authorization
         from ..core.flow import exchange
         from ..core.http import JSON_ACCEPT, Call, rename
@@ -477,6 +488,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             call.params["scope"] = join_scopes(chosen, spec["scopes"]["separator"])
         self._authenticate(call, rules["client_auth"])
         call.params = rename(call.params, spec["token"]["param_names"])
+        per_call.apply(call, what="device authorization")
 
         def read(response: Response) -> DeviceAuthorization:
             return read_device_authorization(
@@ -494,6 +506,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         *,
         cancel: threading.Event | None = None,
         sleep: Callable[[float], object] | None = None,
+        per_call: PerCall = DEFAULT,
     ) -> TokenT:
         from ..core.polling import poll_device
 
@@ -508,6 +521,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
                 client_auth=rules["client_auth"],
                 where="device",
                 request_point="access_token_request",
+                per_call=per_call,
             )
             return self._token_exchange(call, ("access_token_response",))
 
@@ -520,7 +534,13 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
     # -- revocation, introspection, profile ------------------------------------------------
 
-    def _revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def _revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        per_call: PerCall = DEFAULT,
+    ) -> None:
         """Revoke ``token`` (default: the refresh token, else the access token); revoking the
         client's own token also clears it, in the session and the token store."""
         from ..core.answers import read_revocation
@@ -547,6 +567,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         if not rules["authenticate_with_token"]:
             self._authenticate(call, rules["client_auth"])
             call.params = rename(call.params, spec["token"]["param_names"])
+        per_call.apply(call, what="revocation")
         for hook in self._hook_functions("revoke_token_request"):
             call = hook(self, call)
 
@@ -569,7 +590,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
             return str(current["access_token"]), hint or "access_token"
         raise self._no_token("revoke()", "an access or refresh token (or token=)")
 
-    def _introspect(self, *, token: str | None = None) -> dict[str, Any]:
+    def _introspect(
+        self, *, token: str | None = None, per_call: PerCall = DEFAULT
+    ) -> dict[str, Any]:
         """RFC 7662 introspection; the answer always has a boolean ``active``."""
         from ..core.answers import read_introspection
         from ..core.flow import exchange
@@ -581,14 +604,16 @@ class OAuth2Provider(ProviderBase[TokenT]):
         call = Call("POST", self._endpoint("introspect"), {"token": token}, dict(JSON_ACCEPT))
         self._authenticate(call, "inherit")
         call.params = rename(call.params, self.spec["token"]["param_names"])
+        per_call.apply(call, what="introspection")
         errors = self.spec["errors"]
         return self._session._run(exchange(call, lambda answer: read_introspection(answer, errors)))
 
     def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         return self._introspect(token=token)
 
-    def _userinfo(self) -> dict[str, Any]:
-        """The profile, as the spec's ``userinfo.fields`` ({name: typed value})."""
+    def _userinfo(self, *, timeout: Timeout = None) -> dict[str, Any]:
+        """The profile, as the spec's ``userinfo.fields`` ({name: typed value}); ``timeout``
+        for its request (default: the client's)."""
         from .id_token import decode_claims
         from .userinfo import map_profile
 
@@ -601,7 +626,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
             if not id_token:
                 raise ValueError("the token has no id_token: sign in with the openid scope first")
             return map_profile(decode_claims(str(id_token))[1], rules)
-        return self._profile_from_endpoint(self._endpoint("userinfo", with_token=True))
+        return self._profile_from_endpoint(
+            self._endpoint("userinfo", with_token=True), timeout=timeout
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -653,6 +680,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         client_auth: str = "inherit",
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
+        per_call: PerCall = DEFAULT,
     ) -> Call:
         """A token-endpoint request: the token section's settings unless given explicitly."""
         from ..core.http import JSON_ACCEPT, Call, default_encoding, rename
@@ -676,6 +704,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         call.params.update(grant)
         self._authenticate(call, client_auth)
         call.params = rename(call.params, rules["param_names"])
+        per_call.apply(call, what=where)
         for hook in self._hook_functions(request_point):
             call = hook(self, call)
         return call
@@ -709,9 +738,13 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
         return exchange(call, read)
 
-    def _grant(self, grant: Mapping[str, str]) -> dict[str, Any]:
+    def _grant(self, grant: Mapping[str, str], per_call: PerCall = DEFAULT) -> dict[str, Any]:
         call = self._token_call(
-            self._endpoint("token"), grant, where="token", request_point="access_token_request"
+            self._endpoint("token"),
+            grant,
+            where="token",
+            request_point="access_token_request",
+            per_call=per_call,
         )
         return self._send_token_call(call, ("access_token_response",))
 

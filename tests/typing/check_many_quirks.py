@@ -138,6 +138,13 @@ def tokens(client: ManyQuirks) -> None:
     assert_type(client.exchange_long_lived(token="t"), ManyQuirksToken)
     client.exchange_short_lived()  # type: ignore[attr-defined]
     client.password(username="u", password="p")  # type: ignore[attr-defined]
+    settings = client.refresh(timeout=(3.0, 10.0), extra={"resource": "api"})
+    assert_type(settings, ManyQuirksToken)
+    client.fetch_token(code="c", timeout=5, extra={"audience": "api"})
+    client.fetch_token(code="c", extra={"audience": 1})  # type: ignore[dict-item]
+    client.refresh(timeout="5")  # type: ignore[arg-type]
+    client.authorization_url(timeout=5)  # type: ignore[call-arg]  # no request is sent
+    client.userinfo(extra={"fields": "id"})  # type: ignore[call-arg]  # a timeout only
     del granted
 
 

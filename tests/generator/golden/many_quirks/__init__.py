@@ -23,10 +23,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -577,6 +577,8 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> ManyQuirksToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -588,41 +590,87 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._fetch_token(authorization_response, request=request, code=code)
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
+        )
 
     def captured(self) -> ManyQuirksCallback:
         """Values the provider added to the last callback."""
         return _CALLBACK_SHAPE.check(self._captured())
 
-    def refresh(self) -> ManyQuirksToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ManyQuirksToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://api{region}.example.com/{api_version}/oauth/refresh
         Refresh tokens rotate: the old one stops working.
-        """
-        return self._refresh()
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> ManyQuirksToken:
+        Args:
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ManyQuirksToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://api{region}.example.com/{api_version}/oauth/access_token
-        """
-        return self._client_credentials(scopes=scopes)
 
-    def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
+        Args:
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def device_authorization(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
 
         Endpoint: https://api{region}.example.com/login/device/code
         Then call poll_device_token() with the answer.
+
+        Args:
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._device_authorization(scopes=scopes)
+        return self._device_authorization(scopes=scopes, per_call=PerCall(timeout, extra))
 
     def poll_device_token(
         self,
         device: DeviceAuthorization,
         *,
         cancel: threading.Event | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> ManyQuirksToken:
         """Wait until the user has approved the device, then return the token.
 
@@ -632,10 +680,20 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
         Args:
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._poll_device_token(device, cancel=cancel)
+        return self._poll_device_token(device, cancel=cancel, per_call=PerCall(timeout, extra))
 
-    def exchange_long_lived(self, *, token: str | None = None) -> ManyQuirksToken:
+    def exchange_long_lived(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ManyQuirksToken:
         """Run the long_lived token exchange.
 
         Swap a short-lived token for a 60-day one.
@@ -645,10 +703,21 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
 
         Args:
             token: The access token to exchange; default: the current one.
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._exchange("long_lived", token=token)
+        return self._exchange("long_lived", token=token, per_call=PerCall(timeout, extra))
 
-    def revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Revoke a token (RFC 7009).
 
         Endpoint: https://api{region}.example.com/{api_version}/me/permissions
@@ -656,22 +725,40 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
         Args:
             token: Default: the refresh token, else the access token.
             token_type_hint: 'access_token' or 'refresh_token'.
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke(token=token, token_type_hint=token_type_hint)
+        self._revoke(token=token, token_type_hint=token_type_hint, per_call=PerCall(timeout, extra))
 
-    def introspect(self, *, token: str | None = None) -> dict[str, Any]:
+    def introspect(
+        self,
+        *,
+        token: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Ask the provider about a token (RFC 7662); the answer has ``active``.
 
         Endpoint: https://api{region}.example.com/oauth/introspect
 
         Args:
             token: Default: the current access token.
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._introspect(token=token)
+        return self._introspect(token=token, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> ManyQuirksProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> ManyQuirksProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api{region}.example.com/{api_version}/me
+
+        Args:
+            timeout: Seconds to wait for Many Quirks Inc.: a number, or (connect, read). Default:
+                the client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

@@ -282,9 +282,13 @@ class Tweeter(OAuth1Provider[TweeterToken]):
         """
         self._revoke()
 
-    def userinfo(self) -> TweeterProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TweeterProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.example.com/1.1/account/verify_credentials.json
+
+        Args:
+            timeout: Seconds to wait for Tweeter: a number, or (connect, read). Default: the
+                client's.
         """
-        return _PROFILE_SHAPE.check(self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))
