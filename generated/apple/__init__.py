@@ -158,9 +158,6 @@ _SPEC: Final[RuntimeSpec] = {
     ],
     "variables": {
         "team_id": {
-            "type": "str",
-            "choices": [],
-            "default": None,
             "pattern": "[A-Z0-9]{10}",
             "description": (
                 "Your Apple Developer Team ID (ten characters): the issuer of the client-secret "
@@ -191,9 +188,7 @@ _SPEC: Final[RuntimeSpec] = {
         "mode": "form_post",
         "capture": {
             "user": {
-                "param": None,
                 "type": "json",
-                "required": False,
                 "on_token": True,
                 "description": "The user's name and email, sent on the first authorization only.",
             },
@@ -201,52 +196,17 @@ _SPEC: Final[RuntimeSpec] = {
         "unconfirmed": True,
     },
     "token": {"client_auth": "client_secret_post", "response": {"format": "json"}},
-    "refresh": {
-        "supported": True,
-        "rotation": "may_omit",
-        "requires_scopes": [],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": True,
-    },
+    "refresh": {"unconfirmed": True},
     "revocation": {"client_auth": "client_secret_post"},
     "userinfo": {
         "source": "id_token",
-        "method": "GET",
-        "headers": {},
-        "params": {},
-        "root": None,
         "id_field": "sub",
         "fields": {
-            "sub": {"type": "str", "path": None, "required": True, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "email_verified": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "is_private_email": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "real_user_status": {
-                "type": "int",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
+            "sub": {"required": True},
+            "email": {},
+            "email_verified": {"type": "bool"},
+            "is_private_email": {"type": "bool"},
+            "real_user_status": {"type": "int"},
         },
         "unconfirmed": True,
     },

@@ -327,16 +327,11 @@ _SPEC: Final[RuntimeSpec] = {
     "grants": ["authorization_code", "client_credentials", "device_code"],
     "variables": {
         "api_version": {
-            "type": "str",
             "choices": ["10", "9"],
             "default": "10",
-            "pattern": None,
             "description": "The Discord API version in API paths (https://discord.com/api/v{api_version}).",
         },
         "agent_url": {
-            "type": "str",
-            "choices": [],
-            "default": None,
             "pattern": "https?://\\S+",
             "description": (
                 "The URL in the API User-Agent `DiscordBot ($url, $versionNumber)`: your library's "
@@ -344,8 +339,6 @@ _SPEC: Final[RuntimeSpec] = {
             ),
         },
         "agent_version": {
-            "type": "str",
-            "choices": [],
             "default": "1.0",
             "pattern": "\\S+",
             "description": "The version in the API User-Agent `DiscordBot ($url, $versionNumber)`.",
@@ -421,9 +414,6 @@ _SPEC: Final[RuntimeSpec] = {
             "prompt": {
                 "type": "enum",
                 "values": ["consent", "none"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "consent asks a user who already authorized the app to approve again; none "
                     "skips the\nauthorization screen when the scopes were authorized before (not "
@@ -433,9 +423,6 @@ _SPEC: Final[RuntimeSpec] = {
             "integration_type": {
                 "type": "enum",
                 "values": ["0", "1"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "Installation context, with applications.commands: 0 installs to a server "
                     "(guild),\n1 to the user.\n"
@@ -443,46 +430,22 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "permissions": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "The bot's permission bit set, as a decimal integer (bot scope).",
             },
             "guild_id": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Pre-selects this guild in the bot authorization's guild picker (bot scope).",
             },
             "disable_guild_select": {
                 "type": "bool",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Keeps the user from changing the pre-selected guild (bot scope).",
             },
         },
     },
     "callback": {
         "capture": {
-            "guild_id": {
-                "param": None,
-                "type": "str",
-                "required": False,
-                "on_token": False,
-                "description": "The guild the bot was added to (bot scope), only a hint.",
-            },
-            "permissions": {
-                "param": None,
-                "type": "str",
-                "required": False,
-                "on_token": False,
-                "description": "The permissions granted to the bot (bot scope).",
-            },
+            "guild_id": {"description": "The guild the bot was added to (bot scope), only a hint."},
+            "permissions": {"description": "The permissions granted to the bot (bot scope)."},
         },
     },
     "token": {
@@ -492,106 +455,48 @@ _SPEC: Final[RuntimeSpec] = {
             "extra": {
                 "guild": {
                     "type": "dict",
-                    "path": None,
-                    "required": False,
                     "description": "The guild the bot was added to (bot scope in a code grant).",
                 },
                 "webhook": {
                     "type": "dict",
-                    "path": None,
-                    "required": False,
                     "description": "The webhook created (webhook.incoming); keep its id and token.",
                 },
             },
         },
     },
-    "refresh": {
-        "supported": True,
-        "rotation": "rotating",
-        "requires_scopes": [],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": True,
-    },
+    "refresh": {"rotation": "rotating", "unconfirmed": True},
     "revocation": {"client_auth": "client_secret_basic"},
     "api": {
         "base_url": "https://discord.com/api/v{api_version}",
         "headers": {"User-Agent": "DiscordBot ({agent_url}, {agent_version})"},
     },
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
         "headers": {"User-Agent": "DiscordBot ({agent_url}, {agent_version})"},
-        "params": {},
-        "root": None,
-        "id_field": "id",
         "fields": {
-            "id": {
-                "type": "str",
-                "path": None,
-                "required": True,
-                "description": "The user's id (a snowflake, as a string).",
-            },
+            "id": {"required": True, "description": "The user's id (a snowflake, as a string)."},
             "username": {
-                "type": "str",
-                "path": None,
                 "required": True,
                 "description": "The user's username, not unique across the platform.",
             },
             "discriminator": {
-                "type": "str",
-                "path": None,
-                "required": False,
                 "description": 'The user\'s Discord tag ("0" for migrated usernames).',
             },
-            "global_name": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The user's display name, if set.",
-            },
-            "avatar": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The user's avatar hash.",
-            },
-            "bot": {"type": "bool", "path": None, "required": False, "description": None},
-            "mfa_enabled": {"type": "bool", "path": None, "required": False, "description": None},
-            "banner": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The user's banner hash.",
-            },
-            "accent_color": {"type": "int", "path": None, "required": False, "description": None},
-            "locale": {"type": "str", "path": None, "required": False, "description": None},
+            "global_name": {"description": "The user's display name, if set."},
+            "avatar": {"description": "The user's avatar hash."},
+            "bot": {"type": "bool"},
+            "mfa_enabled": {"type": "bool"},
+            "banner": {"description": "The user's banner hash."},
+            "accent_color": {"type": "int"},
+            "locale": {},
             "verified": {
                 "type": "bool",
-                "path": None,
-                "required": False,
                 "description": "Whether the email address is verified (email scope).",
             },
-            "email": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The email address (email scope).",
-            },
-            "flags": {"type": "int", "path": None, "required": False, "description": None},
-            "premium_type": {"type": "int", "path": None, "required": False, "description": None},
-            "public_flags": {"type": "int", "path": None, "required": False, "description": None},
+            "email": {"description": "The email address (email scope)."},
+            "flags": {"type": "int"},
+            "premium_type": {"type": "int"},
+            "public_flags": {"type": "int"},
         },
-        "unconfirmed": False,
     },
 }
 

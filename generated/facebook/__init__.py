@@ -140,8 +140,6 @@ _SPEC: Final[RuntimeSpec] = {
     ],
     "variables": {
         "api_version": {
-            "type": "str",
-            "choices": [],
             "default": "v26.0",
             "pattern": "v[0-9]+\\.[0-9]+",
             "description": "Graph API version used in every URL.",
@@ -165,10 +163,6 @@ _SPEC: Final[RuntimeSpec] = {
         "options": {
             "return_scopes": {
                 "type": "bool",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Ask Facebook to list the granted permissions on the callback (granted_scopes).",
             },
         },
@@ -177,10 +171,6 @@ _SPEC: Final[RuntimeSpec] = {
     "callback": {
         "capture": {
             "granted_scopes": {
-                "param": None,
-                "type": "str",
-                "required": False,
-                "on_token": False,
                 "description": "Comma-separated permissions the user granted (sent with return_scopes=true).",
             },
         },
@@ -195,14 +185,10 @@ _SPEC: Final[RuntimeSpec] = {
     "exchanges": {
         "long_lived": {
             "description": "Exchange a short-lived user token for a long-lived one (fb_exchange_token).",
-            "url": None,
             "method": "GET",
             "encoding": "query",
             "grant_type": "fb_exchange_token",
             "token_param": "fb_exchange_token",
-            "client_auth": "inherit",
-            "params": {},
-            "unconfirmed": False,
         },
     },
     "revocation": {
@@ -211,7 +197,7 @@ _SPEC: Final[RuntimeSpec] = {
         "send_token_type_hint": False,
         "client_auth": "none",
         "authenticate_with_token": True,
-        "success_body": {"path": None, "value": True},
+        "success_body": {},
     },
     "api": {
         "base_url": "https://graph.facebook.com/{api_version}",
@@ -219,18 +205,8 @@ _SPEC: Final[RuntimeSpec] = {
         "token_name": "access_token",
     },
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
         "params": {"fields": "id,name,email,picture"},
-        "root": None,
-        "id_field": "id",
-        "fields": {
-            "id": {"type": "str", "path": None, "required": True, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "picture": {"type": "json", "path": None, "required": False, "description": None},
-        },
+        "fields": {"id": {"required": True}, "name": {}, "email": {}, "picture": {"type": "json"}},
         "unconfirmed": True,
     },
     "hooks": {"protected_request": ["facebook_appsecret_proof"]},

@@ -126,9 +126,6 @@ _SPEC: Final[RuntimeSpec] = {
             "perms": {
                 "type": "enum",
                 "values": ["read", "write", "delete"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "The permission level asked for (delete includes write, write includes read).",
             },
         },
@@ -137,21 +134,9 @@ _SPEC: Final[RuntimeSpec] = {
     "errors": {"code_path": "code", "message_path": "message", "unconfirmed": True},
     "api": {"base_url": "https://api.flickr.com/services/rest", "unconfirmed": True},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
         "params": {"method": "flickr.test.login", "format": "json", "nojsoncallback": "1"},
         "root": "user",
-        "id_field": "id",
-        "fields": {
-            "id": {"type": "str", "path": None, "required": True, "description": None},
-            "username": {
-                "type": "str",
-                "path": "username._content",
-                "required": False,
-                "description": None,
-            },
-        },
+        "fields": {"id": {"required": True}, "username": {"path": "username._content"}},
         "unconfirmed": True,
     },
     "oauth1": {
@@ -159,24 +144,9 @@ _SPEC: Final[RuntimeSpec] = {
         "access_token": {
             "method": "GET",
             "extra": {
-                "user_nsid": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The user's id (NSID).",
-                },
-                "username": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The user's screen name.",
-                },
-                "fullname": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The user's full name.",
-                },
+                "user_nsid": {"description": "The user's id (NSID)."},
+                "username": {"description": "The user's screen name."},
+                "fullname": {"description": "The user's full name."},
             },
         },
         "unconfirmed": True,

@@ -293,9 +293,7 @@ _SPEC: Final[RuntimeSpec] = {
     "variables": {
         "web_url": {
             "type": "url",
-            "choices": [],
             "default": "https://github.com",
-            "pattern": None,
             "description": (
                 "Where users sign in: https://github.com, or https://HOSTNAME for GitHub "
                 "Enterprise Server.\n"
@@ -303,19 +301,14 @@ _SPEC: Final[RuntimeSpec] = {
         },
         "api_url": {
             "type": "url",
-            "choices": [],
             "default": "https://api.github.com",
-            "pattern": None,
             "description": (
                 "The REST API: https://api.github.com, or https://HOSTNAME/api/v3 for GitHub "
                 "Enterprise\nServer (set it together with web_url).\n"
             ),
         },
         "user_agent": {
-            "type": "str",
-            "choices": [],
             "default": "oauthgen",
-            "pattern": None,
             "description": (
                 "User-Agent sent on API calls: GitHub's REST API refuses requests without one; "
                 "GitHub asks\nfor the name of your app or your GitHub user name.\n"
@@ -373,28 +366,14 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "authorize": {
         "options": {
-            "login": {
-                "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
-                "description": "Suggests an account to sign in with.",
-            },
+            "login": {"type": "str", "description": "Suggests an account to sign in with."},
             "allow_signup": {
                 "type": "bool",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Whether unauthenticated users may sign up for GitHub during the flow.",
             },
             "prompt": {
                 "type": "enum",
                 "values": ["select_account"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Shows the account picker even when the user is signed in with one account.",
             },
         },
@@ -402,32 +381,9 @@ _SPEC: Final[RuntimeSpec] = {
     "token": {
         "client_auth": "client_secret_post",
         "headers": {"Accept": "application/json"},
-        "response": {
-            "refresh_expires": {
-                "path": "refresh_token_expires_in",
-                "kind": "relative",
-                "unit": "seconds",
-            },
-            "scope": {"separator": ",", "known_names": True},
-        },
+        "response": {"refresh_expires": {}, "scope": {"separator": ",", "known_names": True}},
     },
-    "refresh": {
-        "supported": True,
-        "rotation": "rotating",
-        "requires_scopes": [],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "refresh": {"rotation": "rotating"},
     "revocation": {
         "method": "DELETE",
         "encoding": "json",
@@ -446,30 +402,24 @@ _SPEC: Final[RuntimeSpec] = {
         },
     },
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
         "headers": {
             "User-Agent": "{user_agent}",
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
         },
-        "params": {},
-        "root": None,
-        "id_field": "id",
         "fields": {
-            "id": {"type": "int", "path": None, "required": True, "description": None},
-            "login": {"type": "str", "path": None, "required": True, "description": None},
-            "node_id": {"type": "str", "path": None, "required": False, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "avatar_url": {"type": "str", "path": None, "required": False, "description": None},
-            "html_url": {"type": "str", "path": None, "required": False, "description": None},
-            "company": {"type": "str", "path": None, "required": False, "description": None},
-            "blog": {"type": "str", "path": None, "required": False, "description": None},
-            "location": {"type": "str", "path": None, "required": False, "description": None},
-            "bio": {"type": "str", "path": None, "required": False, "description": None},
+            "id": {"type": "int", "required": True},
+            "login": {"required": True},
+            "node_id": {},
+            "name": {},
+            "email": {},
+            "avatar_url": {},
+            "html_url": {},
+            "company": {},
+            "blog": {},
+            "location": {},
+            "bio": {},
         },
-        "unconfirmed": False,
     },
     "hooks": {"userinfo_response": ["github_primary_email"]},
 }

@@ -176,8 +176,6 @@ _SPEC: Final[RuntimeSpec] = {
     "grants": ["authorization_code", "device_code", "client_credentials"],
     "variables": {
         "tenant": {
-            "type": "str",
-            "choices": [],
             "default": "common",
             "pattern": "common|organizations|consumers|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+",
             "description": (
@@ -186,14 +184,12 @@ _SPEC: Final[RuntimeSpec] = {
             ),
         },
         "authority_host": {
-            "type": "str",
             "choices": [
                 "login.microsoftonline.com",
                 "login.microsoftonline.us",
                 "login.partner.microsoftonline.cn",
             ],
             "default": "login.microsoftonline.com",
-            "pattern": None,
             "description": (
                 "Entra sign-in host: global (login.microsoftonline.com), US "
                 "Government\n(login.microsoftonline.us) or China operated by 21Vianet "
@@ -201,7 +197,6 @@ _SPEC: Final[RuntimeSpec] = {
             ),
         },
         "graph_host": {
-            "type": "str",
             "choices": [
                 "graph.microsoft.com",
                 "graph.microsoft.us",
@@ -209,7 +204,6 @@ _SPEC: Final[RuntimeSpec] = {
                 "microsoftgraph.chinacloudapi.cn",
             ],
             "default": "graph.microsoft.com",
-            "pattern": None,
             "description": "Microsoft Graph host, where the UserInfo endpoint and the Graph API are.",
         },
     },
@@ -263,9 +257,6 @@ _SPEC: Final[RuntimeSpec] = {
             "prompt": {
                 "type": "enum",
                 "values": ["login", "none", "consent", "select_account"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "login: ask for credentials again; none: no interaction (interaction_required "
                     "otherwise);\nconsent: show the consent dialog; select_account: show the "
@@ -274,18 +265,10 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "login_hint": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Pre-fill the username / email address on the sign-in page.",
             },
             "domain_hint": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Skip email-based discovery (for example, go straight to a federated provider).",
             },
         },
@@ -294,41 +277,19 @@ _SPEC: Final[RuntimeSpec] = {
         "client_auth": "client_secret_post",
         "response": {"format": "json", "scope": {"separator": " "}},
     },
-    "refresh": {
-        "supported": True,
-        "rotation": "rotating",
-        "requires_scopes": ["offline_access"],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "refresh": {"rotation": "rotating", "requires_scopes": ["offline_access"]},
     "device": {"client_auth": "none"},
     "api": {"base_url": "https://{graph_host}"},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
-        "params": {},
-        "root": None,
         "id_field": "sub",
         "fields": {
-            "sub": {"type": "str", "path": None, "required": True, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "family_name": {"type": "str", "path": None, "required": False, "description": None},
-            "given_name": {"type": "str", "path": None, "required": False, "description": None},
-            "picture": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
+            "sub": {"required": True},
+            "name": {},
+            "family_name": {},
+            "given_name": {},
+            "picture": {},
+            "email": {},
         },
-        "unconfirmed": False,
     },
     "hooks": {"discovery": ["entra_tenant_issuer"]},
 }

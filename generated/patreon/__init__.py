@@ -195,40 +195,18 @@ _SPEC: Final[RuntimeSpec] = {
     "callback": {"unconfirmed": True},
     "token": {"client_auth": "client_secret_post", "response": {"format": "json"}},
     "errors": {"unconfirmed": True},
-    "refresh": {
-        "supported": True,
-        "rotation": "rotating",
-        "requires_scopes": [],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "refresh": {"rotation": "rotating"},
     "api": {"base_url": "https://www.patreon.com/api/oauth2/v2"},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
         "params": {
             "fields[user]": "about,created,email,first_name,full_name,image_url,last_name,social_connections,thumb_url,url,vanity",
         },
         "root": "data",
-        "id_field": "id",
         "fields": {
-            "id": {"type": "str", "path": None, "required": True, "description": None},
-            "type": {"type": "str", "path": None, "required": False, "description": None},
+            "id": {"required": True},
+            "type": {},
             "attributes": {
                 "type": "dict",
-                "path": None,
-                "required": False,
                 "description": (
                     "The requested User attributes (about, created, email, full_name, image_url, "
                     "...)."
@@ -236,12 +214,9 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "relationships": {
                 "type": "dict",
-                "path": None,
-                "required": False,
                 "description": "Related resources (campaign, memberships) when included.",
             },
         },
-        "unconfirmed": False,
     },
 }
 

@@ -261,10 +261,6 @@ _SPEC: Final[RuntimeSpec] = {
     "grants": ["authorization_code", "client_credentials"],
     "variables": {
         "user_agent": {
-            "type": "str",
-            "choices": [],
-            "default": None,
-            "pattern": None,
             "description": (
                 "User-Agent sent to the token endpoint and the API. Reddit's API rules ask for a "
                 'unique,\ndescriptive one: "<platform>:<app ID>:<version string> (by /u/<reddit '
@@ -330,9 +326,6 @@ _SPEC: Final[RuntimeSpec] = {
             "duration": {
                 "type": "enum",
                 "values": ["temporary", "permanent"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     '"Indicates whether or not your app needs a permanent token": temporary tokens '
                     "expire\nafter one hour; permanent ones come with a refresh token.\n"
@@ -347,21 +340,8 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "errors": {"unconfirmed": True},
     "refresh": {
-        "supported": True,
-        "rotation": "may_omit",
-        "requires_scopes": [],
         "requires_params": {"duration": "permanent"},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
         "headers": {"User-Agent": "{user_agent}"},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
     },
     "revocation": {"client_auth": "public_basic", "success_status": [204]},
     "api": {
@@ -370,32 +350,21 @@ _SPEC: Final[RuntimeSpec] = {
         "headers": {"User-Agent": "{user_agent}"},
     },
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
         "headers": {"User-Agent": "{user_agent}"},
-        "params": {},
-        "root": None,
-        "id_field": "id",
         "fields": {
-            "id": {"type": "str", "path": None, "required": True, "description": None},
-            "name": {"type": "str", "path": None, "required": True, "description": None},
-            "created": {"type": "float", "path": None, "required": False, "description": None},
-            "created_utc": {"type": "float", "path": None, "required": False, "description": None},
-            "link_karma": {"type": "int", "path": None, "required": False, "description": None},
-            "comment_karma": {"type": "int", "path": None, "required": False, "description": None},
-            "has_mail": {"type": "bool", "path": None, "required": False, "description": None},
-            "has_mod_mail": {"type": "bool", "path": None, "required": False, "description": None},
-            "has_verified_email": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "is_gold": {"type": "bool", "path": None, "required": False, "description": None},
-            "is_mod": {"type": "bool", "path": None, "required": False, "description": None},
-            "over_18": {"type": "bool", "path": None, "required": False, "description": None},
+            "id": {"required": True},
+            "name": {"required": True},
+            "created": {"type": "float"},
+            "created_utc": {"type": "float"},
+            "link_karma": {"type": "int"},
+            "comment_karma": {"type": "int"},
+            "has_mail": {"type": "bool"},
+            "has_mod_mail": {"type": "bool"},
+            "has_verified_email": {"type": "bool"},
+            "is_gold": {"type": "bool"},
+            "is_mod": {"type": "bool"},
+            "over_18": {"type": "bool"},
         },
-        "unconfirmed": False,
     },
 }
 

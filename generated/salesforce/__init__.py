@@ -305,8 +305,6 @@ _SPEC: Final[RuntimeSpec] = {
     "grants": ["authorization_code", "client_credentials"],
     "variables": {
         "login_host": {
-            "type": "str",
-            "choices": [],
             "default": "login.salesforce.com",
             "pattern": "[A-Za-z0-9.-]+",
             "description": (
@@ -371,17 +369,10 @@ _SPEC: Final[RuntimeSpec] = {
             "display": {
                 "type": "enum",
                 "values": ["page", "popup", "touch", "mobile"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "The login page's display type (page by default).",
             },
             "immediate": {
                 "type": "bool",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "Whether the user is asked to log in and approve; true fails with "
                     "immediate_unsuccessful\ninstead of prompting.\n"
@@ -389,18 +380,10 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "login_hint": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "A valid username to prefill on the login page.",
             },
             "prompt": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "login, consent or select_account (space-separated to combine): how Salesforce "
                     "prompts\nthe user for reauthentication and reapproval.\n"
@@ -408,10 +391,6 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "sso_provider": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "The developer name of a SAML or auth provider to log in with directly.",
             },
         },
@@ -422,135 +401,67 @@ _SPEC: Final[RuntimeSpec] = {
             "format": "json",
             "scope": {"separator": " "},
             "extra": {
-                "instance_url": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The org's instance URL; API calls go there.",
-                },
+                "instance_url": {"description": "The org's instance URL; API calls go there."},
                 "id": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": "The identity URL (https://login.salesforce.com/id/orgID/userID).",
                 },
                 "issued_at": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": (
                         "When the signature was created, in milliseconds since the Unix epoch (a "
                         "string)."
                     ),
                 },
                 "signature": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": (
                         "Base64-encoded HMAC-SHA256 of id and issued_at, keyed with the client "
                         "secret."
                     ),
                 },
                 "sfdc_community_url": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": "The Experience Cloud site's URL, when the user logged in through one.",
                 },
                 "sfdc_community_id": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": "The Experience Cloud site's id, when the user logged in through one.",
                 },
             },
         },
     },
     "errors": {"unconfirmed": True},
-    "refresh": {
-        "supported": True,
-        "rotation": "may_omit",
-        "requires_scopes": ["refresh_token"],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "refresh": {"requires_scopes": ["refresh_token"]},
     "revocation": {"send_token_type_hint": False, "client_auth": "none"},
     "api": {"base_url": "{token.instance_url}"},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
-        "params": {},
-        "root": None,
         "id_field": "user_id",
         "fields": {
-            "sub": {
-                "type": "str",
-                "path": None,
-                "required": True,
-                "description": "The identity URL of the user.",
-            },
-            "user_id": {"type": "str", "path": None, "required": True, "description": None},
-            "organization_id": {"type": "str", "path": None, "required": True, "description": None},
-            "preferred_username": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "nickname": {"type": "str", "path": None, "required": False, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "email_verified": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "given_name": {"type": "str", "path": None, "required": False, "description": None},
-            "family_name": {"type": "str", "path": None, "required": False, "description": None},
-            "zoneinfo": {"type": "str", "path": None, "required": False, "description": None},
-            "photos": {"type": "dict", "path": None, "required": False, "description": None},
-            "profile": {"type": "str", "path": None, "required": False, "description": None},
-            "picture": {"type": "str", "path": None, "required": False, "description": None},
-            "address": {"type": "dict", "path": None, "required": False, "description": None},
-            "is_salesforce_integration_user": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "urls": {"type": "dict", "path": None, "required": False, "description": None},
-            "active": {"type": "bool", "path": None, "required": False, "description": None},
-            "user_type": {"type": "str", "path": None, "required": False, "description": None},
-            "language": {"type": "str", "path": None, "required": False, "description": None},
-            "locale": {"type": "str", "path": None, "required": False, "description": None},
+            "sub": {"required": True, "description": "The identity URL of the user."},
+            "user_id": {"required": True},
+            "organization_id": {"required": True},
+            "preferred_username": {},
+            "nickname": {},
+            "name": {},
+            "email": {},
+            "email_verified": {"type": "bool"},
+            "given_name": {},
+            "family_name": {},
+            "zoneinfo": {},
+            "photos": {"type": "dict"},
+            "profile": {},
+            "picture": {},
+            "address": {"type": "dict"},
+            "is_salesforce_integration_user": {"type": "bool"},
+            "urls": {"type": "dict"},
+            "active": {"type": "bool"},
+            "user_type": {},
+            "language": {},
+            "locale": {},
             "utc_offset": {
                 "type": "int",
                 "path": "utcOffset",
-                "required": False,
                 "description": "The user's offset from UTC in milliseconds.",
             },
-            "updated_at": {"type": "str", "path": None, "required": False, "description": None},
-            "is_app_installed": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
+            "updated_at": {},
+            "is_app_installed": {"type": "bool"},
         },
-        "unconfirmed": False,
     },
 }
 

@@ -237,15 +237,10 @@ _SPEC: Final[RuntimeSpec] = {
     ],
     "variables": {
         "shop": {
-            "type": "str",
-            "choices": [],
-            "default": None,
             "pattern": "[a-zA-Z0-9][a-zA-Z0-9-]*",
             "description": "The shop's myshopify.com name (my-store for my-store.myshopify.com).",
         },
         "api_version": {
-            "type": "str",
-            "choices": [],
             "default": "2025-07",
             "pattern": "[0-9]{4}-(01|04|07|10)|unstable",
             "description": "The Admin API version, YYYY-MM (a quarterly release) or unstable.",
@@ -286,8 +281,6 @@ _SPEC: Final[RuntimeSpec] = {
                 "type": "enum",
                 "values": ["per-user"],
                 "param": "grant_options[]",
-                "true_value": "true",
-                "false_value": "false",
                 "description": "per-user asks for an online access token (tied to the signed-in user).",
             },
         },
@@ -295,17 +288,11 @@ _SPEC: Final[RuntimeSpec] = {
     "callback": {
         "capture": {
             "shop": {
-                "param": None,
-                "type": "str",
                 "required": True,
                 "on_token": True,
                 "description": "The shop's myshopify.com domain, checked by the hmac hook.",
             },
             "host": {
-                "param": None,
-                "type": "str",
-                "required": False,
-                "on_token": False,
                 "description": "The base64-encoded host of the shop's admin, for embedded apps.",
             },
         },
@@ -318,15 +305,10 @@ _SPEC: Final[RuntimeSpec] = {
             "scope": {"separator": ","},
             "extra": {
                 "associated_user_scope": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": "Online tokens only: the scopes granted to this user.",
                 },
                 "associated_user": {
                     "type": "dict",
-                    "path": None,
-                    "required": False,
                     "description": (
                         "Online tokens only: the user (id, first_name, email, account_owner and "
                         "more)."
@@ -341,30 +323,19 @@ _SPEC: Final[RuntimeSpec] = {
         "token_scheme": None,
     },
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
-        "params": {},
         "root": "shop",
-        "id_field": "id",
         "fields": {
-            "id": {"type": "int", "path": None, "required": True, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "domain": {"type": "str", "path": None, "required": False, "description": None},
-            "myshopify_domain": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "country": {"type": "str", "path": None, "required": False, "description": None},
-            "currency": {"type": "str", "path": None, "required": False, "description": None},
-            "plan_name": {"type": "str", "path": None, "required": False, "description": None},
-            "shop_owner": {"type": "str", "path": None, "required": False, "description": None},
-            "timezone": {"type": "str", "path": None, "required": False, "description": None},
+            "id": {"type": "int", "required": True},
+            "name": {},
+            "email": {},
+            "domain": {},
+            "myshopify_domain": {},
+            "country": {},
+            "currency": {},
+            "plan_name": {},
+            "shop_owner": {},
+            "timezone": {},
         },
-        "unconfirmed": False,
     },
     "hooks": {"callback": ["shopify_callback_hmac"]},
 }

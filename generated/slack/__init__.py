@@ -230,10 +230,8 @@ _SPEC: Final[RuntimeSpec] = {
     ],
     "variables": {
         "domain": {
-            "type": "str",
             "choices": ["slack.com", "slack-gov.com"],
             "default": "slack.com",
-            "pattern": None,
             "description": (
                 "slack.com, or slack-gov.com for GovSlack apps (public sector customers), whose "
                 "authorization\nand API calls go to that domain instead.\n"
@@ -269,10 +267,6 @@ _SPEC: Final[RuntimeSpec] = {
         "options": {
             "team": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "A workspace (team) id: a user already signed in to it authorizes against that "
                     "workspace.\n"
@@ -292,54 +286,23 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "scope": {"separator": ","},
             "extra": {
-                "app_id": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The app's id.",
-                },
-                "bot_user_id": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The bot user's id (installs with bot scopes).",
-                },
-                "team_id": {
-                    "type": "str",
-                    "path": "team.id",
-                    "required": False,
-                    "description": "The workspace id.",
-                },
-                "team_name": {
-                    "type": "str",
-                    "path": "team.name",
-                    "required": False,
-                    "description": "The workspace name.",
-                },
+                "app_id": {"description": "The app's id."},
+                "bot_user_id": {"description": "The bot user's id (installs with bot scopes)."},
+                "team_id": {"path": "team.id", "description": "The workspace id."},
+                "team_name": {"path": "team.name", "description": "The workspace name."},
                 "enterprise_id": {
-                    "type": "str",
                     "path": "enterprise.id",
-                    "required": False,
                     "description": "The Enterprise organization id, if any.",
                 },
                 "is_enterprise_install": {
                     "type": "bool",
-                    "path": None,
-                    "required": False,
                     "description": "Whether the app was installed on a whole organization.",
                 },
                 "incoming_webhook": {
                     "type": "dict",
-                    "path": None,
-                    "required": False,
                     "description": "The webhook (channel, url) when incoming-webhook was granted.",
                 },
-                "user_id": {
-                    "type": "str",
-                    "path": "authed_user.id",
-                    "required": False,
-                    "description": "The installing user's id.",
-                },
+                "user_id": {"path": "authed_user.id", "description": "The installing user's id."},
             },
             "other_tokens": {
                 "user": {
@@ -349,83 +312,27 @@ _SPEC: Final[RuntimeSpec] = {
             },
         },
     },
-    "errors": {"message_path": None, "success_flag": {"path": "ok", "value": True}},
-    "refresh": {
-        "supported": True,
-        "rotation": "rotating",
-        "requires_scopes": [],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "errors": {"message_path": None, "success_flag": {"path": "ok"}},
+    "refresh": {"rotation": "rotating"},
     "revocation": {
         "token_param": None,
         "send_token_type_hint": False,
         "authenticate_with_token": True,
-        "success_body": {"path": "revoked", "value": True},
+        "success_body": {"path": "revoked"},
     },
     "api": {"base_url": "https://{domain}/api"},
     "userinfo": {
-        "source": "endpoint",
         "method": "POST",
-        "headers": {},
-        "params": {},
-        "root": None,
         "id_field": "user_id",
         "fields": {
-            "user_id": {
-                "type": "str",
-                "path": None,
-                "required": True,
-                "description": "The user (or bot user) id.",
-            },
-            "user": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The user name.",
-            },
-            "team_id": {
-                "type": "str",
-                "path": None,
-                "required": True,
-                "description": "The workspace id.",
-            },
-            "team": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The workspace name.",
-            },
-            "url": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The workspace URL.",
-            },
-            "bot_id": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The bot id, for bot tokens.",
-            },
-            "enterprise_id": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "The Enterprise organization id, if any.",
-            },
+            "user_id": {"required": True, "description": "The user (or bot user) id."},
+            "user": {"description": "The user name."},
+            "team_id": {"required": True, "description": "The workspace id."},
+            "team": {"description": "The workspace name."},
+            "url": {"description": "The workspace URL."},
+            "bot_id": {"description": "The bot id, for bot tokens."},
+            "enterprise_id": {"description": "The Enterprise organization id, if any."},
         },
-        "unconfirmed": False,
     },
 }
 

@@ -175,9 +175,6 @@ _SPEC: Final[RuntimeSpec] = {
             "stripe_landing": {
                 "type": "enum",
                 "values": ["login", "register"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "Show the Stripe sign-in page (login) or the account creation form (register) "
                     "first."
@@ -185,10 +182,6 @@ _SPEC: Final[RuntimeSpec] = {
             },
             "always_prompt": {
                 "type": "bool",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "Always ask the user to pick or create an account, even when one is already "
                     "signed in."
@@ -205,21 +198,14 @@ _SPEC: Final[RuntimeSpec] = {
             "scope": {"separator": " "},
             "extra": {
                 "stripe_user_id": {
-                    "type": "str",
-                    "path": None,
                     "required": True,
                     "description": "The connected account's id (acct_...).",
                 },
                 "stripe_publishable_key": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
                     "description": "The connected account's publishable key.",
                 },
                 "livemode": {
                     "type": "bool",
-                    "path": None,
-                    "required": False,
                     "description": "Whether the token is for live mode (false for test mode).",
                 },
             },
@@ -228,68 +214,21 @@ _SPEC: Final[RuntimeSpec] = {
         "unconfirmed": True,
     },
     "errors": {"unconfirmed": True},
-    "refresh": {
-        "supported": True,
-        "rotation": "may_omit",
-        "requires_scopes": [],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": True,
-    },
+    "refresh": {"unconfirmed": True},
     "api": {"base_url": "https://api.stripe.com"},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
-        "params": {},
-        "root": None,
-        "id_field": "id",
         "fields": {
-            "id": {"type": "str", "path": None, "required": True, "description": None},
-            "object": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "country": {"type": "str", "path": None, "required": False, "description": None},
-            "default_currency": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "type": {"type": "str", "path": None, "required": False, "description": None},
-            "business_type": {"type": "str", "path": None, "required": False, "description": None},
-            "charges_enabled": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "payouts_enabled": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "details_submitted": {
-                "type": "bool",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "business_profile": {
-                "type": "dict",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
+            "id": {"required": True},
+            "object": {},
+            "email": {},
+            "country": {},
+            "default_currency": {},
+            "type": {},
+            "business_type": {},
+            "charges_enabled": {"type": "bool"},
+            "payouts_enabled": {"type": "bool"},
+            "details_submitted": {"type": "bool"},
+            "business_profile": {"type": "dict"},
         },
         "unconfirmed": True,
     },

@@ -120,10 +120,7 @@ _SPEC: Final[RuntimeSpec] = {
     "sources": ["https://www.tumblr.com/docs/en/api/v2"],
     "variables": {
         "user_agent": {
-            "type": "str",
-            "choices": [],
             "default": "oauthgen",
-            "pattern": None,
             "description": (
                 "User-Agent sent on API calls. Tumblr requires one and expects the same value on "
                 "every\nrequest of an application (it may suspend apps that vary it): name your "
@@ -142,10 +139,6 @@ _SPEC: Final[RuntimeSpec] = {
         "options": {
             "source": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": (
                     "An identifier of where the process started; Tumblr sends it back on the "
                     "callback."
@@ -156,10 +149,6 @@ _SPEC: Final[RuntimeSpec] = {
     "callback": {
         "capture": {
             "source": {
-                "param": None,
-                "type": "str",
-                "required": False,
-                "on_token": False,
                 "description": "The `source` given to authorization_url, sent back by Tumblr.",
             },
         },
@@ -171,45 +160,19 @@ _SPEC: Final[RuntimeSpec] = {
     },
     "api": {"base_url": "https://api.tumblr.com/v2", "headers": {"User-Agent": "{user_agent}"}},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
         "headers": {"User-Agent": "{user_agent}"},
-        "params": {},
         "root": "response.user",
         "id_field": "name",
         "fields": {
-            "name": {
-                "type": "str",
-                "path": None,
-                "required": True,
-                "description": "The user's short name.",
-            },
-            "following": {
-                "type": "int",
-                "path": None,
-                "required": False,
-                "description": "The number of blogs the user follows.",
-            },
-            "likes": {
-                "type": "int",
-                "path": None,
-                "required": False,
-                "description": "The total count of the user's likes.",
-            },
-            "default_post_format": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "html, markdown or raw.",
-            },
+            "name": {"required": True, "description": "The user's short name."},
+            "following": {"type": "int", "description": "The number of blogs the user follows."},
+            "likes": {"type": "int", "description": "The total count of the user's likes."},
+            "default_post_format": {"description": "html, markdown or raw."},
             "blogs": {
                 "type": "json",
-                "path": None,
-                "required": False,
                 "description": "The blogs the user may post to (name, url, title, primary, ...).",
             },
         },
-        "unconfirmed": False,
     },
     "oauth1": {"access_token": {"method": "GET"}},
 }

@@ -135,10 +135,7 @@ _SPEC: Final[RuntimeSpec] = {
     "grants": ["authorization_code", "client_credentials"],
     "variables": {
         "user_agent": {
-            "type": "str",
-            "choices": [],
             "default": "oauthgen",
-            "pattern": None,
             "description": (
                 "User-Agent sent to the API (token endpoint included). Tumblr requires one and "
                 "expects the\nsame value on every request of an application (it may suspend apps "
@@ -166,64 +163,22 @@ _SPEC: Final[RuntimeSpec] = {
         "response": {"format": "json"},
     },
     "errors": {"unconfirmed": True},
-    "refresh": {
-        "supported": True,
-        "rotation": "may_omit",
-        "requires_scopes": ["offline_access"],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {"User-Agent": "{user_agent}"},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "refresh": {"requires_scopes": ["offline_access"], "headers": {"User-Agent": "{user_agent}"}},
     "api": {"base_url": "https://api.tumblr.com/v2", "headers": {"User-Agent": "{user_agent}"}},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
         "headers": {"User-Agent": "{user_agent}"},
-        "params": {},
         "root": "response.user",
         "id_field": "name",
         "fields": {
-            "name": {
-                "type": "str",
-                "path": None,
-                "required": True,
-                "description": "The user's short name.",
-            },
-            "following": {
-                "type": "int",
-                "path": None,
-                "required": False,
-                "description": "The number of blogs the user follows.",
-            },
-            "likes": {
-                "type": "int",
-                "path": None,
-                "required": False,
-                "description": "The total count of the user's likes.",
-            },
-            "default_post_format": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": "html, markdown or raw.",
-            },
+            "name": {"required": True, "description": "The user's short name."},
+            "following": {"type": "int", "description": "The number of blogs the user follows."},
+            "likes": {"type": "int", "description": "The total count of the user's likes."},
+            "default_post_format": {"description": "html, markdown or raw."},
             "blogs": {
                 "type": "json",
-                "path": None,
-                "required": False,
                 "description": "The blogs the user may post to (name, url, title, primary, ...).",
             },
         },
-        "unconfirmed": False,
     },
 }
 

@@ -139,18 +139,10 @@ _SPEC: Final[RuntimeSpec] = {
         "options": {
             "force_login": {
                 "type": "bool",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Make the user enter their credentials, so the right account is authorized.",
             },
             "screen_name": {
                 "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
                 "description": "Prefill the user name on the login screen.",
             },
         },
@@ -167,28 +159,18 @@ _SPEC: Final[RuntimeSpec] = {
         "authenticate_with_token": True,
     },
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
         "params": {"include_email": "true"},
-        "root": None,
         "id_field": "id_str",
         "fields": {
-            "id_str": {"type": "str", "path": None, "required": True, "description": None},
-            "screen_name": {"type": "str", "path": None, "required": True, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "location": {"type": "str", "path": None, "required": False, "description": None},
-            "description": {"type": "str", "path": None, "required": False, "description": None},
-            "profile_image_url_https": {
-                "type": "str",
-                "path": None,
-                "required": False,
-                "description": None,
-            },
-            "verified": {"type": "bool", "path": None, "required": False, "description": None},
+            "id_str": {"required": True},
+            "screen_name": {"required": True},
+            "name": {},
+            "email": {},
+            "location": {},
+            "description": {},
+            "profile_image_url_https": {},
+            "verified": {"type": "bool"},
         },
-        "unconfirmed": False,
     },
     "oauth1": {
         "request_token": {
@@ -196,9 +178,6 @@ _SPEC: Final[RuntimeSpec] = {
                 "x_auth_access_type": {
                     "type": "enum",
                     "values": ["read", "write"],
-                    "param": None,
-                    "true_value": "true",
-                    "false_value": "false",
                     "description": (
                         "Overrides the access level the app requests: `read` or `write` (e.g. "
                         "read-only access\nfor a read/write app).\n"
@@ -208,18 +187,8 @@ _SPEC: Final[RuntimeSpec] = {
         },
         "access_token": {
             "extra": {
-                "user_id": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The user's id.",
-                },
-                "screen_name": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": "The user's handle.",
-                },
+                "user_id": {"description": "The user's id."},
+                "screen_name": {"description": "The user's handle."},
             },
         },
     },

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .defaults import Timeout
 from .shapes import ANY_SHAPE, Shape
-from .spec_defaults import DEFAULTS
+from .spec_defaults import DEFAULTS, SECTION_DEFAULTS
 from .spec_types import EndpointsData, SpecData
 from .templates import Placeholders, render_url
 from .variables import VariableValue, resolve_variables
@@ -42,13 +42,40 @@ that sets ``spec`` in its body gets ``with_defaults(spec)`` (merged once, when t
 created)."""
 
 
-def with_defaults(spec: Mapping[str, Any], defaults: Mapping[str, Any] = DEFAULTS) -> RuntimeSpec:
+def with_defaults(
+    spec: Mapping[str, Any],
+    defaults: Mapping[str, Any] = DEFAULTS,
+    sections: Mapping[str, Mapping[str, Any]] = SECTION_DEFAULTS,
+) -> RuntimeSpec:
     """``defaults`` with ``spec`` laid over it: mappings are merged key by key (recursively),
     any other value, lists included, replaces the default. Keys without a default (``id``,
-    ``name``, ...) come first. Values not merged are shared with ``defaults`` and ``spec``, not
-    copied: the result is read-only, like every ``RuntimeSpec``."""
+    ``name``, ...) come first. Then each of ``sections`` (``{"refresh": {...},
+    "userinfo.fields.*": {...}}``, shallow paths first) is merged under the sections present at
+    its path, ``*`` standing for every entry of a map. Values not merged are shared with
+    ``defaults`` and ``spec``, not copied: the result is read-only, like every ``RuntimeSpec``."""
+    merged = _merged(spec, defaults)
+    for path, section in sections.items():
+        merged = changed_at(merged, path.split("."), functools.partial(_merged, defaults=section))
     # A generated module's _SPEC is checked against SpecData by mypy; the merge keeps it so.
-    return cast(RuntimeSpec, _merged(spec, defaults))
+    return cast(RuntimeSpec, merged)
+
+
+def changed_at(
+    value: Any, path: Sequence[str], change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Any:
+    """``value`` with each dict at ``path`` (``*``: every entry of a map) replaced by
+    ``change(it)``, copying the dicts on the way (never changing ``value``); a path that ends
+    early (an absent optional section, None) changes nothing."""
+    if type(value) is not dict:
+        return value
+    if not path:
+        return change(value)
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return {key: changed_at(item, rest, change) for key, item in value.items()}
+    if head not in value:
+        return value
+    return {**value, head: changed_at(value[head], rest, change)}
 
 
 def _merged(spec: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:

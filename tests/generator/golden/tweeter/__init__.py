@@ -113,38 +113,19 @@ _SPEC: Final[RuntimeSpec] = {
     "scopes": {"supported": False},
     "authorize": {
         "params": {"force_login": "false"},
-        "options": {
-            "screen_name": {
-                "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
-                "description": "Prefill the login form.",
-            },
-        },
+        "options": {"screen_name": {"type": "str", "description": "Prefill the login form."}},
     },
     "callback": {"error": {"cancel_param": "denied"}},
     "revocation": {"token_param": "access_token", "send_token_type_hint": False},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
         "params": {"include_email": "true"},
-        "root": None,
         "id_field": "id_str",
         "fields": {
-            "id_str": {"type": "str", "path": None, "required": True, "description": None},
-            "screen_name": {"type": "str", "path": None, "required": True, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "followers": {
-                "type": "int",
-                "path": "followers_count",
-                "required": False,
-                "description": None,
-            },
+            "id_str": {"required": True},
+            "screen_name": {"required": True},
+            "email": {},
+            "followers": {"type": "int", "path": "followers_count"},
         },
-        "unconfirmed": False,
     },
     "oauth1": {
         "realm": "https://api.example.com/",
@@ -153,24 +134,11 @@ _SPEC: Final[RuntimeSpec] = {
                 "x_auth_access_type": {
                     "type": "enum",
                     "values": ["read", "write"],
-                    "param": None,
-                    "true_value": "true",
-                    "false_value": "false",
                     "description": "Overrides the app's access level for this token.",
                 },
             },
         },
-        "access_token": {
-            "extra": {
-                "user_id": {"type": "str", "path": None, "required": True, "description": None},
-                "screen_name": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": None,
-                },
-            },
-        },
+        "access_token": {"extra": {"user_id": {"required": True}, "screen_name": {}}},
     },
 }
 
