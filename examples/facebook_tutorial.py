@@ -16,8 +16,8 @@ def main(ask: Ask = input, say: Say = print) -> None:
     sign_in(facebook, ask, say, scopes=["public_profile", "email"])
     profile = facebook.userinfo()
     say(f"Signed in as {profile.get('name', profile['id'])}")
-    facebook.exchange_long_lived()  # about 60 days instead of about 2 hours
-    say("Long-lived token until", facebook.token.get("expires_at", "(no expiry given)"))
+    token = facebook.exchange_long_lived()  # about 60 days instead of about 2 hours
+    say("Long-lived token until", token.get("expires_at", "(no expiry given)"))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ def main(ask: Ask = input, say: Say = print) -> None:
     sign_in(google, ask, say, scopes=["openid", "email", "profile"], offline=True, prompt="consent")
     profile = google.userinfo()
     say(f"Signed in as {profile.get('email', profile['sub'])}")
-    say("Refresh token kept:", "refresh_token" in google.token)
+    say("Refresh token kept:", "refresh_token" in (google.token or {}))
 
 
 if __name__ == "__main__":

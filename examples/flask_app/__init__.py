@@ -305,7 +305,7 @@ class _Web:
         """Revoke the refresh and the access token (where the provider can); say how it went."""
         if not self.provider.can_revoke:
             return f"Signed out here ({self.provider.name} has no revocation endpoint)."
-        token = client.token
+        token = client.token or {}
         try:
             for hint in ("refresh_token", "access_token"):
                 if token.get(hint):

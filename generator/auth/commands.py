@@ -337,7 +337,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 
     flow = _login_with_device if args.device else _login_in_browser
     client = flow(provider, args, make)
-    token: dict[str, Any] = dict(client.token)
+    token: dict[str, Any] = dict(client.token or {})
     record = ProfileRecord(
         provider=provider.provider_id,
         profile=profile,
@@ -402,7 +402,7 @@ def cmd_token(args: argparse.Namespace) -> int:
                 f"{record.provider} refused the refresh token ({_oauth_error_text(exc)}): run "
                 f"`oauthgen login {_login_argument(record)}` to sign in again",
             ) from None
-        renewed: dict[str, Any] = dict(client.token)
+        renewed: dict[str, Any] = dict(client.token or {})
         auth.tokens.save(key, renewed)
     return _print_token(renewed)
 

@@ -12,6 +12,7 @@ import builtins
 import keyword
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..render.docstrings import docstring
 from ..render.layout import NOTHING, WIDTH, Atom, Group, Node, Pair, render
@@ -50,8 +51,8 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     "Final": ("typing", False),
     "Literal": ("typing", False),
     "TypedDict": ("typing", False),
-    "cast": ("typing", False),
     "Callable": ("collections.abc", False),
+    "Mapping": ("collections.abc", False),
     "Sequence": ("collections.abc", False),
     # Only annotations use it (lazy under ``from __future__ import annotations``); importing
     # typing_extensions would add ~5 ms to every ``import generated.<id>``.
@@ -61,6 +62,8 @@ _IMPORTS: dict[str, tuple[str, bool]] = {
     "OAuth1Provider": ("runtime.provider", False),
     "OAuth2Provider": ("runtime.provider", False),
     "RuntimeSpec": ("runtime.provider", False),
+    "Shape": ("runtime.provider", False),
+    "PerCall": ("runtime.provider", False),
     "threading": ("threading", True),
     "DeviceAuthorization": ("runtime.device", True),
     "TokenStore": ("runtime.stores", True),
@@ -77,15 +80,39 @@ _RSA_SIGNATURES = frozenset({"RSA-SHA1", "RSA-SHA256", "RSA-SHA512"})
 
 _MethodFactory = Callable[[], Method]
 
-_FIELD_TYPES: dict[str, str] = {
+# The runtime's field kinds (``runtime.provider.shapes.Kind``), by spec type, and the annotation
+# of each in the generated TypedDict.
+_FIELD_KINDS: dict[FieldType, str] = {
     "str": "str",
     "int": "int",
     "float": "float",
     "bool": "bool",
     "list[str]": "list[str]",
-    "dict": "dict[str, Any]",
-    "json": "Any",
+    "dict": "dict",
+    "json": "any",
 }
+_CAPTURE_KINDS: dict[str, str] = {"str": "str", "int": "int", "json": "any"}
+_KIND_ANNOTATIONS: dict[str, str] = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "list[str]": "list[str]",
+    "scopes": "list[Scope]",
+    "dict": "dict[str, Any]",
+    "any": "Any",
+}
+
+
+@dataclass(frozen=True)
+class _Nested:
+    """A field holding another of the module's TypedDicts (by its role in ``names``)."""
+
+    role: str
+
+
+_Row = tuple[str, str | _Nested, bool, str]
+"""A TypedDict field: key, kind (``_KIND_ANNOTATIONS``' keys or ``_Nested``), required, doc."""
 
 
 @dataclass(frozen=True)
@@ -387,14 +414,14 @@ class _Builder:
         if self.oauth1:
             defs.append(
                 self._typed_dict(
-                    self.names["request_token"],
+                    "request_token",
                     "Temporary credentials from the request token step.",
                     [
-                        ("oauth_token", Atom(Code("str")), True, "The request token."),
-                        ("oauth_token_secret", Atom(Code("str")), False, "Its secret."),
+                        ("oauth_token", "str", True, "The request token."),
+                        ("oauth_token_secret", "str", False, "Its secret."),
                         (
                             "oauth_callback_confirmed",
-                            Atom(Code("str")),
+                            "str",
                             False,
                             "'true' when the provider accepted the callback URI.",
                         ),
@@ -407,7 +434,7 @@ class _Builder:
             where = "the id_token claims" if userinfo.source == "id_token" else "the profile"
             defs.append(
                 self._typed_dict(
-                    self.names["profile"],
+                    "profile",
                     f"The user's {spec.name} profile, read from {where}.",
                     rows,
                     [f"The stable user id is {facts.q(userinfo.id_field)}."],
@@ -417,7 +444,6 @@ class _Builder:
             rows = []
             for name in sorted(spec.callback.capture):
                 captured = spec.callback.capture[name]
-                kind = {"str": "str", "int": "int", "json": "Any"}[captured.type]
                 doc = captured.description or ""
                 if captured.param and captured.param != name:
                     doc = f"{doc} Callback parameter {facts.q(captured.param)}.".strip()
@@ -426,14 +452,14 @@ class _Builder:
                 rows.append(
                     (
                         self._key(name, ("callback", "capture", name)),
-                        Atom(self._type(kind)),
+                        _CAPTURE_KINDS[captured.type],
                         False,
                         doc,
                     )
                 )
             defs.append(
                 self._typed_dict(
-                    self.names["callback"],
+                    "callback",
                     "Values captured from the last callback (empty before one).",
                     rows,
                 )
@@ -442,40 +468,40 @@ class _Builder:
 
     def _token_dict(self) -> TypedDictDef:
         spec = self.spec
-        rows: list[tuple[str, Node, bool, str]]
+        rows: list[_Row]
         if self.oauth1:
             rows = [
-                ("oauth_token", Atom(Code("str")), True, "The access token."),
-                ("oauth_token_secret", Atom(Code("str")), False, "Its secret."),
+                ("oauth_token", "str", True, "The access token."),
+                ("oauth_token_secret", "str", False, "Its secret."),
             ]
             extras = spec.oauth1.access_token.extra
             extras_path: SpecPath = ("oauth1", "access_token", "extra")
         else:
             rows = [
-                ("access_token", Atom(Code("str")), True, "The access token."),
-                ("token_type", Atom(Code("str")), False, "Usually 'Bearer'."),
-                ("expires_in", Atom(Code("int")), False, "Lifetime in seconds, when it expires."),
-                ("expires_at", Atom(Code("float")), False, "Unix time when it expires."),
-                ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
-                ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
+                ("access_token", "str", True, "The access token."),
+                ("token_type", "str", False, "Usually 'Bearer'."),
+                ("expires_in", "int", False, "Lifetime in seconds, when it expires."),
+                ("expires_at", "float", False, "Unix time when it expires."),
+                ("refresh_token", "str", False, "Trades for a new access token."),
+                ("scope", self._granted_scopes_kind(), False, "The scopes granted."),
             ]
             if spec.token.response.refresh_expires is not None:
                 rows += [
                     (
                         "refresh_token_expires_in",
-                        Atom(Code("int")),
+                        "int",
                         False,
                         "Lifetime of the refresh token in seconds.",
                     ),
                     (
                         "refresh_token_expires_at",
-                        Atom(Code("float")),
+                        "float",
                         False,
                         "Unix time when the refresh token expires; sign in again after it.",
                     ),
                 ]
             if spec.protocol == "oidc":
-                rows.append(("id_token", Atom(Code("str")), False, "The OpenID Connect ID token."))
+                rows.append(("id_token", "str", False, "The OpenID Connect ID token."))
             extras = spec.token.response.extra
             extras_path = ("token", "response", "extra")
         standard = {row[0] for row in rows}
@@ -494,12 +520,16 @@ class _Builder:
             for name, other in spec.token.response.other_tokens.items():
                 doc = other.description or f"The {name} token."
                 key = self._key(name, ("token", "response", "other_tokens", name))
-                kind = Code(identifier(self.names[f"other_token:{name}"]))
                 rows.append(
-                    (key, Atom(kind), False, f"{doc} Refresh it with refresh(which={name!r}).")
+                    (
+                        key,
+                        _Nested(f"other_token:{name}"),
+                        False,
+                        f"{doc} Refresh it with refresh(which={name!r}).",
+                    )
                 )
         return self._typed_dict(
-            self.names["token"],
+            "token",
             f"A {spec.name} token as the client keeps it.",
             rows,
         )
@@ -507,36 +537,35 @@ class _Builder:
     def _other_token_dicts(self) -> list[TypedDictDef]:
         if self.oauth1:
             return []
-        rows: list[tuple[str, Node, bool, str]] = [
-            ("access_token", Atom(Code("str")), True, "The access token."),
-            ("token_type", Atom(Code("str")), False, "As the provider names it."),
-            ("expires_in", Atom(Code("int")), False, "Lifetime in seconds, when it expires."),
-            ("expires_at", Atom(Code("float")), False, "Unix time when it expires."),
-            ("refresh_token", Atom(Code("str")), False, "Trades for a new access token."),
-            ("scope", Atom(Code("list[str]")), False, "The scopes granted."),
+        rows: list[_Row] = [
+            ("access_token", "str", True, "The access token."),
+            ("token_type", "str", False, "As the provider names it."),
+            ("expires_in", "int", False, "Lifetime in seconds, when it expires."),
+            ("expires_at", "float", False, "Unix time when it expires."),
+            ("refresh_token", "str", False, "Trades for a new access token."),
+            ("scope", "list[str]", False, "The scopes granted."),
         ]
         return [
             self._typed_dict(
-                self.names[f"other_token:{name}"],
+                f"other_token:{name}",
                 other.description or f"The {self.spec.name} {name} token.",
                 rows,
             )
             for name, other in self.spec.token.response.other_tokens.items()
         ]
 
-    def _added_token_fields(self) -> list[tuple[str, Node, bool, str]]:
+    def _added_token_fields(self) -> list[_Row]:
         """Token fields from the callback (captures kept on the token) and after_token steps;
         never required: a token saved before the spec gained them lacks them."""
         spec = self.spec
-        rows: list[tuple[str, Node, bool, str]] = []
+        rows: list[_Row] = []
         for name in sorted(spec.callback.capture):
             captured = spec.callback.capture[name]
             if captured.on_token:
-                kind = {"str": "str", "int": "int", "json": "Any"}[captured.type]
                 doc = captured.description or ""
                 doc = f"{doc} From the callback's {facts.q(captured.param or name)}.".strip()
                 field_key = self._key(name, ("callback", "capture", name))
-                rows.append((field_key, Atom(self._type(kind)), False, doc))
+                rows.append((field_key, _CAPTURE_KINDS[captured.type], False, doc))
         for step_name, step in spec.after_token.items():
             for kept_key, node, _, kept_doc in self._typed_fields(
                 step.keep, ("after_token", step_name, "keep")
@@ -546,10 +575,8 @@ class _Builder:
                 )
         return rows
 
-    def _typed_fields(
-        self, fields: Mapping[str, TypedField], path: SpecPath
-    ) -> list[tuple[str, Node, bool, str]]:
-        rows: list[tuple[str, Node, bool, str]] = []
+    def _typed_fields(self, fields: Mapping[str, TypedField], path: SpecPath) -> list[_Row]:
+        rows: list[_Row] = []
         for name in sorted(fields):
             typed = fields[name]
             doc = typed.description or ""
@@ -558,35 +585,45 @@ class _Builder:
             rows.append(
                 (
                     self._key(name, (*path, name)),
-                    Atom(self._field_type(typed.type)),
+                    _FIELD_KINDS[typed.type],
                     typed.required,
                     doc,
                 )
             )
         return rows
 
-    def _field_type(self, kind: FieldType) -> Code:
-        return self._type(_FIELD_TYPES[kind])
+    def _granted_scopes_kind(self) -> str:
+        """``scopes`` (``list[Scope]``) where the provider answers with the known names."""
+        scopes = self.spec.scopes
+        echoes_known = self.spec.token.response.scope.known_names
+        return "scopes" if echoes_known and scopes.supported and scopes.known else "list[str]"
 
-    def _type(self, text: str) -> Code:
+    def _annotation(self, kind: str | _Nested) -> Code:
+        if isinstance(kind, _Nested):
+            return Code(identifier(self.names[kind.role]))
+        text = _KIND_ANNOTATIONS[kind]
         if "Any" in text:
             self.imports.use("Any")
         return Code(text)  # one of the fixed type spellings above
 
     def _typed_dict(
         self,
-        name: str,
+        role: str,
         summary: str,
-        rows: Sequence[tuple[str, Node, bool, str]],
+        rows: Sequence[_Row],
         body: Sequence[str] = (),
     ) -> TypedDictDef:
-        self.imports.use("TypedDict")
+        """The ``TypedDict`` of ``self.names[role]``, and the ``Shape`` describing it to the
+        runtime's checker (``runtime.provider.shapes``)."""
+        use = self.imports.use
+        use("TypedDict")
+        name = identifier(self.names[role])
         fields = []
-        for key, annotation, required, doc in rows:
+        described: list[Node] = []
+        for key, kind, required, doc in rows:
+            annotation: Node = Atom(self._annotation(kind))
             if required:
-                annotation = Group(
-                    code("{}[", self.imports.use("Required")), (annotation,), Code("]")
-                )
+                annotation = Group(code("{}[", use("Required")), (annotation,), Code("]"))
             declaration = render(Pair(code("{}: ", identifier(key)), annotation), indent=4)
             fields.append(
                 Field(
@@ -595,11 +632,32 @@ class _Builder:
                     docstring=docstring(doc, indent=4),
                 )
             )
+            kind_node = Atom(
+                self._shape_name(kind.role) if isinstance(kind, _Nested) else literal(kind)
+            )
+            described.append(
+                Pair(
+                    code("{}: ", literal(str(key))),
+                    Group(Code("("), (kind_node, Atom(literal(required))), Code(")")),
+                )
+            )
+        head = code("{}: {}[{}[{}]] = ", self._shape_name(role), use("Final"), use("Shape"), name)
+        shape = Group(
+            code("{}(", use("Shape")),
+            (Atom(literal(self.names[role])), Group(Code("{"), tuple(described), Code("}"))),
+            Code(")"),
+        )
         return TypedDictDef(
-            name=identifier(name),
+            name=name,
             docstring=docstring(summary, body, indent=4),
             fields=tuple(fields),
+            shape=code("{}{}", head, render(shape, column=len(head))),
         )
+
+    def _shape_name(self, role: str) -> Identifier:
+        """``_TOKEN_SHAPE``, ``_PROFILE_SHAPE``, ``_AUTHED_USER_TOKEN_SHAPE``..."""
+        words = role.removeprefix("other_token:") + ("_token" if ":" in role else "")
+        return identifier(f"_{words.upper()}_SHAPE")
 
     # -- the client class ----------------------------------------------------------------------
 
@@ -615,13 +673,21 @@ class _Builder:
         quirks = facts.quirk_lines(spec)
         if quirks:
             body += ["", "Quirks:", *(f"- {line}" for line in quirks)]
-        unconfirmed = facts.unconfirmed_sections(spec)
+        unconfirmed = facts.unconfirmed_topics(spec)
         if unconfirmed:
             body += ["", f"Not confirmed by a listed source: {', '.join(unconfirmed)}."]
         body += ["", f"Documentation: {spec.docs}"]
+        token = self._token_type()
         return ClientClass(
             name=identifier(self.names["client"]),
-            base=self.imports.use(base),
+            base=code("{}[{}]", self.imports.use(base), token),
+            token_shape=code(
+                "_token_shape: {}[{}[{}]] = {}",
+                self.imports.use("ClassVar"),
+                self.imports.use("Shape"),
+                token,
+                self._shape_name("token"),
+            ),
             docstring=docstring(
                 f"{spec.name} client ({facts.PROTOCOL_NAMES[spec.protocol]}).", body, indent=4
             ),
@@ -679,9 +745,14 @@ class _Builder:
         target: str,
         call_positional: Sequence[Node] = (),
         call_keyword: Sequence[tuple[str, Node]] = (),
-        cast_to: Code | None = None,
+        checked_by: Identifier | None = None,
         statement: bool = False,
+        per_call: Literal["", "timeout", "timeout+extra"] = "",
     ) -> Method:
+        """A method whose body is one call of ``target``; ``per_call`` adds the keyword
+        arguments ``timeout`` (and ``extra``) the runtime applies to the flow's requests."""
+        if per_call:
+            keyword, call_keyword, body = self._per_call(per_call, keyword, call_keyword, body)
         items: list[Node] = [Atom(Code("self"))]
         items += [param.node() for param in positional]
         if keyword:
@@ -701,14 +772,43 @@ class _Builder:
             else code("self.{}(", identifier(target))
         )
         call: Node = Group(call_head, tuple(arguments), Code(")"))
-        if cast_to is not None:
-            call = Group(code("{}(", self.imports.use("cast")), (Atom(cast_to), call), Code(")"))
+        if checked_by is not None:  # the runtime's checker returns the value as its TypedDict
+            call = Group(code("{}.check(", checked_by), (call,), Code(")"))
         statement_node: Node = call if statement else Pair(Code("return "), call)
         return Method(
             signature=signature,
             docstring=docstring(summary, body, indent=8),
             body=render(statement_node, indent=8),
         )
+
+    def _per_call(
+        self,
+        which: str,
+        keyword: Sequence[_Param],
+        call_keyword: Sequence[tuple[str, Node]],
+        body: Sequence[str],
+    ) -> tuple[list[_Param], list[tuple[str, Node]], list[str]]:
+        timeout_type = Atom(Code("float | tuple[float, float]"))
+        params = [*keyword, _Param(identifier("timeout"), timeout_type, Code(" | None = None"))]
+        docs = [*body] if "Args:" in body else [*body, "", "Args:"]
+        docs.append(
+            f"    timeout: Seconds to wait for {self.spec.name}: a number, or (connect, read). "
+            "Default: the client's."
+        )
+        if which == "timeout":
+            return params, [*call_keyword, *self._pass("timeout")], docs
+        extra_type = Atom(code("{}[str, str]", self.imports.use("Mapping")))
+        params.append(_Param(identifier("extra"), extra_type, Code(" | None = None")))
+        docs.append(
+            "    extra: More parameters to send. One the flow sets itself (grant_type, code, "
+            "client_id, the token...) is refused with ExtraParameterError (a ValueError)."
+        )
+        settings = Group(
+            code("{}(", self.imports.use("PerCall")),
+            (Atom(identifier("timeout")), Atom(identifier("extra"))),
+            Code(")"),
+        )
+        return params, [*call_keyword, ("per_call", settings)], docs
 
     def _entry(self, name: str) -> Pair:
         """``"name": name`` in a dict display."""
@@ -763,7 +863,7 @@ class _Builder:
                 "    redirect_uri: The callback URL registered with the provider.",
             ]
             args += self._pass("client_id", "client_secret", "redirect_uri")
-        fixed += ["rsa_key", "self", "cast", "super"]
+        fixed += ["rsa_key", "self", "super"]
         variable_entries: list[Node] = []
         any_optional = False
         for name in sorted(spec.variables):
@@ -824,17 +924,7 @@ class _Builder:
                 "        renewals of ``session``; tokens the other flow methods return are not",
                 "        passed to it.",
             ]
-            args += self._pass("token_store", "token_store_key")
-            args.append(
-                (
-                    "token_updater",
-                    Group(
-                        code("{}(", use("cast")),
-                        (Atom(use("Any")), Atom(identifier("token_updater"))),
-                        Code(")"),
-                    ),
-                )
-            )
+            args += self._pass("token_store", "token_store_key", "token_updater")
             if self._uses_private_key():
                 params.append(
                     _Param(
@@ -939,13 +1029,14 @@ class _Builder:
                 )
                 docs.append(f"    user_scopes: User scopes, sent as {facts.q(scopes.user_param)}.")
                 option_entries.append(self._entry("user_scopes"))
-            if spec.refresh is not None and spec.refresh.supported:
+            needed = self._refresh_needs()
+            if needed:
                 params.append(
                     _Param(identifier("offline"), Atom(Code("bool")), Code(" | None = None"))
                 )
                 docs.append(
-                    "    offline: False leaves out what a refresh token needs "
-                    "(refresh.requires_scopes / requires_params)."
+                    f"    offline: False leaves out {needed} that {spec.name} needs for a refresh "
+                    "token. Default: sent."
                 )
                 option_entries.append(self._entry("offline"))
         self._typed_options(
@@ -977,6 +1068,22 @@ class _Builder:
             target="_authorization_url",
             call_keyword=args,
         )
+
+    def _refresh_needs(self) -> str:
+        """What the authorization request adds so that the provider issues a refresh token,
+        in words ("the offline_access scope"); empty when it adds nothing."""
+        refresh = self.spec.refresh
+        if refresh is None or not refresh.supported:
+            return ""
+        parts = []
+        if refresh.requires_scopes:
+            noun = "scope" if len(refresh.requires_scopes) == 1 else "scopes"
+            parts.append(f"the {facts.listed(refresh.requires_scopes)} {noun}")
+        if refresh.requires_params:
+            sent = [f"{name}={value}" for name, value in refresh.requires_params.items()]
+            noun = "parameter" if len(sent) == 1 else "parameters"
+            parts.append(f"the {facts.listed(sent)} {noun}")
+        return " and ".join(parts)
 
     def _typed_options(
         self,
@@ -1040,19 +1147,19 @@ class _Builder:
             ],
             returns=token,
             target="_fetch_token",
+            per_call="timeout+extra",
             call_positional=[Atom(identifier("authorization_response"))],
             call_keyword=self._pass("request", "code"),
-            cast_to=token,
         )
 
     def _captured(self) -> Method:
         callback = Code(identifier(self.names["callback"]))
         return self._method(
             "captured",
-            summary="Values the provider added to the last callback (callback.capture).",
+            summary="Values the provider added to the last callback.",
             returns=callback,
             target="_captured",
-            cast_to=callback,
+            checked_by=self._shape_name("callback"),
         )
 
     def _refresh(self) -> Method:
@@ -1088,8 +1195,8 @@ class _Builder:
             keyword=keyword,
             returns=token,
             target="_refresh",
+            per_call="timeout+extra",
             call_keyword=self._pass("which") if others else (),
-            cast_to=token,
         )
 
     def _client_credentials(self) -> Method:
@@ -1101,8 +1208,8 @@ class _Builder:
             keyword=self._scope_params(),
             returns=token,
             target="_client_credentials",
+            per_call="timeout+extra",
             call_keyword=self._scope_args(),
-            cast_to=token,
         )
 
     def _scope_params(self) -> list[_Param]:
@@ -1127,6 +1234,7 @@ class _Builder:
             keyword=self._scope_params(),
             returns=device,
             target="_device_authorization",
+            per_call="timeout+extra",
             call_keyword=self._scope_args(),
         )
 
@@ -1149,9 +1257,9 @@ class _Builder:
             keyword=[_Param(identifier("cancel"), Atom(event), Code(" | None = None"))],
             returns=token,
             target="_poll_device_token",
+            per_call="timeout+extra",
             call_positional=[Atom(identifier("device"))],
             call_keyword=self._pass("cancel"),
-            cast_to=token,
         )
 
     def _exchange(self, name: str) -> Method:
@@ -1172,9 +1280,9 @@ class _Builder:
             keyword=[self._str_param("token")],
             returns=token,
             target="_exchange",
+            per_call="timeout+extra",
             call_positional=[Atom(literal(name))],
             call_keyword=self._pass("token"),
-            cast_to=token,
         )
 
     def _revoke(self) -> Method:
@@ -1203,6 +1311,7 @@ class _Builder:
             target="_revoke",
             call_keyword=self._pass("token", "token_type_hint"),
             statement=True,
+            per_call="timeout+extra",
         )
 
     def _introspect(self) -> Method:
@@ -1219,6 +1328,7 @@ class _Builder:
             keyword=[self._str_param("token")],
             returns=code("dict[str, {}]", any_type),
             target="_introspect",
+            per_call="timeout+extra",
             call_keyword=self._pass("token"),
         )
 
@@ -1237,7 +1347,8 @@ class _Builder:
             body=[where],
             returns=profile,
             target="_userinfo",
-            cast_to=profile,
+            per_call="timeout",
+            checked_by=self._shape_name("profile"),
         )
 
     # -- OAuth 1 -----------------------------------------------------------------------------------
@@ -1260,7 +1371,7 @@ class _Builder:
             returns=request_token,
             target="_fetch_request_token",
             call_keyword=args,
-            cast_to=request_token,
+            checked_by=self._shape_name("request_token"),
         )
 
     def _fetch_access_token(self) -> Method:
@@ -1279,7 +1390,6 @@ class _Builder:
             returns=token,
             target="_fetch_access_token",
             call_keyword=self._pass("authorization_response", "verifier"),
-            cast_to=token,
         )
 
 

@@ -237,6 +237,38 @@ def unconfirmed_sections(spec: ProviderSpec) -> list[str]:
     return sorted(name for name, flag in sections.items() if flag)
 
 
+_TOPICS = {
+    "endpoints": "the endpoint URLs",
+    "scopes": "the scopes",
+    "authorize": "the authorization request",
+    "callback": "the callback",
+    "errors": "the error answers",
+    "api": "API calls",
+    "oauth1": "the OAuth 1 steps",
+    "token": "the token request",
+    "token.response": "the token answer",
+    "refresh": "refreshing",
+    "device": "the device flow",
+    "oidc": "OpenID Connect",
+    "revocation": "revocation",
+    "userinfo": "the profile",
+}
+
+
+def unconfirmed_topics(spec: ProviderSpec) -> list[str]:
+    """``unconfirmed_sections`` in words, for docstrings (which name no spec keys)."""
+    topics = []
+    for section in unconfirmed_sections(spec):
+        kind, _, name = section.partition(".")
+        if kind == "exchanges":
+            topics.append(f"the {name} exchange")
+        elif kind == "after_token":
+            topics.append(f"the {name} call after sign-in")
+        else:
+            topics.append(_TOPICS[section])
+    return topics
+
+
 def _hooks(spec: ProviderSpec) -> dict[str, tuple[str, ...]]:
     return {
         field.name: getattr(spec.hooks, field.name)

@@ -55,6 +55,9 @@ class TypedDictDef(_RenderedOnly):
     name: Identifier
     docstring: DocBlock
     fields: tuple[Field, ...]
+    shape: Code
+    """``_X_SHAPE: Final[Shape[X]] = Shape("X", {key: (kind, required)})``, the class described
+    to the runtime's checker."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,11 @@ class Method(_RenderedOnly):
 @dataclass(frozen=True)
 class ClientClass(_RenderedOnly):
     name: Identifier
-    base: Identifier
+    base: Code
+    """``OAuth2Provider[<Name>Token]``"""
+    token_shape: Code
+    """``_token_shape: ClassVar[Shape[<Name>Token]] = _TOKEN_SHAPE``: what each token the
+    runtime installs is checked against."""
     docstring: DocBlock
     methods: tuple[Method, ...]
     """``__init__`` first, then the flows in a fixed order, exchanges sorted by name."""

@@ -2,11 +2,13 @@
 
 ``check_module_shape`` walks the parsed module and allows only: a docstring, imports (also
 under ``if TYPE_CHECKING:``), assignments of literals or type expressions, string
-statements (attribute docstrings), and class definitions whose bodies hold docstrings,
-annotations (valued by a name or a string at most) and undecorated functions with constant
-defaults. Function bodies are not executed on import and are not restricted. No calls
-happen at import except subscripting typing constructs; a spec that could make the module
-do more fails the build.
+statements (attribute docstrings), class definitions (bases: names, or a name subscripted by
+names) whose bodies hold docstrings, annotations (valued by a name or a string at most) and
+undecorated functions with constant defaults, and ``Shape("Name", {"key": (kind, required)})``
+descriptions of the module's TypedDicts (a kind: a string, or the name of another shape).
+Function bodies are not executed on import and are not restricted. No other calls happen at
+import except subscripting typing constructs; a spec that could make the module do more fails
+the build.
 """
 
 from __future__ import annotations
@@ -59,7 +61,10 @@ def _module_statement(node: ast.stmt) -> None:
         if not isinstance(node.target, ast.Name) or node.value is None:
             raise _fail(node, "an annotated statement that is not a plain definition")
         _type_expression(node.annotation)
-        _value(node.value)
+        if _is_shape_call(node.value):
+            _shape(node.value)
+        else:
+            _value(node.value)
         return
     if isinstance(node, ast.ClassDef):
         _class(node)
@@ -71,6 +76,10 @@ def _class(node: ast.ClassDef) -> None:
     if node.decorator_list:
         raise _fail(node, "a class decorator")
     for base in node.bases:
+        if isinstance(base, ast.Subscript) and isinstance(base.value, ast.Name):
+            parameters = base.slice.elts if isinstance(base.slice, ast.Tuple) else [base.slice]
+            if all(isinstance(parameter, ast.Name) for parameter in parameters):
+                continue
         if not isinstance(base, ast.Name):
             raise _fail(base, "a computed base class")
     for keyword in node.keywords:
@@ -108,6 +117,31 @@ def _function(node: ast.FunctionDef) -> None:
             _type_expression(argument.annotation)
     if node.returns is not None:
         _type_expression(node.returns)
+
+
+def _is_shape_call(node: ast.expr) -> bool:
+    function = node.func if isinstance(node, ast.Call) else None
+    return isinstance(function, ast.Name) and function.id == "Shape"
+
+
+def _shape(node: ast.expr) -> None:
+    """``Shape("Name", {"key": ("kind" | other_shape, True | False), ...})`` and nothing more."""
+    assert isinstance(node, ast.Call)
+    if node.keywords or len(node.args) != 2 or not _is_string(node.args[0]):
+        raise _fail(node, "a Shape call other than Shape(name, fields)")
+    fields = node.args[1]
+    if not isinstance(fields, ast.Dict):
+        raise _fail(fields, "Shape fields that are not a dict display")
+    for key, value in zip(fields.keys, fields.values, strict=True):
+        if key is None or not _is_string(key):
+            raise _fail(value, "a Shape field name that is not a string")
+        if not (isinstance(value, ast.Tuple) and len(value.elts) == 2):
+            raise _fail(value, "a Shape field that is not (kind, required)")
+        kind, required = value.elts
+        if not (_is_string(kind) or isinstance(kind, ast.Name)):
+            raise _fail(kind, "a Shape field kind that is not a string or a shape's name")
+        if not (isinstance(required, ast.Constant) and isinstance(required.value, bool)):
+            raise _fail(required, "a Shape field's required flag that is not True or False")
 
 
 def _is_string(node: ast.expr) -> bool:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..render.literal import render_literal
-from .normalize import default_spec
+from .normalize import default_spec, section_defaults
 from .typed import render_types_module
 
 REGENERATE = "python -m generator.spec.defaults"
@@ -26,12 +26,14 @@ _HEAD = '''\
 # Regenerate with `{command}`.
 """Every field of the spec format that has a default, with that default (normalised).
 
-``runtime.provider.with_defaults`` merges it under a generated module's ``_SPEC``.
+``runtime.provider.with_defaults`` merges ``DEFAULTS`` under a generated module's ``_SPEC``,
+then ``SECTION_DEFAULTS`` (by path, shallow first) under each optional section present and
+each entry of a map.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from .spec_types import SpecData
 
@@ -57,7 +59,24 @@ def _runtime_provider_dir() -> Path:
 def render_defaults_module() -> str:
     head = "DEFAULTS: Final[SpecData] = "
     value = render_literal(default_spec(), column=len(head))
-    return _HEAD.format(command=REGENERATE) + head + value + "\n"
+    sections_head = "SECTION_DEFAULTS: Final[dict[str, dict[str, Any]]] = "
+    sections = render_literal(section_defaults(), column=len(sections_head))
+    return (
+        _HEAD.format(command=REGENERATE)
+        + head
+        + value
+        + "\n"
+        + _SECTIONS_DOC
+        + sections_head
+        + sections
+        + "\n"
+    )
+
+
+_SECTIONS_DOC = """
+# The defaults inside an optional section once present (refresh, userinfo) and inside each
+# entry of a map (variables.*, userinfo.fields.*), by path.
+"""
 
 
 def render_types() -> str:

@@ -84,6 +84,8 @@ from .defaults import DEFAULT_TIMEOUT
 from .oauth1 import OAuth1Provider
 from .oauth2 import OAuth2Provider
 from .pending import PendingAuthorization
+from .per_call import ExtraParameterError, PerCall
+from .shapes import Shape
 
 if TYPE_CHECKING:
     from .authorization_request import AuthorizationRequest
@@ -91,10 +93,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AuthorizationRequest",
+    "ExtraParameterError",
     "OAuth1Provider",
     "OAuth2Provider",
     "PendingAuthorization",
+    "PerCall",
     "RuntimeSpec",
+    "Shape",
     "with_defaults",
 ]
 

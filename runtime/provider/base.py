@@ -10,18 +10,28 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
 from urllib.parse import urlsplit
 
-from .spec_defaults import DEFAULTS
+from .defaults import Timeout
+from .shapes import ANY_SHAPE, Shape
+from .spec_defaults import DEFAULTS, SECTION_DEFAULTS
 from .spec_types import EndpointsData, SpecData
 from .templates import Placeholders, render_url
 from .variables import VariableValue, resolve_variables
 
 if TYPE_CHECKING:
     import requests
+    from typing_extensions import TypeVar
 
     from .hooks.points import HookPoint
+
+    TokenT = TypeVar("TokenT", bound=Mapping[str, Any], default=dict[str, Any])
+    """The token ``TypedDict`` of a generated client (``OAuth2Provider[GitHubToken]``)."""
+else:  # the default only matters to type checkers; typing_extensions costs ~5 ms to import
+    from typing import TypeVar
+
+    TokenT = TypeVar("TokenT")
 
 RuntimeSpec = SpecData
 """A normalised spec (``generator.spec.normalize.normalized_spec``): every field present,
@@ -32,13 +42,40 @@ that sets ``spec`` in its body gets ``with_defaults(spec)`` (merged once, when t
 created)."""
 
 
-def with_defaults(spec: Mapping[str, Any], defaults: Mapping[str, Any] = DEFAULTS) -> RuntimeSpec:
+def with_defaults(
+    spec: Mapping[str, Any],
+    defaults: Mapping[str, Any] = DEFAULTS,
+    sections: Mapping[str, Mapping[str, Any]] = SECTION_DEFAULTS,
+) -> RuntimeSpec:
     """``defaults`` with ``spec`` laid over it: mappings are merged key by key (recursively),
     any other value, lists included, replaces the default. Keys without a default (``id``,
-    ``name``, ...) come first. Values not merged are shared with ``defaults`` and ``spec``, not
-    copied: the result is read-only, like every ``RuntimeSpec``."""
+    ``name``, ...) come first. Then each of ``sections`` (``{"refresh": {...},
+    "userinfo.fields.*": {...}}``, shallow paths first) is merged under the sections present at
+    its path, ``*`` standing for every entry of a map. Values not merged are shared with
+    ``defaults`` and ``spec``, not copied: the result is read-only, like every ``RuntimeSpec``."""
+    merged = _merged(spec, defaults)
+    for path, section in sections.items():
+        merged = changed_at(merged, path.split("."), functools.partial(_merged, defaults=section))
     # A generated module's _SPEC is checked against SpecData by mypy; the merge keeps it so.
-    return cast(RuntimeSpec, _merged(spec, defaults))
+    return cast(RuntimeSpec, merged)
+
+
+def changed_at(
+    value: Any, path: Sequence[str], change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Any:
+    """``value`` with each dict at ``path`` (``*``: every entry of a map) replaced by
+    ``change(it)``, copying the dicts on the way (never changing ``value``); a path that ends
+    early (an absent optional section, None) changes nothing."""
+    if type(value) is not dict:
+        return value
+    if not path:
+        return change(value)
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return {key: changed_at(item, rest, change) for key, item in value.items()}
+    if head not in value:
+        return value
+    return {**value, head: changed_at(value[head], rest, change)}
 
 
 def _merged(spec: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,10 +94,14 @@ def endpoint_template(endpoints: EndpointsData, name: str) -> str | None:
     return template if isinstance(template, str) else None
 
 
-class ProviderBase:
-    """Shared state and helpers of generated provider clients; see ``runtime.provider``."""
+class ProviderBase(Generic[TokenT]):
+    """Shared state and helpers of generated provider clients; see ``runtime.provider``.
+
+    ``TokenT`` is the client's token type; every token a flow installs is checked against
+    ``_token_shape`` (the generated module's description of that type) first."""
 
     spec: ClassVar[RuntimeSpec]
+    _token_shape: ClassVar[Shape[Any]] = ANY_SHAPE
     _access_token_field: ClassVar[str] = "access_token"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -163,6 +204,11 @@ class ProviderBase:
     def _current_token(self) -> Mapping[str, Any] | None:
         raise NotImplementedError
 
+    def _checked_token(self, token: Mapping[str, Any]) -> TokenT:
+        """``token`` as the client's token type, or ``ShapeError`` naming what does not fit."""
+        checked: TokenT = self._token_shape.check(token, scopes=self.spec["scopes"]["known"])
+        return checked
+
     def _api_hosts(self) -> frozenset[str]:
         """The hosts of the provider's own API (api.base_url, userinfo): the only ones an API
         header holding the client secret is sent to."""
@@ -227,7 +273,7 @@ class ProviderBase:
         """Values captured from the last callback (``callback.capture`` and callback hooks)."""
         return dict(self._captured_values)
 
-    def _profile_from_endpoint(self, url: str) -> dict[str, Any]:
+    def _profile_from_endpoint(self, url: str, *, timeout: Timeout = None) -> dict[str, Any]:
         from .userinfo import map_profile, request_profile
 
         rules = self.spec["userinfo"]
@@ -240,6 +286,7 @@ class ProviderBase:
             rules,
             self._placeholders(self._current_token()),
             replace_request=replace[0] if replace else None,
+            timeout=timeout,
             response_hooks=self._hook_functions("userinfo_response"),
         )
         return map_profile(document, rules)

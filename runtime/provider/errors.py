@@ -20,7 +20,12 @@ class TemplateError(ValueError):
 
 
 class FieldTypeError(ValueError):
-    """A value read from a document does not have the declared type."""
+    """A value read from a document does not have the declared type; ``field`` names it when
+    the reader knows which."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class AuthorizationRequestError(ValueError):

@@ -160,7 +160,11 @@ def read_typed_fields(
         if value is MISSING or value is None:
             if declared.get("required"):
                 where = f" (at {path!r})" if path != name else ""
-                raise FieldTypeError(f"{what} lacks the required field {name!r}{where}")
+                raise FieldTypeError(f"{what} lacks the required field {name!r}{where}", field=name)
             continue
-        result[name] = coerce(value, str(declared.get("type", "str")), f"{what} field {name!r}")
+        try:
+            result[name] = coerce(value, str(declared.get("type", "str")), f"{what} field {name!r}")
+        except FieldTypeError as exc:
+            exc.field = name
+            raise
     return result

@@ -13,6 +13,7 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
 
 from ..errors import CallbackError
 from ..errors import CallbackValueError as CallbackValueError
+from .errors import FieldTypeError
 
 if TYPE_CHECKING:
     from ..core.http import Response
@@ -57,3 +58,22 @@ class RefreshTokenExpiredError(InvalidGrantError):
             description=f"the {provider} refresh token expired at {moment}; sign the user in again"
         )
         self.expired_at = expired_at
+
+
+class ShapeError(ProviderResponseError, FieldTypeError):
+    """A value a client method returns does not fit its ``TypedDict``: a required field is
+    missing or a field holds another kind of value.
+
+    ``shape`` names the ``TypedDict`` (``GitHubToken``), ``field`` the key (dotted below a nested
+    one, ``""`` for the value itself) and ``problem`` what was wrong; no message carries a value.
+    Also a ``ValueError`` (``FieldTypeError``), like the other unreadable answers.
+    """
+
+    error = "invalid_response_shape"
+
+    def __init__(self, shape: str, field: str, problem: str) -> None:
+        where = f"{shape} field {field!r}" if field else shape
+        super().__init__(where, None, problem)
+        self.shape = shape
+        self.field = field
+        self.problem = problem

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from requests.auth import AuthBase
 
 from ..core.reading import header_of, status_of, url_of
-from .base import ProviderBase
-from .defaults import DEFAULT_TIMEOUT
+from .base import ProviderBase, TokenT
+from .defaults import DEFAULT_TIMEOUT, Timeout
 from .templates import render_text
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _SIGNATURE_TYPES = {"header": "AUTH_HEADER", "query": "QUERY", "body": "BODY"}
 
 
-class OAuth1Provider(ProviderBase):
+class OAuth1Provider(ProviderBase[TokenT]):
     """Base of generated OAuth 1.0a clients; the subclass sets ``spec``.
 
     ``session`` signs every request (``oauth1.signature_method`` / ``signature_type`` /
@@ -83,8 +83,10 @@ class OAuth1Provider(ProviderBase):
         return self._session
 
     @property
-    def token(self) -> dict[str, Any]:
-        return dict(self._token)
+    def token(self) -> TokenT | None:
+        """A copy of the current token; None before the access token step."""
+        # What _fetch_access_token checked, or a token given to the constructor.
+        return cast(TokenT, dict(self._token)) if self._token else None
 
     def _current_token(self) -> Mapping[str, Any] | None:
         return self._token or None
@@ -171,7 +173,7 @@ class OAuth1Provider(ProviderBase):
 
     def _fetch_access_token(
         self, *, authorization_response: str | None = None, verifier: str | None = None
-    ) -> dict[str, Any]:
+    ) -> TokenT:
         """Token credentials, from the callback (checked, captured) or an explicit verifier."""
         from ..core.callback import callback_params
         from ..oauth1_session import TokenMissing, VerifierMissing
@@ -207,17 +209,20 @@ class OAuth1Provider(ProviderBase):
             token.update(read_typed_fields(token, rules["extra"], what="access token answer"))
         except FieldTypeError as exc:
             raise TokenMissing(str(exc), {name: "***" for name in token}) from None
+        checked = self._checked_token(dict(token))  # a copy, before the client keeps it
         self._set_token(token)
         self._request_token = None
-        return self.token
+        return checked
 
     # -- after the dance -------------------------------------------------------------------
 
-    def _userinfo(self) -> dict[str, Any]:
+    def _userinfo(self, *, timeout: Timeout = None) -> dict[str, Any]:
         if self.spec["userinfo"] is None:
             raise ValueError(f"{self.spec['name']} declares no userinfo")
         self._require_token("userinfo()")
-        return self._profile_from_endpoint(self._endpoint("userinfo", with_token=True))
+        return self._profile_from_endpoint(
+            self._endpoint("userinfo", with_token=True), timeout=timeout
+        )
 
     def _revoke(self) -> None:
         """Invalidate the access token at ``endpoints.revoke`` (a signed request)."""
@@ -292,7 +297,7 @@ class OAuth1Provider(ProviderBase):
 class _ApiExtras(AuthBase):
     """Adds ``api.headers`` / ``api.query`` once the client holds an access token, then signs."""
 
-    def __init__(self, signer: OAuth1, provider: OAuth1Provider) -> None:
+    def __init__(self, signer: OAuth1, provider: OAuth1Provider[Any]) -> None:
         self.signer = signer
         self.provider = provider
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .base import ProviderBase
+from .base import ProviderBase, TokenT
 from .defaults import DEFAULT_LEEWAY, DEFAULT_TIMEOUT, Timeout
 from .pending import PendingAuthorization
+from .per_call import DEFAULT, PerCall
 
 if TYPE_CHECKING:
     import threading
@@ -25,10 +26,8 @@ if TYPE_CHECKING:
     from .metadata import Metadata
     from .spec_types import RefreshData
 
-TokenUpdater = Callable[[dict[str, Any]], object]
 
-
-class OAuth2Provider(ProviderBase):
+class OAuth2Provider(ProviderBase[TokenT]):
     """Base of generated OAuth 2 and OIDC clients; the subclass sets ``spec``.
 
     Flow methods are protected (``_fetch_token``...): the generated subclass wraps each in a
@@ -48,7 +47,7 @@ class OAuth2Provider(ProviderBase):
         token: Mapping[str, Any] | None = None,
         token_store: TokenStore | None = None,
         token_store_key: str | None = None,
-        token_updater: TokenUpdater | None = None,
+        token_updater: Callable[[TokenT], object] | None = None,
         private_key: str | bytes | None = None,
         key_id: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -87,7 +86,8 @@ class OAuth2Provider(ProviderBase):
             clock=clock,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=token_updater,
+            # It is only called with tokens _install checked against the token type.
+            token_updater=cast("Callable[[dict[str, Any]], object] | None", token_updater),
             timeout=timeout,
         )
         self._session._renewal = _SpecRenewal(self)
@@ -106,9 +106,12 @@ class OAuth2Provider(ProviderBase):
         return self._session
 
     @property
-    def token(self) -> dict[str, Any]:
-        """The current (normalised) token; empty before the first one."""
-        return dict(self._session.token or {})
+    def token(self) -> TokenT | None:
+        """A copy of the current (normalised) token; None before the first one."""
+        current = self._session.token
+        # The session holds what _install checked, a token given to the constructor or one
+        # from the token store: all of the client's token type.
+        return cast(TokenT, dict(current)) if current else None
 
     @property
     def pending_authorization(self) -> PendingAuthorization:
@@ -229,7 +232,8 @@ class OAuth2Provider(ProviderBase):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
-    ) -> dict[str, Any]:
+        per_call: PerCall = DEFAULT,
+    ) -> TokenT:
         """Exchange the callback (URL, query/fragment string or form_post body) or a code,
         checked against ``request`` (default: the client's pending authorization)."""
         from ..core.callback import authorization_code, callback_params, verify_state
@@ -270,7 +274,7 @@ class OAuth2Provider(ProviderBase):
                 "AuthorizationRequest authorization_url() returned, "
                 "fetch_token(callback, request=...)"
             )
-        token = self._grant(grant)
+        token = self._grant(grant, per_call)
         self._check_id_token(token, nonce=pending.nonce)
         self._pending = PendingAuthorization()
         if authorization_response is not None:  # values of this callback kept on the token
@@ -300,8 +304,8 @@ class OAuth2Provider(ProviderBase):
         )
 
     def _client_credentials(
-        self, *, scopes: Sequence[str] | None, notify: bool = False
-    ) -> dict[str, Any]:
+        self, *, scopes: Sequence[str] | None, notify: bool = False, per_call: PerCall = DEFAULT
+    ) -> TokenT:
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -310,13 +314,11 @@ class OAuth2Provider(ProviderBase):
         chosen = requested_scopes(self.spec, scopes)
         if chosen:
             grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
-        token = self._grant(grant)
+        token = self._grant(grant, per_call)
         self._grant_scopes = scopes
         return self._install(token, grant="client_credentials", notify=notify)
 
-    def _password(
-        self, *, username: str, password: str, scopes: Sequence[str] | None
-    ) -> dict[str, Any]:
+    def _password(self, *, username: str, password: str, scopes: Sequence[str] | None) -> TokenT:
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
@@ -328,7 +330,7 @@ class OAuth2Provider(ProviderBase):
 
     # -- refresh and exchanges -------------------------------------------------------------
 
-    def _refresh(self, *, which: str | None = None) -> dict[str, Any]:
+    def _refresh(self, *, which: str | None = None, per_call: PerCall = DEFAULT) -> TokenT:
         """Trade the refresh token per ``refresh`` (rotation: may_omit keeps the old one);
         ``which`` names one of ``token.response.other_tokens`` to refresh instead."""
         from .authorization import requested_scopes
@@ -339,7 +341,7 @@ class OAuth2Provider(ProviderBase):
         if not rules or not rules["supported"]:
             raise ValueError(f"{spec['name']} does not issue refresh tokens")
         if which is not None:
-            return self._refresh_other(which, rules)
+            return self._refresh_other(which, rules, per_call)
         current = self._session.token or {}
         refresh_token = current.get("refresh_token")
         if not refresh_token:
@@ -372,6 +374,7 @@ class OAuth2Provider(ProviderBase):
             params=rules["params"],
             where="refresh",
             request_point="refresh_token_request",
+            per_call=per_call,
         )
         token = self._send_token_call(
             call,
@@ -389,7 +392,7 @@ class OAuth2Provider(ProviderBase):
             spent=refresh_token,
         )
 
-    def _refresh_other(self, which: str, rules: RefreshData) -> dict[str, Any]:
+    def _refresh_other(self, which: str, rules: RefreshData, per_call: PerCall) -> TokenT:
         """Refresh the other token ``which`` with its own refresh token; the main token and
         the rest of the client's token stay as they are."""
         from .token_response import other_token
@@ -422,6 +425,7 @@ class OAuth2Provider(ProviderBase):
             params=rules["params"],
             where="refresh",
             request_point="refresh_token_request",
+            per_call=per_call,
         )
         answer = self._send_token_call(call, ("refresh_token_response",))
         renewed = other_token(answer, spec["token"]["response"], spec["scopes"], clock=self._clock)
@@ -430,7 +434,9 @@ class OAuth2Provider(ProviderBase):
         current[which] = renewed
         return self._install(current, grant=self._last_grant or "refresh_token", renewed=True)
 
-    def _exchange(self, name: str, *, token: str | None = None) -> dict[str, Any]:
+    def _exchange(
+        self, name: str, *, token: str | None = None, per_call: PerCall = DEFAULT
+    ) -> TokenT:
         """Run the spec's named exchange (Facebook's long-lived token) with the access token."""
         from .templates import render_url
 
@@ -458,6 +464,7 @@ class OAuth2Provider(ProviderBase):
             params=rules["params"],
             where=f"exchanges.{name}",
             request_point="access_token_request",
+            per_call=per_call,
         )
         exchanged = self._send_token_call(
             call, ("access_token_response",), previous=self._session.token or None
@@ -466,7 +473,9 @@ class OAuth2Provider(ProviderBase):
 
     # -- device flow -----------------------------------------------------------------------
 
-    def _device_authorization(self, *, scopes: Sequence[str] | None) -> DeviceAuthorization:
+    def _device_authorization(
+        self, *, scopes: Sequence[str] | None, per_call: PerCall = DEFAULT
+    ) -> DeviceAuthorization:
         from ..core.answers import read_device_authorization
         from ..core.flow import exchange
         from ..core.http import JSON_ACCEPT, Call, rename
@@ -482,6 +491,7 @@ class OAuth2Provider(ProviderBase):
             call.params["scope"] = join_scopes(chosen, spec["scopes"]["separator"])
         self._authenticate(call, rules["client_auth"])
         call.params = rename(call.params, spec["token"]["param_names"])
+        per_call.apply(call, what="device authorization")
 
         def read(response: Response) -> DeviceAuthorization:
             return read_device_authorization(
@@ -499,7 +509,8 @@ class OAuth2Provider(ProviderBase):
         *,
         cancel: threading.Event | None = None,
         sleep: Callable[[float], object] | None = None,
-    ) -> dict[str, Any]:
+        per_call: PerCall = DEFAULT,
+    ) -> TokenT:
         from ..core.polling import poll_device
 
         rules = self.spec["device"]
@@ -513,6 +524,7 @@ class OAuth2Provider(ProviderBase):
                 client_auth=rules["client_auth"],
                 where="device",
                 request_point="access_token_request",
+                per_call=per_call,
             )
             return self._token_exchange(call, ("access_token_response",))
 
@@ -525,7 +537,13 @@ class OAuth2Provider(ProviderBase):
 
     # -- revocation, introspection, profile ------------------------------------------------
 
-    def _revoke(self, *, token: str | None = None, token_type_hint: str | None = None) -> None:
+    def _revoke(
+        self,
+        *,
+        token: str | None = None,
+        token_type_hint: str | None = None,
+        per_call: PerCall = DEFAULT,
+    ) -> None:
         """Revoke ``token`` (default: the refresh token, else the access token); revoking the
         client's own token also clears it, in the session and the token store."""
         from ..core.answers import read_revocation
@@ -552,6 +570,7 @@ class OAuth2Provider(ProviderBase):
         if not rules["authenticate_with_token"]:
             self._authenticate(call, rules["client_auth"])
             call.params = rename(call.params, spec["token"]["param_names"])
+        per_call.apply(call, what="revocation")
         for hook in self._hook_functions("revoke_token_request"):
             call = hook(call)
 
@@ -574,7 +593,9 @@ class OAuth2Provider(ProviderBase):
             return str(current["access_token"]), hint or "access_token"
         raise self._no_token("revoke()", "an access or refresh token (or token=)")
 
-    def _introspect(self, *, token: str | None = None) -> dict[str, Any]:
+    def _introspect(
+        self, *, token: str | None = None, per_call: PerCall = DEFAULT
+    ) -> dict[str, Any]:
         """RFC 7662 introspection; the answer always has a boolean ``active``."""
         from ..core.answers import read_introspection
         from ..core.flow import exchange
@@ -586,14 +607,16 @@ class OAuth2Provider(ProviderBase):
         call = Call("POST", self._endpoint("introspect"), {"token": token}, dict(JSON_ACCEPT))
         self._authenticate(call, "inherit")
         call.params = rename(call.params, self.spec["token"]["param_names"])
+        per_call.apply(call, what="introspection")
         errors = self.spec["errors"]
         return self._session._run(exchange(call, lambda answer: read_introspection(answer, errors)))
 
     def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         return self._introspect(token=token)
 
-    def _userinfo(self) -> dict[str, Any]:
-        """The profile, as the spec's ``userinfo.fields`` ({name: typed value})."""
+    def _userinfo(self, *, timeout: Timeout = None) -> dict[str, Any]:
+        """The profile, as the spec's ``userinfo.fields`` ({name: typed value}); ``timeout``
+        for its request (default: the client's)."""
         from .id_token import decode_claims
         from .userinfo import map_profile
 
@@ -606,7 +629,9 @@ class OAuth2Provider(ProviderBase):
             if not id_token:
                 raise ValueError("the token has no id_token: sign in with the openid scope first")
             return map_profile(decode_claims(str(id_token))[1], rules)
-        return self._profile_from_endpoint(self._endpoint("userinfo", with_token=True))
+        return self._profile_from_endpoint(
+            self._endpoint("userinfo", with_token=True), timeout=timeout
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -658,6 +683,7 @@ class OAuth2Provider(ProviderBase):
         client_auth: str = "inherit",
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
+        per_call: PerCall = DEFAULT,
     ) -> Call:
         """A token-endpoint request: the token section's settings unless given explicitly."""
         from ..core.http import JSON_ACCEPT, Call, default_encoding, rename
@@ -681,6 +707,7 @@ class OAuth2Provider(ProviderBase):
         call.params.update(grant)
         self._authenticate(call, client_auth)
         call.params = rename(call.params, rules["param_names"])
+        per_call.apply(call, what=where)
         for hook in self._hook_functions(request_point):
             call = hook(call)
         return call
@@ -714,9 +741,13 @@ class OAuth2Provider(ProviderBase):
 
         return exchange(call, read)
 
-    def _grant(self, grant: Mapping[str, str]) -> dict[str, Any]:
+    def _grant(self, grant: Mapping[str, str], per_call: PerCall = DEFAULT) -> dict[str, Any]:
         call = self._token_call(
-            self._endpoint("token"), grant, where="token", request_point="access_token_request"
+            self._endpoint("token"),
+            grant,
+            where="token",
+            request_point="access_token_request",
+            per_call=per_call,
         )
         return self._send_token_call(call, ("access_token_response",))
 
@@ -744,7 +775,7 @@ class OAuth2Provider(ProviderBase):
         renewed: bool = False,
         notify: bool = False,
         spent: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> TokenT:
         """Make ``token`` the client's, with the after_token fields and the callback values it
         keeps (carried from the previous token on renewal; after_token fetched when missing).
 
@@ -763,9 +794,12 @@ class OAuth2Provider(ProviderBase):
                 api_auth=self._api_auth,
                 session=self._session,
             )
+        self._checked_token(token)  # before the client keeps it or hands it on
         self._session.install(token, notify=notify, spent=spent)
         self._last_grant = grant
-        return self.token
+        installed = self.token
+        assert installed is not None
+        return installed
 
 
 def _confirm_revocation(response: Response, body: Any, expected: Mapping[str, Any] | None) -> None:
@@ -792,7 +826,7 @@ class _SpecRenewal:
     """The provider session's token source: the spec's refresh, or a new client-credentials
     token when the client got its token by that grant."""
 
-    def __init__(self, provider: OAuth2Provider) -> None:
+    def __init__(self, provider: OAuth2Provider[Any]) -> None:
         self._provider = provider
 
     def can_renew(self) -> bool:
@@ -810,5 +844,5 @@ class _SpecRenewal:
         refresh = provider.spec["refresh"]
         token = provider._session.token or {}
         if refresh and refresh["supported"] and token.get("refresh_token"):
-            return provider._refresh()
-        return provider._client_credentials(scopes=provider._grant_scopes, notify=True)
+            return dict(provider._refresh())
+        return dict(provider._client_credentials(scopes=provider._grant_scopes, notify=True))

@@ -2,12 +2,14 @@
 # Regenerate with `python -m generator.spec.defaults`.
 """Every field of the spec format that has a default, with that default (normalised).
 
-``runtime.provider.with_defaults`` merges it under a generated module's ``_SPEC``.
+``runtime.provider.with_defaults`` merges ``DEFAULTS`` under a generated module's ``_SPEC``,
+then ``SECTION_DEFAULTS`` (by path, shallow first) under each optional section present and
+each entry of a map.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from .spec_types import SpecData
 
@@ -92,7 +94,7 @@ DEFAULTS: Final[SpecData] = {
             },
             "refresh_expires": None,
             "token_type": {"default": "Bearer", "override": None},
-            "scope": {"path": "scope", "format": "string", "separator": None},
+            "scope": {"path": "scope", "format": "string", "separator": None, "known_names": False},
             "extra": {},
             "other_tokens": {},
             "unconfirmed": False,
@@ -163,4 +165,105 @@ DEFAULTS: Final[SpecData] = {
         "userinfo_response": [],
         "discovery": [],
     },
+}
+
+# The defaults inside an optional section once present (refresh, userinfo) and inside each
+# entry of a map (variables.*, userinfo.fields.*), by path.
+SECTION_DEFAULTS: Final[dict[str, dict[str, Any]]] = {
+    "refresh": {
+        "supported": True,
+        "rotation": "may_omit",
+        "requires_scopes": [],
+        "requires_params": {},
+        "client_auth": "inherit",
+        "method": "POST",
+        "encoding": None,
+        "grant_type": "refresh_token",
+        "token_param": "refresh_token",
+        "headers": {},
+        "params": {},
+        "send_scope": False,
+        "send_redirect_uri": False,
+        "leeway_seconds": 60,
+        "unconfirmed": False,
+    },
+    "userinfo": {
+        "source": "endpoint",
+        "method": "GET",
+        "headers": {},
+        "params": {},
+        "root": None,
+        "id_field": "id",
+        "fields": None,
+        "unconfirmed": False,
+    },
+    "after_token.*": {
+        "description": None,
+        "url": None,
+        "method": "GET",
+        "headers": {},
+        "send_token": True,
+        "keep": None,
+        "unconfirmed": False,
+    },
+    "environments.*": {"description": None, "variables": None},
+    "errors.success_flag": {"path": None, "value": True},
+    "exchanges.*": {
+        "description": None,
+        "url": None,
+        "method": "POST",
+        "encoding": None,
+        "grant_type": None,
+        "token_param": "access_token",
+        "client_auth": "inherit",
+        "params": {},
+        "unconfirmed": False,
+    },
+    "revocation.success_body": {"path": None, "value": True},
+    "token.client_assertion": {"signing_alg": "RS256", "audience": None, "lifetime_seconds": 300},
+    "variables.*": {
+        "type": "str",
+        "choices": [],
+        "default": None,
+        "pattern": None,
+        "description": None,
+    },
+    "authorize.options.*": {
+        "type": None,
+        "values": [],
+        "param": None,
+        "true_value": "true",
+        "false_value": "false",
+        "description": None,
+    },
+    "callback.capture.*": {
+        "param": None,
+        "type": "str",
+        "required": False,
+        "on_token": False,
+        "description": None,
+    },
+    "token.response.refresh_expires": {
+        "path": "refresh_token_expires_in",
+        "kind": "relative",
+        "unit": "seconds",
+    },
+    "userinfo.fields.*": {"type": "str", "path": None, "required": False, "description": None},
+    "after_token.*.keep.*": {"type": "str", "path": None, "required": False, "description": None},
+    "oauth1.access_token.extra.*": {
+        "type": "str",
+        "path": None,
+        "required": False,
+        "description": None,
+    },
+    "oauth1.request_token.options.*": {
+        "type": None,
+        "values": [],
+        "param": None,
+        "true_value": "true",
+        "false_value": "false",
+        "description": None,
+    },
+    "token.response.extra.*": {"type": "str", "path": None, "required": False, "description": None},
+    "token.response.other_tokens.*": {"path": None, "description": None},
 }

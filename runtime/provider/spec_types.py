@@ -167,6 +167,7 @@ class ScopeEchoData(TypedDict, total=False):
     path: str
     format: Literal["string", "list"]
     separator: Literal[" ", ",", "+", ";", "|", "%20"] | None
+    known_names: bool
 
 
 class TypedFieldData(TypedDict, total=False):

@@ -52,7 +52,7 @@ def parse_token_response(
     except LifetimeError as exc:
         raise TokenResponseParseError(response, str(exc), field=exc.field) from None
     except FieldTypeError as exc:
-        raise TokenResponseParseError(response, str(exc)) from None
+        raise TokenResponseParseError(response, str(exc), field=exc.field) from None
 
 
 def normalise_token(
@@ -81,7 +81,7 @@ def normalise_token(
         _standard_field(token, document, name, where(name, name))
     if not token.get("access_token"):
         places = " or ".join(repr(path) for path in where("access_token", "access_token"))
-        raise FieldTypeError(f"the answer has no access token at {places}")
+        raise FieldTypeError(f"the answer has no access token at {places}", field="access_token")
     _token_type(token, document, rules["token_type"], where("token_type", "token_type"))
     _expiry(token, document, rules["expires"], where("expires_in", rules["expires"]["path"]), clock)
     _refresh_expiry(token, document, rules.get("refresh_expires"), clock, previous)
@@ -162,7 +162,9 @@ def _standard_field(
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
         token[name] = str(value)
     else:
-        raise FieldTypeError(f"{name} at {path!r} should be a string, got {type(value).__name__}")
+        raise FieldTypeError(
+            f"{name} at {path!r} should be a string, got {type(value).__name__}", field=name
+        )
 
 
 def _token_type(
@@ -233,7 +235,10 @@ def _refresh_expiry(
     except LifetimeError:
         number = None
     if number is None or number < 0:
-        raise FieldTypeError(f"the refresh token lifetime at {rule['path']!r} is not a number")
+        raise FieldTypeError(
+            f"the refresh token lifetime at {rule['path']!r} is not a number",
+            field="refresh_token_expires_in",
+        )
     per_second = 1000 if rule["unit"] == "milliseconds" else 1
     now = round(clock())
     offset = number / per_second - (now if rule["kind"] == "absolute" else 0)
@@ -258,6 +263,8 @@ def _scope(
         token["scope"] = [str(item) for item in raw]
         return
     if not isinstance(raw, str):
-        raise FieldTypeError(f"the granted scopes at {path!r} should be a string or a list")
+        raise FieldTypeError(
+            f"the granted scopes at {path!r} should be a string or a list", field="scope"
+        )
     separator = rule.get("separator") or default_separator
     token["scope"] = split_scopes(raw, separator)

@@ -11,6 +11,7 @@ import requests
 from .._requests_calls import send_call
 from ..core.http import Call, default_encoding
 from ..core.paths import MISSING, get_path
+from .defaults import Timeout
 from .errors import FieldTypeError
 from .fields import read_typed_fields
 from .flow_errors import ProviderResponseError
@@ -29,6 +30,7 @@ def request_profile(
     *,
     replace_request: RequestHook | None,
     response_hooks: Sequence[ResponseHook],
+    timeout: Timeout = None,
 ) -> Any:
     """Fetch the profile document: the spec's request, or the userinfo_request hook's."""
     if replace_request is not None:
@@ -51,6 +53,7 @@ def request_profile(
             encoding=default_encoding(method, None),
             with_token=True,
             follow_redirects=True,
+            timeout=timeout,
         )
         call.headers.setdefault("Accept", "application/json")
         response = send_call(http, call)

@@ -302,13 +302,14 @@ REJECTED = [
     (_with(OAUTH2, "class_name", "TypedDict"), "class_name: the generated name 'TypedDict'"),
     (_with(OAUTH2, "class_name", "Exception"), "class_name: the generated name 'Exception'"),
     (_with(OAUTH2, "class_name", "RuntimeSpec"), "the generated name 'RuntimeSpec'"),
+    (_with(OAUTH2, "class_name", "Shape"), "the generated name 'Shape'"),
     (
         {**{k: v for k, v in OAUTH1.items()}, "name": "Typed Dict"},
         "name: the generated name 'TypedDict' clashes",
     ),
     (
-        _with_variable(OAUTH2, "cast"),
-        "variables.cast: variable 'cast' clashes with a name the generated method already uses",
+        _with_variable(OAUTH2, "rsa_key"),
+        "variables.rsa_key: variable 'rsa_key' clashes with a name the generated method",
     ),
     (
         _with_variable(OAUTH2, "key_id"),

@@ -23,9 +23,9 @@ import pytest
 
 from generator.build import PACKAGE_FILES
 from generator.spec import load_spec
-from generator.spec.normalize import normalized_spec, slim_spec
+from generator.spec.normalize import normalized_spec, slim_sections, slim_spec
 from runtime.provider import with_defaults
-from runtime.provider.spec_defaults import DEFAULTS
+from runtime.provider.spec_defaults import DEFAULTS, SECTION_DEFAULTS
 from tests.generator.generation import (
     GOLDEN,
     GOLDEN_FIXTURES,
@@ -101,7 +101,8 @@ def test_golden_spec_literal_merges_into_the_normalized_spec(name: str) -> None:
 def test_golden_spec_literal_holds_only_what_differs_from_the_defaults(name: str) -> None:
     module = import_file(GOLDEN / name / "__init__.py", f"_golden_{name}")
     embedded = module._SPEC
-    assert slim_spec(with_defaults(embedded), DEFAULTS) == embedded  # nothing equal to a default
+    slimmed = slim_spec(slim_sections(with_defaults(embedded), SECTION_DEFAULTS), DEFAULTS)
+    assert slimmed == embedded  # nothing equal to a default
     other = {"oauth1": ("oidc",), "oauth2": ("oauth1", "oidc"), "oidc": ("oauth1",)}
     assert not set(other[embedded["protocol"]]) & set(embedded)
 

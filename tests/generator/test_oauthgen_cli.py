@@ -64,11 +64,11 @@ def test_validate_finds_what_only_the_generated_code_would_clash_on(
 ) -> None:
     spec = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
     clashing = tmp_path / "clash.yaml"
-    extra = "variables:\n  cast: {type: str}\nauthorize:\n  params: {x: '{cast}'}\n"
+    extra = "variables:\n  rsa_key: {type: str}\nauthorize:\n  params: {x: '{rsa_key}'}\n"
     clashing.write_text(spec + extra, encoding="utf-8")
     code, out, err = run(capsys, "validate", str(clashing))
     assert code == 1 and out == ""
-    assert f"{clashing}:" in err and "variables.cast: variable 'cast' clashes" in err
+    assert f"{clashing}:" in err and "variables.rsa_key: variable 'rsa_key' clashes" in err
     assert main(["build", str(clashing), "--out", str(tmp_path / "out")]) == 1
     assert not (tmp_path / "out").exists()
 

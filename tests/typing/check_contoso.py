@@ -36,6 +36,9 @@ def flows(client: ContosoIdentity) -> None:
     token = client.fetch_token(code="c")
     assert_type(token, ContosoIdentityToken)
     assert_type(token.get("id_token"), str | None)
+    # Scopes may come back spelled otherwise (the spec does not say known_names): plain strings.
+    assert_type(token.get("scope"), list[str] | None)
+    assert_type(client.token, ContosoIdentityToken | None)
     assert_type(client.refresh(), ContosoIdentityToken)
     assert_type(client.client_credentials(), ContosoIdentityToken)
     profile = client.userinfo()

@@ -115,10 +115,16 @@ def tokens(client: ManyQuirks) -> None:
     assert_type(token["access_token"], str)
     assert_type(token["instance_url"], str)
     assert_type(token.get("expires_at"), float | None)
-    assert_type(token.get("scope"), list[str] | None)
+    assert_type(token.get("scope"), list[Scope] | None)  # the provider echoes known names
+    granted: list[Literal["read:usr"]] = token.get("scope", [])  # type: ignore[assignment]
     assert_type(token.get("live_mode"), bool | None)
     assert_type(token.get("athlete"), dict[str, Any] | None)
     token["not_a_field"]  # type: ignore[typeddict-item]
+    held = client.token
+    assert_type(held, ManyQuirksToken | None)  # None before the first token
+    client.token["access_token"]  # type: ignore[index]
+    if held is not None:
+        assert_type(held["instance_url"], str)
     client.fetch_token(code=1)  # type: ignore[arg-type]
     request = client.authorization_url()
     callback = "https://app.example.com/cb?code=c&state=s"
@@ -132,6 +138,14 @@ def tokens(client: ManyQuirks) -> None:
     assert_type(client.exchange_long_lived(token="t"), ManyQuirksToken)
     client.exchange_short_lived()  # type: ignore[attr-defined]
     client.password(username="u", password="p")  # type: ignore[attr-defined]
+    settings = client.refresh(timeout=(3.0, 10.0), extra={"resource": "api"})
+    assert_type(settings, ManyQuirksToken)
+    client.fetch_token(code="c", timeout=5, extra={"audience": "api"})
+    client.fetch_token(code="c", extra={"audience": 1})  # type: ignore[dict-item]
+    client.refresh(timeout="5")  # type: ignore[arg-type]
+    client.authorization_url(timeout=5)  # type: ignore[call-arg]  # no request is sent
+    client.userinfo(extra={"fields": "id"})  # type: ignore[call-arg]  # a timeout only
+    del granted
 
 
 def device_flow(client: ManyQuirks) -> None:

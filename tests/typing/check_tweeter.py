@@ -41,6 +41,8 @@ def three_legs(client: Tweeter) -> None:
     assert_type(token["user_id"], str)
     assert_type(token.get("screen_name"), str | None)
     assert_type(client.fetch_access_token(verifier="v")["oauth_token"], str)
+    assert_type(client.token, TweeterToken | None)
+    client.token["oauth_token"]  # type: ignore[index]  # None before the access token step
     profile = client.userinfo()
     assert_type(profile, TweeterProfile)
     assert_type(profile["screen_name"], str)

@@ -75,6 +75,12 @@ def check_token(ctx: CheckContext) -> None:
             "a list of scopes has no separator",
             "remove it, or use format: string",
         )
+    if echo.known_names and not (ctx.spec.scopes.supported and ctx.spec.scopes.known):
+        ctx.report(
+            ("token", "response", "scope", "known_names"),
+            "known_names needs the scopes to be listed in scopes.known",
+            "list the scopes, or remove known_names",
+        )
 
 
 def _check_fallback_paths(ctx: CheckContext) -> None:

@@ -117,6 +117,14 @@ class ScopeEcho:
     separator: ScopeSeparator | None = field(
         default=None, metadata=meta("Separator of a string; default: scopes.separator.")
     )
+    known_names: bool = field(
+        default=False,
+        metadata=meta(
+            "The provider answers with names from scopes.known, spelled as requested: the "
+            "token's scope is then typed list[Scope], and a name outside the list is an error. "
+            "Leave it false when the answer may spell scopes otherwise (as URLs)."
+        ),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,8 +24,8 @@ class HookHost:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: ProviderBase) -> None:
-        self._client = client
+    def __init__(self, client: ProviderBase[Any]) -> None:
+        self._client: ProviderBase[Any] = client
 
     @property
     def spec(self) -> SpecData:

@@ -96,7 +96,7 @@ def test_polling_until_approved_with_slow_down() -> None:
             "client_id": ["cid"],
         }
     assert waits == [5, 5, 10]
-    assert token["access_token"] == "at" and provider.token["access_token"] == "at"
+    assert token["access_token"] == "at" and (provider.token or {})["access_token"] == "at"
 
 
 def test_polling_denied_and_cancelled() -> None:

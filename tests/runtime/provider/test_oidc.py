@@ -171,7 +171,7 @@ def test_id_token_checks(id_claims: dict[str, Any], alg: str, message: str) -> N
     )
     with requests_mock.Mocker() as m, pytest.raises(IdTokenError, match=message):
         sign_in(provider, m, id_claims, alg)
-    assert provider.token == {}
+    assert provider.token is None
 
 
 def test_malformed_id_token() -> None:

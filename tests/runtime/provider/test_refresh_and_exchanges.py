@@ -134,7 +134,7 @@ def test_session_refreshes_ahead_of_expiry_with_the_spec_leeway() -> None:
         assert [r.url for r in m.request_history][1] == TOKEN_URL
         assert m.last_request.headers["Authorization"] == "Bearer new"
     assert updates and updates[0]["access_token"] == "new"
-    assert provider.token["refresh_token"] == "rt"
+    assert (provider.token or {})["refresh_token"] == "rt"
 
 
 def test_session_renews_once_on_401_and_saves_to_the_store() -> None:
@@ -207,7 +207,7 @@ def test_exchanges() -> None:
             "grant_type": ["fb_exchange_token"],
             "fb_exchange_token": ["short"],
         }
-        assert token["access_token"] == "long" and provider.token["access_token"] == "long"
+        assert token["access_token"] == "long" and (provider.token or {})["access_token"] == "long"
         m.post("https://auth.acme.example/swap", json={"access_token": "swapped"})
         provider._exchange("swap", token="given")
         assert json.loads(m.last_request.text) == {

@@ -40,13 +40,13 @@ def test_rfc7009_default_revokes_the_refresh_token_with_client_auth() -> None:
             "token": ["other"],
             "token_type_hint": ["access_token"],
         }
-        assert provider.token["refresh_token"] == "RT"  # not this client's token: kept
+        assert (provider.token or {})["refresh_token"] == "RT"  # not this client's token: kept
         provider._revoke()
         sent = m.last_request
         assert sent is not None
         assert form(sent.text) == {"token": ["RT"], "token_type_hint": ["refresh_token"]}
         assert sent.headers["Authorization"].startswith("Basic ")
-        assert provider.token == {}  # its own token: forgotten
+        assert provider.token is None  # its own token: forgotten
 
 
 def test_delete_with_token_as_api_auth_and_no_token_param() -> None:

@@ -18,10 +18,10 @@ Endpoints:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -88,6 +88,20 @@ class ContosoIdentityToken(TypedDict, total=False):
     """The OpenID Connect ID token."""
 
 
+_TOKEN_SHAPE: Final[Shape[ContosoIdentityToken]] = Shape(
+    "ContosoIdentityToken",
+    {
+        "access_token": ("str", True),
+        "token_type": ("str", False),
+        "expires_in": ("int", False),
+        "expires_at": ("float", False),
+        "refresh_token": ("str", False),
+        "scope": ("list[str]", False),
+        "id_token": ("str", False),
+    },
+)
+
+
 class ContosoIdentityProfile(TypedDict, total=False):
     """The user's Contoso Identity profile, read from the id_token claims.
 
@@ -99,6 +113,18 @@ class ContosoIdentityProfile(TypedDict, total=False):
     oid: Required[str]
     roles: list[str]
     tid: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[ContosoIdentityProfile]] = Shape(
+    "ContosoIdentityProfile",
+    {
+        "email": ("str", False),
+        "name": ("str", False),
+        "oid": ("str", True),
+        "roles": ("list[str]", False),
+        "tid": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -114,23 +140,16 @@ _SPEC: Final[RuntimeSpec] = {
     "grants": ["authorization_code", "client_credentials", "device_code"],
     "variables": {
         "tenant": {
-            "type": "str",
-            "choices": [],
             "default": "common",
             "pattern": "common|organizations|consumers|[0-9a-f-]{36}",
             "description": "Directory the users sign in to.",
         },
         "login_host": {
-            "type": "str",
             "choices": ["login.example.com", "login.example.us"],
             "default": "login.example.com",
-            "pattern": None,
-            "description": None,
         },
     },
-    "environments": {
-        "government": {"description": None, "variables": {"login_host": "login.example.us"}},
-    },
+    "environments": {"government": {"variables": {"login_host": "login.example.us"}}},
     "endpoints": {
         "authorize": "https://{login_host}/{tenant}/oauth2/v2.0/authorize",
         "token": "https://{login_host}/{tenant}/oauth2/v2.0/token",
@@ -154,68 +173,33 @@ _SPEC: Final[RuntimeSpec] = {
         "response_mode": "query",
         "pkce": "required",
         "options": {
-            "prompt": {
-                "type": "enum",
-                "values": ["login", "none", "consent", "select_account"],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
-                "description": None,
-            },
-            "domain_hint": {
-                "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
-                "description": None,
-            },
+            "prompt": {"type": "enum", "values": ["login", "none", "consent", "select_account"]},
+            "domain_hint": {"type": "str"},
         },
     },
     "token": {
         "client_auth": "private_key_jwt",
-        "client_assertion": {"signing_alg": "PS256", "audience": None, "lifetime_seconds": 120},
+        "client_assertion": {"signing_alg": "PS256", "lifetime_seconds": 120},
         "response": {"format": "json"},
     },
-    "refresh": {
-        "supported": True,
-        "rotation": "rotating",
-        "requires_scopes": ["offline_access"],
-        "requires_params": {},
-        "client_auth": "inherit",
-        "method": "POST",
-        "encoding": None,
-        "grant_type": "refresh_token",
-        "token_param": "refresh_token",
-        "headers": {},
-        "params": {},
-        "send_scope": False,
-        "send_redirect_uri": False,
-        "leeway_seconds": 60,
-        "unconfirmed": False,
-    },
+    "refresh": {"rotation": "rotating", "requires_scopes": ["offline_access"]},
     "userinfo": {
         "source": "id_token",
-        "method": "GET",
-        "headers": {},
-        "params": {},
-        "root": None,
         "id_field": "oid",
         "fields": {
-            "oid": {"type": "str", "path": None, "required": True, "description": None},
-            "tid": {"type": "str", "path": None, "required": True, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "name": {"type": "str", "path": None, "required": False, "description": None},
-            "roles": {"type": "list[str]", "path": None, "required": False, "description": None},
+            "oid": {"required": True},
+            "tid": {"required": True},
+            "email": {},
+            "name": {},
+            "roles": {"type": "list[str]"},
         },
-        "unconfirmed": False,
     },
     "oidc": {"nonce": "required"},
     "hooks": {"discovery": ["entra_tenant_issuer"]},
 }
 
 
-class ContosoIdentity(OAuth2Provider):
+class ContosoIdentity(OAuth2Provider[ContosoIdentityToken]):
     """Contoso Identity client (OpenID Connect).
 
     Endpoints:
@@ -241,6 +225,7 @@ class ContosoIdentity(OAuth2Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[ContosoIdentityToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -290,7 +275,7 @@ class ContosoIdentity(OAuth2Provider):
             token=token,
             token_store=token_store,
             token_store_key=token_store_key,
-            token_updater=cast(Any, token_updater),
+            token_updater=token_updater,
             private_key=private_key,
             key_id=key_id,
         )
@@ -316,8 +301,8 @@ class ContosoIdentity(OAuth2Provider):
         Args:
             scopes: The scopes to request; default: 'profile', 'email', 'offline_access'.
             state: Default: a new random value.
-            offline: False leaves out what a refresh token needs (refresh.requires_scopes /
-                requires_params).
+            offline: False leaves out the 'offline_access' scope that Contoso Identity needs for a
+                refresh token. Default: sent.
             domain_hint: Default: not sent.
             prompt: Default: not sent.
         """
@@ -333,6 +318,8 @@ class ContosoIdentity(OAuth2Provider):
         *,
         request: AuthorizationRequest | None = None,
         code: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> ContosoIdentityToken:
         """Exchange the authorization code for a token (authorization_code grant).
 
@@ -344,40 +331,83 @@ class ContosoIdentity(OAuth2Provider):
             request: What authorization_url() returned; state, PKCE verifier and nonce are checked
                 against it. Default: this client's last authorization request.
             code: The authorization code itself, when the callback was read elsewhere.
+            timeout: Seconds to wait for Contoso Identity: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return cast(
-            ContosoIdentityToken,
-            self._fetch_token(authorization_response, request=request, code=code),
+        return self._fetch_token(
+            authorization_response,
+            request=request,
+            code=code,
+            per_call=PerCall(timeout, extra),
         )
 
-    def refresh(self) -> ContosoIdentityToken:
+    def refresh(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ContosoIdentityToken:
         """Trade the refresh token for a new token.
 
         Endpoint: https://{login_host}/{tenant}/oauth2/v2.0/token
         Refresh tokens rotate: the old one stops working.
-        """
-        return cast(ContosoIdentityToken, self._refresh())
 
-    def client_credentials(self, *, scopes: Sequence[Scope] | None = None) -> ContosoIdentityToken:
+        Args:
+            timeout: Seconds to wait for Contoso Identity: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._refresh(per_call=PerCall(timeout, extra))
+
+    def client_credentials(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> ContosoIdentityToken:
         """Get a token for the client itself (client_credentials grant).
 
         Endpoint: https://{login_host}/{tenant}/oauth2/v2.0/token
-        """
-        return cast(ContosoIdentityToken, self._client_credentials(scopes=scopes))
 
-    def device_authorization(self, *, scopes: Sequence[Scope] | None = None) -> DeviceAuthorization:
+        Args:
+            timeout: Seconds to wait for Contoso Identity: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
+        """
+        return self._client_credentials(scopes=scopes, per_call=PerCall(timeout, extra))
+
+    def device_authorization(
+        self,
+        *,
+        scopes: Sequence[Scope] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> DeviceAuthorization:
         """Start the device flow: the code and URL to show the user (RFC 8628).
 
         Endpoint: https://{login_host}/{tenant}/oauth2/v2.0/devicecode
         Then call poll_device_token() with the answer.
+
+        Args:
+            timeout: Seconds to wait for Contoso Identity: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return self._device_authorization(scopes=scopes)
+        return self._device_authorization(scopes=scopes, per_call=PerCall(timeout, extra))
 
     def poll_device_token(
         self,
         device: DeviceAuthorization,
         *,
         cancel: threading.Event | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> ContosoIdentityToken:
         """Wait until the user has approved the device, then return the token.
 
@@ -387,12 +417,24 @@ class ContosoIdentity(OAuth2Provider):
         Args:
             device: What device_authorization() returned.
             cancel: Set it to stop polling.
+            timeout: Seconds to wait for Contoso Identity: a number, or (connect, read). Default:
+                the client's.
+            extra: More parameters to send. One the flow sets itself (grant_type, code, client_id,
+                the token...) is refused with ExtraParameterError (a ValueError).
         """
-        return cast(ContosoIdentityToken, self._poll_device_token(device, cancel=cancel))
+        return self._poll_device_token(device, cancel=cancel, per_call=PerCall(timeout, extra))
 
-    def userinfo(self) -> ContosoIdentityProfile:
+    def userinfo(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> ContosoIdentityProfile:
         """The signed-in user's profile.
 
         Read from the id_token claims.
+
+        Args:
+            timeout: Seconds to wait for Contoso Identity: a number, or (connect, read). Default:
+                the client's.
         """
-        return cast(ContosoIdentityProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))

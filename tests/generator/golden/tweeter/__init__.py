@@ -16,9 +16,9 @@ Endpoints:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -37,6 +37,17 @@ class TweeterToken(TypedDict, total=False):
     user_id: Required[str]
 
 
+_TOKEN_SHAPE: Final[Shape[TweeterToken]] = Shape(
+    "TweeterToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "screen_name": ("str", False),
+        "user_id": ("str", True),
+    },
+)
+
+
 class TweeterRequestToken(TypedDict, total=False):
     """Temporary credentials from the request token step."""
 
@@ -46,6 +57,16 @@ class TweeterRequestToken(TypedDict, total=False):
     """Its secret."""
     oauth_callback_confirmed: str
     """'true' when the provider accepted the callback URI."""
+
+
+_REQUEST_TOKEN_SHAPE: Final[Shape[TweeterRequestToken]] = Shape(
+    "TweeterRequestToken",
+    {
+        "oauth_token": ("str", True),
+        "oauth_token_secret": ("str", False),
+        "oauth_callback_confirmed": ("str", False),
+    },
+)
 
 
 class TweeterProfile(TypedDict, total=False):
@@ -59,6 +80,17 @@ class TweeterProfile(TypedDict, total=False):
     """Read from 'followers_count'."""
     id_str: Required[str]
     screen_name: Required[str]
+
+
+_PROFILE_SHAPE: Final[Shape[TweeterProfile]] = Shape(
+    "TweeterProfile",
+    {
+        "email": ("str", False),
+        "followers": ("int", False),
+        "id_str": ("str", True),
+        "screen_name": ("str", True),
+    },
+)
 
 
 _SPEC: Final[RuntimeSpec] = {
@@ -81,38 +113,19 @@ _SPEC: Final[RuntimeSpec] = {
     "scopes": {"supported": False},
     "authorize": {
         "params": {"force_login": "false"},
-        "options": {
-            "screen_name": {
-                "type": "str",
-                "values": [],
-                "param": None,
-                "true_value": "true",
-                "false_value": "false",
-                "description": "Prefill the login form.",
-            },
-        },
+        "options": {"screen_name": {"type": "str", "description": "Prefill the login form."}},
     },
     "callback": {"error": {"cancel_param": "denied"}},
     "revocation": {"token_param": "access_token", "send_token_type_hint": False},
     "userinfo": {
-        "source": "endpoint",
-        "method": "GET",
-        "headers": {},
         "params": {"include_email": "true"},
-        "root": None,
         "id_field": "id_str",
         "fields": {
-            "id_str": {"type": "str", "path": None, "required": True, "description": None},
-            "screen_name": {"type": "str", "path": None, "required": True, "description": None},
-            "email": {"type": "str", "path": None, "required": False, "description": None},
-            "followers": {
-                "type": "int",
-                "path": "followers_count",
-                "required": False,
-                "description": None,
-            },
+            "id_str": {"required": True},
+            "screen_name": {"required": True},
+            "email": {},
+            "followers": {"type": "int", "path": "followers_count"},
         },
-        "unconfirmed": False,
     },
     "oauth1": {
         "realm": "https://api.example.com/",
@@ -121,29 +134,16 @@ _SPEC: Final[RuntimeSpec] = {
                 "x_auth_access_type": {
                     "type": "enum",
                     "values": ["read", "write"],
-                    "param": None,
-                    "true_value": "true",
-                    "false_value": "false",
                     "description": "Overrides the app's access level for this token.",
                 },
             },
         },
-        "access_token": {
-            "extra": {
-                "user_id": {"type": "str", "path": None, "required": True, "description": None},
-                "screen_name": {
-                    "type": "str",
-                    "path": None,
-                    "required": False,
-                    "description": None,
-                },
-            },
-        },
+        "access_token": {"extra": {"user_id": {"required": True}, "screen_name": {}}},
     },
 }
 
 
-class Tweeter(OAuth1Provider):
+class Tweeter(OAuth1Provider[TweeterToken]):
     """Tweeter client (OAuth 1.0a).
 
     Endpoints:
@@ -164,6 +164,7 @@ class Tweeter(OAuth1Provider):
     """
 
     spec: ClassVar[RuntimeSpec] = _SPEC
+    _token_shape: ClassVar[Shape[TweeterToken]] = _TOKEN_SHAPE
 
     def __init__(
         self,
@@ -200,8 +201,7 @@ class Tweeter(OAuth1Provider):
         Args:
             x_auth_access_type: Overrides the app's access level for this token. Default: not sent.
         """
-        return cast(
-            TweeterRequestToken,
+        return _REQUEST_TOKEN_SHAPE.check(
             self._fetch_request_token(options={"x_auth_access_type": x_auth_access_type}),
         )
 
@@ -238,12 +238,9 @@ class Tweeter(OAuth1Provider):
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
         """
-        return cast(
-            TweeterToken,
-            self._fetch_access_token(
-                authorization_response=authorization_response,
-                verifier=verifier,
-            ),
+        return self._fetch_access_token(
+            authorization_response=authorization_response,
+            verifier=verifier,
         )
 
     def revoke(self) -> None:
@@ -253,9 +250,13 @@ class Tweeter(OAuth1Provider):
         """
         self._revoke()
 
-    def userinfo(self) -> TweeterProfile:
+    def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TweeterProfile:
         """The signed-in user's profile.
 
         Endpoint: https://api.example.com/1.1/account/verify_credentials.json
+
+        Args:
+            timeout: Seconds to wait for Tweeter: a number, or (connect, read). Default: the
+                client's.
         """
-        return cast(TweeterProfile, self._userinfo())
+        return _PROFILE_SHAPE.check(self._userinfo(timeout=timeout))
