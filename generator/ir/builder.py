@@ -27,6 +27,7 @@ from ..spec.errors import (
     one_line,
     render_path,
 )
+from ..spec.flows import supported_flows
 from ..spec.loader import LoadedSpec
 from ..spec.model import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
 from ..spec.naming import AUTHORIZATION_URL_ARGUMENTS, class_name, scope_constant_names
@@ -695,40 +696,36 @@ class _Builder:
         )
 
     def _flows(self) -> dict[str, _MethodFactory]:
-        """The methods of the client, in their fixed order."""
-        spec = self.spec
+        """The methods of the client: ``__init__``, then each supported flow's, in order."""
+        methods_of: dict[str, tuple[tuple[str, _MethodFactory], ...]] = {
+            "oauth1_authorization": (
+                ("fetch_request_token", self._fetch_request_token),
+                ("authorization_url", self._authorization_url),
+                ("fetch_access_token", self._fetch_access_token),
+            ),
+            "authorization_code": (
+                ("authorization_url", self._authorization_url),
+                ("fetch_token", self._fetch_token),
+            ),
+            "refresh": (("refresh", self._refresh),),
+            "client_credentials": (("client_credentials", self._client_credentials),),
+            "device_code": (
+                ("device_authorization", self._device_authorization),
+                ("poll_device_token", self._poll_device_token),
+            ),
+            "revoke": (("revoke", self._revoke),),
+            "introspect": (("introspect", self._introspect),),
+            "userinfo": (("userinfo", self._userinfo),),
+        }
         flows: dict[str, _MethodFactory] = {"__init__": self._init}
-        if self.oauth1:
-            flows["fetch_request_token"] = self._fetch_request_token
-            flows["authorization_url"] = self._authorization_url
-            flows["fetch_access_token"] = self._fetch_access_token
-            if "callback" in self.names:
+        for flow in supported_flows(self.spec):
+            kind, _, exchange = flow.partition(":")
+            if kind == "exchange":
+                flows[f"exchange_{exchange}"] = _bind_exchange(self, exchange)
+                continue
+            flows.update(methods_of[flow])
+            if flow in ("oauth1_authorization", "authorization_code") and "callback" in self.names:
                 flows["captured"] = self._captured
-            if spec.endpoints.revoke is not None:
-                flows["revoke"] = self._revoke
-            if spec.userinfo is not None:
-                flows["userinfo"] = self._userinfo
-            return flows
-        if "authorization_code" in spec.grants:
-            flows["authorization_url"] = self._authorization_url
-            flows["fetch_token"] = self._fetch_token
-            if "callback" in self.names:
-                flows["captured"] = self._captured
-        if spec.refresh is not None and spec.refresh.supported:
-            flows["refresh"] = self._refresh
-        if "client_credentials" in spec.grants:
-            flows["client_credentials"] = self._client_credentials
-        if "device_code" in spec.grants:
-            flows["device_authorization"] = self._device_authorization
-            flows["poll_device_token"] = self._poll_device_token
-        for name in sorted(spec.exchanges):
-            flows[f"exchange_{name}"] = _bind_exchange(self, name)
-        if spec.endpoints.revoke is not None:
-            flows["revoke"] = self._revoke
-        if spec.endpoints.introspect is not None:
-            flows["introspect"] = self._introspect
-        if spec.userinfo is not None:
-            flows["userinfo"] = self._userinfo
         return flows
 
     # -- method pieces -------------------------------------------------------------------------

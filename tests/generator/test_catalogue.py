@@ -69,6 +69,44 @@ def test_installed_clients_report_the_flows_their_spec_has(path: Path) -> None:
     assert embedded_flows(normalized_spec(spec)) == supported_flows(spec)
 
 
+FLOW_METHODS = {
+    "oauth1_authorization": ["fetch_request_token", "authorization_url", "fetch_access_token"],
+    "authorization_code": ["authorization_url", "fetch_token"],
+    "refresh": ["refresh"],
+    "client_credentials": ["client_credentials"],
+    "device_code": ["device_authorization", "poll_device_token"],
+    "revoke": ["revoke"],
+    "introspect": ["introspect"],
+    "userinfo": ["userinfo"],
+}
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda path: path.stem)
+def test_each_listed_flow_is_a_method_of_the_generated_client(path: Path) -> None:
+    import importlib
+
+    spec = load_spec(path).spec
+    module = importlib.import_module(f"generated.{spec.id}")
+    client = next(
+        value
+        for name in module.__all__
+        if isinstance(value := getattr(module, name), type) and hasattr(value, "spec")
+    )
+    expected = [
+        method
+        for flow in supported_flows(spec)
+        for method in (
+            [f"exchange_{flow.partition(':')[2]}"]
+            if flow.startswith("exchange:")
+            else FLOW_METHODS[flow]
+        )
+    ]
+    own = [
+        name for name in vars(client) if not name.startswith("_") and callable(vars(client)[name])
+    ]
+    assert [name for name in own if name != "captured"] == expected
+
+
 def test_list_without_a_spec_folder_lists_the_installed_clients(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     result = subprocess.run(

@@ -83,9 +83,9 @@ def test_oidc_fixture_with_variables() -> None:
     assert spec.oidc.nonce == "required"
     assert supported_flows(spec) == (
         "authorization_code",
+        "refresh",
         "client_credentials",
         "device_code",
-        "refresh",
         "userinfo",
     )
 
