@@ -796,9 +796,12 @@ class _Builder:
             return params, [*call_keyword, *self._pass("timeout")], docs
         extra_type = Atom(code("{}[str, str]", self.imports.use("Mapping")))
         params.append(_Param(identifier("extra"), extra_type, Code(" | None = None")))
+        owned = (
+            "an oauth_ one, the token" if self.oauth1 else "grant_type, code, client_id, the token"
+        )
         docs.append(
-            "    extra: More parameters to send. One the flow sets itself (grant_type, code, "
-            "client_id, the token...) is refused with ExtraParameterError (a ValueError)."
+            f"    extra: More parameters to send. One the flow sets itself ({owned}...) is "
+            "refused with ExtraParameterError (a ValueError)."
         )
         settings = Group(
             code("{}(", self.imports.use("PerCall")),
@@ -1292,6 +1295,7 @@ class _Builder:
                 returns=Code("None"),
                 target="_revoke",
                 statement=True,
+                per_call="timeout+extra",
             )
         return self._method(
             "revoke",
@@ -1358,7 +1362,8 @@ class _Builder:
         options = self.spec.oauth1.request_token.options
         if options:
             docs += ["", "Args:"]
-        self._typed_options(options, ("oauth1", "request_token"), ["self"], params, docs, entries)
+        taken = ["self", "timeout", "extra"]  # the per-call arguments come last
+        self._typed_options(options, ("oauth1", "request_token"), taken, params, docs, entries)
         args = [("options", Group(Code("{"), tuple(entries), Code("}")))] if entries else []
         return self._method(
             "fetch_request_token",
@@ -1369,6 +1374,7 @@ class _Builder:
             target="_fetch_request_token",
             call_keyword=args,
             checked_by=self._shape_name("request_token"),
+            per_call="timeout+extra",
         )
 
     def _fetch_access_token(self) -> Method:
@@ -1387,6 +1393,7 @@ class _Builder:
             returns=token,
             target="_fetch_access_token",
             call_keyword=self._pass("authorization_response", "verifier"),
+            per_call="timeout+extra",
         )
 
 

@@ -13,6 +13,7 @@ from requests.auth import AuthBase
 from ..core.reading import header_of, status_of, url_of
 from .base import ProviderBase, TokenT
 from .defaults import DEFAULT_TIMEOUT, Timeout
+from .per_call import DEFAULT, PerCall
 from .templates import render_text
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class OAuth1Provider(ProviderBase[TokenT]):
     # -- the three steps -------------------------------------------------------------------
 
     def _fetch_request_token(
-        self, *, options: Mapping[str, object] | None = None
+        self, *, options: Mapping[str, object] | None = None, per_call: PerCall = DEFAULT
     ) -> dict[str, Any]:
         """Temporary credentials (``oauth1.request_token``: method, extra parameters and the
         typed ``options``, whose None values are not sent)."""
@@ -122,7 +123,9 @@ class OAuth1Provider(ProviderBase[TokenT]):
         params.update(chosen)
         client.callback_uri = self.callback_uri
         try:
-            response = self._send(rules["method"], self._endpoint("request_token"), params)
+            response = self._send(
+                rules["method"], self._endpoint("request_token"), params, per_call, "request token"
+            )
         finally:
             client.callback_uri = None
         token = self._answer(response, "request token")
@@ -172,7 +175,11 @@ class OAuth1Provider(ProviderBase[TokenT]):
         return url
 
     def _fetch_access_token(
-        self, *, authorization_response: str | None = None, verifier: str | None = None
+        self,
+        *,
+        authorization_response: str | None = None,
+        verifier: str | None = None,
+        per_call: PerCall = DEFAULT,
     ) -> TokenT:
         """Token credentials, from the callback (checked, captured) or an explicit verifier."""
         from ..core.callback import callback_params
@@ -201,7 +208,9 @@ class OAuth1Provider(ProviderBase[TokenT]):
         client = self._signer.client
         client.verifier = verifier if rules["send_verifier"] else None
         try:
-            response = self._send(rules["method"], self._endpoint("access_token"), {})
+            response = self._send(
+                rules["method"], self._endpoint("access_token"), {}, per_call, "access token"
+            )
         finally:
             client.verifier = None
         token = self._answer(response, "access token")
@@ -224,7 +233,7 @@ class OAuth1Provider(ProviderBase[TokenT]):
             self._endpoint("userinfo", with_token=True), timeout=timeout
         )
 
-    def _revoke(self) -> None:
+    def _revoke(self, *, per_call: PerCall = DEFAULT) -> None:
         """Invalidate the access token at ``endpoints.revoke`` (a signed request)."""
         from ..oauth1_session import TokenRequestDenied
 
@@ -233,7 +242,13 @@ class OAuth1Provider(ProviderBase[TokenT]):
         params: dict[str, str] = {}
         if rules["token_param"]:
             params[rules["token_param"]] = str(self._token.get("oauth_token") or "")
-        response = self._send(rules["method"], self._endpoint("revoke", with_token=True), params)
+        response = self._send(
+            rules["method"],
+            self._endpoint("revoke", with_token=True),
+            params,
+            per_call,
+            "revocation",
+        )
         if response.status_code not in rules["success_status"]:
             raise TokenRequestDenied(
                 f"revocation failed with HTTP status {response.status_code}", response
@@ -250,11 +265,22 @@ class OAuth1Provider(ProviderBase[TokenT]):
             raise ValueError(f"{self.spec['name']} has no {name} endpoint")
         return url
 
-    def _send(self, method: str, url: str, params: Mapping[str, str]) -> requests.Response:
-        """A token-type request (request token, access token, revocation): never redirected."""
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str],
+        per_call: PerCall = DEFAULT,
+        what: str = "request",
+    ) -> requests.Response:
+        """A token-type request (request token, access token, revocation): never redirected;
+        ``per_call`` sets its timeout and adds extra parameters (never an ``oauth_`` one, which
+        the signature owns)."""
         from .._transport import without_redirects
         from ..oauth1_session import TokenRequestRedirected
 
+        sent = dict(params)
+        per_call.add_extras(sent, what=what, reserved_prefix="oauth_")
         where = "data" if method.upper() == "POST" else "params"
         return without_redirects(
             self._session.request,
@@ -262,8 +288,8 @@ class OAuth1Provider(ProviderBase[TokenT]):
             method.upper(),
             url,
             refused=TokenRequestRedirected,
-            timeout=DEFAULT_TIMEOUT,
-            **{where: dict(params)},
+            timeout=DEFAULT_TIMEOUT if per_call.timeout is None else per_call.timeout,
+            **{where: sent},
         )
 
     def _answer(self, response: requests.Response, what: str) -> dict[str, Any]:

@@ -50,15 +50,26 @@ class PerCall(NamedTuple):
         runs, after the flow's own parameters (renamed ones included) are in place."""
         if self.timeout is not None:
             call.timeout = self.timeout
+        self.add_extras(call.params, what=what)
+
+    def add_extras(
+        self, params: dict[str, str], *, what: str, reserved_prefix: str | None = None
+    ) -> None:
+        """Add the extras to ``params``, refusing one that is there already, a protected
+        name, or one starting with ``reserved_prefix`` (OAuth 1's ``oauth_``)."""
         for name, value in (self.extra or {}).items():
             if not (isinstance(name, str) and name and isinstance(value, str)):
                 raise ExtraParameterError(f"{what}: extra parameters are names with string values")
-            if name in call.params or name in PROTECTED_PARAMETERS:
+            if (
+                name in params
+                or name in PROTECTED_PARAMETERS
+                or (reserved_prefix is not None and name.startswith(reserved_prefix))
+            ):
                 raise ExtraParameterError(
                     f"{what}: the extra parameter {name!r} would replace one the flow sets "
                     "itself; pass it through the flow's own arguments"
                 )
-            call.params[name] = value
+            params[name] = value
 
 
 DEFAULT = PerCall()

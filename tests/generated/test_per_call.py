@@ -13,6 +13,7 @@ import responses
 
 from generated.discord import Discord
 from generated.github import GitHub
+from generated.twitter import Twitter
 from runtime.provider import DEFAULT_TIMEOUT, ExtraParameterError
 
 TOKEN_URL = "https://github.com/login/oauth/access_token"
@@ -98,4 +99,52 @@ def test_a_grant_or_credential_parameter_is_protected_even_where_the_flow_omits_
         client.refresh(extra={"refresh_token": "other"})
     with pytest.raises(ExtraParameterError):
         client.refresh(extra={"password": "p"})  # never the flow's to add, not sent by it
+    assert len(responses.calls) == 0
+
+
+# -- OAuth 1 ------------------------------------------------------------------------------------
+
+TWITTER = "https://api.x.com"
+
+
+def twitter() -> Twitter:
+    return Twitter(client_key="ck", client_secret="cs", callback_uri="https://app.example/cb")
+
+
+@responses.activate
+def test_oauth1_steps_send_the_timeout_and_the_extras() -> None:
+    responses.post(
+        f"{TWITTER}/oauth/request_token",
+        body="oauth_token=RT&oauth_token_secret=RS&oauth_callback_confirmed=true",
+    )
+    responses.post(
+        f"{TWITTER}/oauth/access_token", body="oauth_token=AT&oauth_token_secret=AS&user_id=1"
+    )
+    responses.post(f"{TWITTER}/1.1/oauth/invalidate_token", json={"access_token": "AT"})
+    client = twitter()
+    client.fetch_request_token(timeout=2.0, extra={"lang": "fr"})
+    client.fetch_access_token(verifier="V", timeout=(1.0, 3.0), extra={"x_mode": "y"})
+    client.revoke(timeout=4.0, extra={"reason": "logout"})
+    assert [sent_timeout(i) for i in range(3)] == [2.0, (1.0, 3.0), 4.0]
+    assert sent_body(0)["lang"] == ["fr"]
+    assert sent_body(1)["x_mode"] == ["y"]
+    assert sent_body(2)["reason"] == ["logout"]
+    # The extras are signed: they are part of the request the signature covers.
+    assert "oauth_signature" in str(responses.calls[0].request.headers["Authorization"])
+
+
+@responses.activate
+def test_without_them_oauth1_steps_use_the_default_timeout() -> None:
+    responses.post(f"{TWITTER}/oauth/request_token", body="oauth_token=RT&oauth_token_secret=RS")
+    twitter().fetch_request_token()
+    assert sent_timeout() == DEFAULT_TIMEOUT
+    assert sent_body() == {}
+
+
+@responses.activate
+@pytest.mark.parametrize("name", ["oauth_token", "oauth_verifier", "oauth_callback", "token"])
+def test_an_oauth1_extra_never_carries_a_protocol_or_token_parameter(name: str) -> None:
+    with pytest.raises(ExtraParameterError) as raised:
+        twitter().fetch_request_token(extra={name: "forged"})
+    assert repr(name) in str(raised.value) and "forged" not in str(raised.value)
     assert len(responses.calls) == 0

@@ -16,9 +16,10 @@ Endpoints:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, RuntimeSpec, Shape
+from runtime.provider import OAuth1Provider, PerCall, RuntimeSpec, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -193,6 +194,8 @@ class Tweeter(OAuth1Provider[TweeterToken]):
         self,
         *,
         x_auth_access_type: Literal["read", "write"] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> TweeterRequestToken:
         """Step 1: get temporary credentials (a request token).
 
@@ -200,9 +203,16 @@ class Tweeter(OAuth1Provider[TweeterToken]):
 
         Args:
             x_auth_access_type: Overrides the app's access level for this token. Default: not sent.
+            timeout: Seconds to wait for Tweeter: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (an oauth_ one, the token...)
+                is refused with ExtraParameterError (a ValueError).
         """
         return _REQUEST_TOKEN_SHAPE.check(
-            self._fetch_request_token(options={"x_auth_access_type": x_auth_access_type}),
+            self._fetch_request_token(
+                options={"x_auth_access_type": x_auth_access_type},
+                per_call=PerCall(timeout, extra),
+            ),
         )
 
     def authorization_url(
@@ -229,6 +239,8 @@ class Tweeter(OAuth1Provider[TweeterToken]):
         *,
         authorization_response: str | None = None,
         verifier: str | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> TweeterToken:
         """Step 3: trade the authorized request token for an access token.
 
@@ -237,18 +249,34 @@ class Tweeter(OAuth1Provider[TweeterToken]):
         Args:
             authorization_response: The callback URL or query string (checked).
             verifier: The oauth_verifier, when the callback was read elsewhere.
+            timeout: Seconds to wait for Tweeter: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (an oauth_ one, the token...)
+                is refused with ExtraParameterError (a ValueError).
         """
         return self._fetch_access_token(
             authorization_response=authorization_response,
             verifier=verifier,
+            per_call=PerCall(timeout, extra),
         )
 
-    def revoke(self) -> None:
+    def revoke(
+        self,
+        *,
+        timeout: float | tuple[float, float] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         """Invalidate the access token.
 
         Endpoint: https://api.example.com/1.1/oauth/invalidate_token
+
+        Args:
+            timeout: Seconds to wait for Tweeter: a number, or (connect, read). Default: the
+                client's.
+            extra: More parameters to send. One the flow sets itself (an oauth_ one, the token...)
+                is refused with ExtraParameterError (a ValueError).
         """
-        self._revoke()
+        self._revoke(per_call=PerCall(timeout, extra))
 
     def userinfo(self, *, timeout: float | tuple[float, float] | None = None) -> TweeterProfile:
         """The signed-in user's profile.
