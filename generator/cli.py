@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO, cast, get_args
 
+from runtime.spec import Protocol
+
 from .auth.commands import add_auth_commands
 from .build import (
     GenerationError,
@@ -38,7 +40,6 @@ from .spec.errors import START
 from .spec.flows import supported_flows
 from .spec.kinds import PROVIDER_ID
 from .spec.loader import LoadedSpec
-from .spec.model import Protocol
 from .spec.schema import render_schema
 from .spec.starter import starter_spec
 from .specdoc import render_spec_doc

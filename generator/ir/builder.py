@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from runtime.spec import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
+
 from ..render.docstrings import docstring
 from ..render.layout import NOTHING, WIDTH, Atom, Group, Node, Pair, render
 from ..render.literal import render_literal
@@ -29,7 +31,6 @@ from ..spec.errors import (
 )
 from ..spec.flows import supported_flows
 from ..spec.loader import LoadedSpec
-from ..spec.model import AuthorizeOption, FieldType, ProviderSpec, TypedField, Variable
 from ..spec.naming import AUTHORIZATION_URL_ARGUMENTS, class_name, scope_constant_names
 from ..spec.normalize import embedded_spec
 from . import facts

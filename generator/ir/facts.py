@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
+from runtime.spec import ProviderSpec
+
 from ..spec.errors import one_line
-from ..spec.model import ProviderSpec
 
 PROTOCOL_NAMES = {"oauth1": "OAuth 1.0a", "oauth2": "OAuth 2.0", "oidc": "OpenID Connect"}
 

@@ -1,8 +1,9 @@
 """The provider spec: its model, located validation and JSON Schema."""
 
+from runtime.spec import ProviderSpec
+
 from .errors import Position, SpecError, SpecValidationError
 from .loader import LoadedSpec, load_spec, parse_spec
-from .model import ProviderSpec
 
 __all__ = [
     "LoadedSpec",

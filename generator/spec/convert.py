@@ -19,9 +19,11 @@ from typing import Annotated, Literal, get_args, get_origin
 import yaml
 from yaml.constructor import SafeConstructor
 
+from runtime.spec.markers import IntRange, MaxItems, MinItems, Unique
+
 from .errors import Position, Reporter, SpecPath, show
 from .introspect import is_required, is_union, type_hints
-from .kinds import IntRange, MaxItems, MinItems, StringKind, Unique
+from .kinds import StringKind, resolved
 from .templates import placeholder_problems, placeholders, url_problems
 from .wording import SCALAR_NAMES, describe, got, suggest, type_hint
 from .yaml_source import ALIAS_TAG, YAML_TAG_PREFIX, position_of
@@ -117,7 +119,8 @@ class NodeConverter:
     def _convert_type(self, node: yaml.Node, tp: object, path: SpecPath) -> object:
         origin = get_origin(tp)
         if origin is Annotated:
-            base, *extras = get_args(tp)
+            base, *markers = get_args(tp)
+            extras = [resolved(marker) for marker in markers]
             if get_origin(base) is tuple:
                 return self._sequence(node, get_args(base)[0], path, extras)
             value = self._convert_type(node, base, path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from .model import ProviderSpec
+from runtime.spec import ProviderSpec
 
 # The grants after authorization_code and refresh, in the client's method order.
 _OTHER_GRANTS = ("client_credentials", "device_code")

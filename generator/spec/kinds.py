@@ -1,4 +1,4 @@
-"""Value kinds and constraints attached to model fields with ``typing.Annotated``.
+"""What each named string kind of the spec model (``runtime.spec.markers.Kind``) accepts.
 
 Each kind is checked by the loader and exported to the JSON Schema from the same definition,
 so the two cannot drift: ``pattern`` is a regex body (no anchors) that both Python ``re``
@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import functools
 import keyword
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
+
+from runtime.spec.markers import HookNames, Kind
 
 from ..hooks import BUILTIN_HOOKS, HookPoint, find_hook, hook_names, registered_hooks
 from .errors import show
@@ -32,29 +36,6 @@ class StringKind:
     url: bool = False
     choices: tuple[str, ...] | None = None
     """A closed set of values (hook names); exported as a JSON Schema enum."""
-
-
-@dataclass(frozen=True)
-class IntRange:
-    minimum: int | None = None
-    maximum: int | None = None
-
-
-@dataclass(frozen=True)
-class Unique:
-    """Items of a list must not repeat; ``what`` names an item in the message."""
-
-    what: str = "item"
-
-
-@dataclass(frozen=True)
-class MinItems:
-    count: int
-
-
-@dataclass(frozen=True)
-class MaxItems:
-    count: int
 
 
 # Names the generated client's constructor and flow methods already use for themselves.
@@ -243,3 +224,23 @@ def hook_kind(point: HookPoint) -> StringKind:
         registered_here,
         choices=builtin,
     )
+
+
+_NAMED: dict[str, StringKind] = {
+    name.lower(): kind for name, kind in list(globals().items()) if isinstance(kind, StringKind)
+}
+
+
+@functools.cache
+def _hook_kind(point: str) -> StringKind:
+    return hook_kind(cast(HookPoint, point))
+
+
+def resolved(marker: object) -> object:
+    """``marker`` with a model's string-kind marker (``Kind``, ``HookNames``) replaced by the
+    ``StringKind`` that checks it; other constraints (``IntRange``, ``Unique``...) as they are."""
+    if isinstance(marker, Kind):
+        return _NAMED[marker.name]
+    if isinstance(marker, HookNames):
+        return _hook_kind(marker.point)
+    return marker

@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from runtime.spec import ProviderSpec
+
 from .checks import check_spec
 from .convert import Conversion, NodeConverter
 from .errors import Position, Reporter, SpecError, SpecPath, SpecValidationError, sorted_errors
-from .model import ProviderSpec
 from .yaml_source import compose, decode
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import keyword
 import re
 
+from runtime.spec import ProviderSpec
+
 from . import kinds
-from .model import ProviderSpec
 
 # Keyword arguments the generated authorization_url has besides the spec's authorize.options
 # (user_scopes and offline are the runtime's reserved options): an option must not reuse them.

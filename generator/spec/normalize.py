@@ -18,7 +18,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from .model import ProviderSpec
+from runtime.spec import ProviderSpec
 
 RuntimeSpec = dict[str, Any]
 

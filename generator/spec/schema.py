@@ -12,9 +12,11 @@ import json
 from collections.abc import Mapping
 from typing import Annotated, Literal, get_args, get_origin
 
+from runtime.spec import PROTOCOLS, ProviderSpec
+from runtime.spec.markers import IntRange, MaxItems, MinItems, Unique
+
 from .introspect import is_required, is_union, type_hints
-from .kinds import IntRange, MaxItems, MinItems, StringKind, Unique
-from .model import PROTOCOLS, ProviderSpec
+from .kinds import StringKind, resolved
 
 JSONValue = object
 Schema = dict[str, JSONValue]
@@ -32,7 +34,8 @@ class _SchemaBuilder:
     def for_type(self, tp: object) -> Schema:
         origin = get_origin(tp)
         if origin is Annotated:
-            base, *extras = get_args(tp)
+            base, *markers = get_args(tp)
+            extras = [resolved(marker) for marker in markers]
             schema = self.for_type(base)
             for extra in extras:
                 schema.update(_constraint(extra))

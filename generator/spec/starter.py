@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Protocol
+from runtime.spec import Protocol
 
 _HEADER = """\
 # yaml-language-server: $schema=../schema/provider-spec.schema.json

@@ -73,7 +73,12 @@ values = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_si
     scope=st.none() | st.lists(names, max_size=3) | values,
     state=names,
     extra=st.dictionaries(
-        names.filter(lambda name: name.isidentifier() and name not in ("url", "state")),
+        # Not the arguments both calls are given by name (oauthlib cannot take them twice).
+        names.filter(
+            lambda name: (
+                name.isidentifier() and name not in ("url", "state", "scope", "redirect_uri")
+            )
+        ),
         st.none() | values | st.integers(),
         max_size=3,
     ),

@@ -12,8 +12,8 @@ from typing import Annotated, Any, TypeGuard, get_args, get_origin
 import yaml
 
 from generator.spec.introspect import is_union, type_hints
-from generator.spec.kinds import PLAIN_URL, StringKind
-from generator.spec.model import ProviderSpec
+from generator.spec.kinds import PLAIN_URL, StringKind, resolved
+from runtime.spec import ProviderSpec
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -123,7 +123,8 @@ def typed_paths(
 def _string_kind(tp: object) -> StringKind | None:
     for candidate in (tp, *get_args(tp)):
         if get_origin(candidate) is Annotated:
-            kind = next((m for m in get_args(candidate)[1:] if isinstance(m, StringKind)), None)
+            kinds = (resolved(marker) for marker in get_args(candidate)[1:])
+            kind = next((k for k in kinds if isinstance(k, StringKind)), None)
             if kind is not None:
                 return kind
     return None

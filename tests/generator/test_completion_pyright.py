@@ -21,8 +21,8 @@ import pytest
 
 from generator.spec import load_spec
 from generator.spec.flows import supported_flows
-from generator.spec.model import ProviderSpec
 from generator.spec.naming import class_name
+from runtime.spec import ProviderSpec
 from tests.generator.generation import fixture_source
 from tests.generator.pyright_lsp import LanguageServer, PyrightUnavailable, check_pyright_installed
 from tests.generator.spec_testing import REPO_ROOT

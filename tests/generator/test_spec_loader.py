@@ -9,9 +9,9 @@ import pytest
 
 from generator.spec import LoadedSpec, SpecValidationError, load_spec, parse_spec
 from generator.spec.flows import supported_flows
-from generator.spec.model import ProviderSpec, TypedField
 from generator.spec.naming import class_name
 from generator.spec.starter import starter_spec
+from runtime.spec import ProviderSpec, TypedField
 from tests.generator.spec_testing import FIXTURES, dump, load_data, valid_fixture_paths
 
 

@@ -9,10 +9,10 @@ import pytest
 from generator.hooks import EXCLUSIVE_HOOK_POINTS, HOOK_POINT_DESCRIPTIONS, HOOK_POINTS, HOOKS
 from generator.spec import kinds
 from generator.spec.errors import SpecError, render_path, show
-from generator.spec.model import Hooks
 from generator.spec.naming import derive_class_name, scope_constant_names
 from generator.spec.templates import placeholder_problems, placeholders, url_problems
 from generator.spec.wording import describe, suggest
+from runtime.spec import Hooks
 
 
 @pytest.mark.parametrize(
@@ -202,3 +202,29 @@ def test_scope_constant_names() -> None:
     }
     assert scope_constant_names(list(reversed(scopes))) == names
     assert all(name.isidentifier() for name in names.values())
+
+
+def test_every_string_kind_marker_of_the_model_names_a_kind() -> None:
+    import typing
+
+    import runtime.spec as model
+    from runtime.spec.markers import HookNames, Kind
+
+    seen: set[object] = set()
+
+    def markers_in(hint: object) -> typing.Iterator[object]:
+        if typing.get_origin(hint) is typing.Annotated:
+            yield from typing.get_args(hint)[1:]
+        for arg in typing.get_args(hint):
+            yield from markers_in(arg)
+
+    for name in model.__all__:
+        cls = getattr(model, name)
+        if isinstance(cls, type) and hasattr(cls, "__dataclass_fields__"):
+            for hint in typing.get_type_hints(cls, include_extras=True).values():
+                seen.update(m for m in markers_in(hint) if isinstance(m, Kind | HookNames))
+    assert len(seen) > 20
+    for marker in seen:
+        assert isinstance(kinds.resolved(marker), kinds.StringKind), marker
+    with pytest.raises(KeyError):
+        kinds.resolved(Kind("no_such_kind"))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from runtime.spec import ProviderSpec
+
 from ..convert import Conversion
 from ..errors import Reporter
-from ..model import ProviderSpec
 from . import authorization, structure, tokens, variables
 from .context import CheckContext
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 
+from runtime.spec import AuthorizeOption
+
 from ..errors import SpecPath, show
-from ..model import AuthorizeOption
 from ..naming import AUTHORIZATION_URL_ARGUMENTS
 from .context import CheckContext
 

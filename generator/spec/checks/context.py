@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from runtime.spec import ProviderSpec
+
 from ..convert import Conversion
 from ..errors import START, Level, Position, Reporter, SpecPath, show
-from ..model import ProviderSpec
 from ..wording import suggest
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from runtime.spec import BodyEncoding, HttpMethod
+
 from ..errors import SpecPath, show
-from ..model import BodyEncoding, HttpMethod
 from .context import CheckContext
 
 _STANDARD_TOKEN_FIELDS = frozenset(

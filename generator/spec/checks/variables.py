@@ -6,9 +6,10 @@ import dataclasses
 import re
 from urllib.parse import urlsplit
 
+from runtime.spec import Variable
+
 from ...hooks import find_hook
 from ..errors import SpecPath, show
-from ..model import Variable
 from ..templates import (
     API_HEADER_BUILTINS,
     CLIENT_BUILTINS,

@@ -14,9 +14,10 @@ from runtime.provider.defaults import DEFAULT_LEEWAY
 HEAVY = ("oauthlib", "jwt", "cryptography", "xml", "yaml", "jinja2", "generator")
 
 
-def test_importing_the_package_loads_no_heavy_dependency() -> None:
+@pytest.mark.parametrize("package", ["runtime.provider", "runtime.spec"])
+def test_importing_the_package_loads_no_heavy_dependency(package: str) -> None:
     code = (
-        "import sys, runtime.provider\n"
+        f"import sys, {package}\n"
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
     )
     result = subprocess.run(

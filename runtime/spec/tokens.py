@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from ..kinds import IntRange, MinItems, Unique
+from .markers import IntRange, MinItems, Unique
 from .vocabulary import (
     BodyEncoding,
     ClientAuth,

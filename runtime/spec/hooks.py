@@ -5,42 +5,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from .. import kinds
-from ..kinds import MaxItems, Unique
+from .markers import HookNames, MaxItems, Unique
 from .vocabulary import meta
 
 ClientSecretHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("client_secret")], ...], Unique("hook"), MaxItems(1)
+    tuple[Annotated[str, HookNames("client_secret")], ...], Unique("hook"), MaxItems(1)
 ]
 AuthorizeUrlHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("authorize_url")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("authorize_url")], ...], Unique("hook")
 ]
-CallbackHooks = Annotated[tuple[Annotated[str, kinds.hook_kind("callback")], ...], Unique("hook")]
+CallbackHooks = Annotated[tuple[Annotated[str, HookNames("callback")], ...], Unique("hook")]
 AccessTokenRequestHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("access_token_request")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("access_token_request")], ...], Unique("hook")
 ]
 AccessTokenResponseHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("access_token_response")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("access_token_response")], ...], Unique("hook")
 ]
 RefreshTokenRequestHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("refresh_token_request")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("refresh_token_request")], ...], Unique("hook")
 ]
 RefreshTokenResponseHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("refresh_token_response")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("refresh_token_response")], ...], Unique("hook")
 ]
 ProtectedRequestHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("protected_request")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("protected_request")], ...], Unique("hook")
 ]
 RevokeTokenRequestHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("revoke_token_request")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("revoke_token_request")], ...], Unique("hook")
 ]
 UserinfoRequestHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("userinfo_request")], ...], Unique("hook"), MaxItems(1)
+    tuple[Annotated[str, HookNames("userinfo_request")], ...], Unique("hook"), MaxItems(1)
 ]
 UserinfoResponseHooks = Annotated[
-    tuple[Annotated[str, kinds.hook_kind("userinfo_response")], ...], Unique("hook")
+    tuple[Annotated[str, HookNames("userinfo_response")], ...], Unique("hook")
 ]
-DiscoveryHooks = Annotated[tuple[Annotated[str, kinds.hook_kind("discovery")], ...], Unique("hook")]
+DiscoveryHooks = Annotated[tuple[Annotated[str, HookNames("discovery")], ...], Unique("hook")]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,9 +1,15 @@
-"""The provider spec format, as frozen dataclasses.
+"""The provider spec format, as frozen dataclasses: one model for the generator and the runtime.
 
-These classes are the single source of truth: the loader validates YAML against their type
-hints (``spec/convert.py``) and the JSON Schema is derived from them (``spec/schema.py``).
+These classes are the single source of truth: the generator's loader validates YAML against
+their type hints (``generator/spec/convert.py``) and derives the JSON Schema from them
+(``generator/spec/schema.py``). The runtime reads a generated client's spec as plain data
+typed by ``TypedDict`` classes written from these ones (``runtime/provider/spec_types.py``), so
+mypy checks every key it reads: creating these dataclasses costs ~25 ms (Python 3.11), more
+than a client module may add to an import, so the runtime never imports this package.
+
 Field docs live in ``metadata["doc"]``; ``metadata["protocols"]`` limits a key to some
-protocols; string kinds (identifier, URL, scope name, ...) come from ``typing.Annotated``.
+protocols; string kinds (identifier, URL, scope name, ...) and other constraints are
+``typing.Annotated`` markers (``runtime.spec.markers``).
 
 Each way providers differ has its section: variables, environments and endpoints; scopes and
 authorize; callback; token and token.response; errors; refresh and exchanges; api; userinfo;

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from ..kinds import MinItems
+from .markers import MinItems
 from .tokens import TypedField
 from .vocabulary import (
     ApiHeaderValue,

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from ..kinds import MinItems, Unique
 from .authorize import Authorize, Callback, Scopes
 from .hooks import Hooks
 from .lifecycle import AfterTokenStep, DeviceFlow, Exchange, Refresh, Revocation
+from .markers import MinItems, Unique
 from .protocols import OAuth1, Oidc
 from .resources import Api, Userinfo
 from .tokens import ErrorShape, TokenRequest

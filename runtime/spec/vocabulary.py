@@ -1,7 +1,7 @@
 """Shared vocabulary of the spec model: literal choices, annotated string kinds, field metadata.
 
-Annotated aliases attach a value kind (``spec/kinds.py``) to ``str``; the loader checks it
-and the JSON Schema exports it, from this one definition.
+Annotated aliases attach a named value kind (``markers.Kind``) to ``str``; the generator's loader
+checks it and its JSON Schema exports it, from this one definition.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import field
 from typing import Annotated, Literal
 
-from .. import kinds
-from ..kinds import IntRange, Unique
+from .markers import IntRange, Kind, Unique
 
 Protocol = Literal["oauth1", "oauth2", "oidc"]
 PROTOCOLS: tuple[Protocol, ...] = ("oauth1", "oauth2", "oidc")
@@ -54,27 +53,27 @@ DeviceResponseField = Literal[
     "interval",
 ]
 
-ProviderId = Annotated[str, kinds.PROVIDER_ID]
-SnakeName = Annotated[str, kinds.SNAKE_NAME]
-ArgumentName = Annotated[str, kinds.ARGUMENT_NAME]
-ClassName = Annotated[str, kinds.CLASS_NAME]
-DisplayName = Annotated[str, kinds.DISPLAY_NAME]
-Text = Annotated[str, kinds.TEXT]
-ScopeName = Annotated[str, kinds.SCOPE_NAME]
-HeaderName = Annotated[str, kinds.HEADER_NAME]
-ParamName = Annotated[str, kinds.PARAM_NAME]
-TokenName = Annotated[str, kinds.TOKEN_NAME]
-AuthScheme = Annotated[str, kinds.AUTH_SCHEME]
-FieldPath = Annotated[str, kinds.FIELD_PATH]
-ParamValue = Annotated[str, kinds.PARAM_VALUE]
-ClientValue = Annotated[str, kinds.CLIENT_VALUE]
-TokenValue = Annotated[str, kinds.TOKEN_VALUE]
-ApiHeaderValue = Annotated[str, kinds.API_HEADER_VALUE]
-PlainUrl = Annotated[str, kinds.PLAIN_URL]
-EndpointUrl = Annotated[str, kinds.ENDPOINT_URL]
-TokenUrl = Annotated[str, kinds.TOKEN_URL]
-Regex = Annotated[str, kinds.REGEX]
-Fragment = Annotated[str, kinds.FRAGMENT]
+ProviderId = Annotated[str, Kind("provider_id")]
+SnakeName = Annotated[str, Kind("snake_name")]
+ArgumentName = Annotated[str, Kind("argument_name")]
+ClassName = Annotated[str, Kind("class_name")]
+DisplayName = Annotated[str, Kind("display_name")]
+Text = Annotated[str, Kind("text")]
+ScopeName = Annotated[str, Kind("scope_name")]
+HeaderName = Annotated[str, Kind("header_name")]
+ParamName = Annotated[str, Kind("param_name")]
+TokenName = Annotated[str, Kind("token_name")]
+AuthScheme = Annotated[str, Kind("auth_scheme")]
+FieldPath = Annotated[str, Kind("field_path")]
+ParamValue = Annotated[str, Kind("param_value")]
+ClientValue = Annotated[str, Kind("client_value")]
+TokenValue = Annotated[str, Kind("token_value")]
+ApiHeaderValue = Annotated[str, Kind("api_header_value")]
+PlainUrl = Annotated[str, Kind("plain_url")]
+EndpointUrl = Annotated[str, Kind("endpoint_url")]
+TokenUrl = Annotated[str, Kind("token_url")]
+Regex = Annotated[str, Kind("regex")]
+Fragment = Annotated[str, Kind("fragment")]
 HttpStatus = Annotated[int, IntRange(100, 599)]
 Seconds = Annotated[int, IntRange(0, 10 * 365 * 24 * 3600)]
 ScopeList = Annotated[tuple[ScopeName, ...], Unique("scope")]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from ..kinds import MinItems, Unique
+from .markers import MinItems, Unique
 from .vocabulary import (
     OAUTH2_FAMILY,
     ArgumentName,

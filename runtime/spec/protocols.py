@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from ..kinds import MinItems, Unique
 from .authorize import AuthorizeOption
+from .markers import MinItems, Unique
 from .tokens import TypedField
 from .vocabulary import (
     ArgumentName,
