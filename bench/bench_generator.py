@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python bench/bench_generator.py``. Prints a markdown table; no assertions.
 Targets: building a directory of 300 specs < 3 s, ``--check`` of it < 1 s (whole CLI runs,
-interpreter start included), and ``import generated.<x>`` <= 10 ms over ``import requests``.
+interpreter start included; ``validate`` of it is shown beside them, without a target), and
+``import generated.<x>`` <= 10 ms over ``import requests``.
 """
 
 from __future__ import annotations
@@ -88,9 +89,11 @@ def main() -> None:
         check = wall_time(
             lambda n: [*OAUTHGEN, "build", "--check", "specs", "--out", f"out{RUNS}"], work, env
         )
+        validate = wall_time(lambda n: [*OAUTHGEN, "validate", "specs"], work, env)
         rows = [
             [f"build {SPEC_COUNT} specs (whole CLI run)", f"{build:.2f} s", "< 3 s"],
             [f"build --check {SPEC_COUNT} specs", f"{check:.2f} s", "< 1 s"],
+            [f"validate {SPEC_COUNT} specs", f"{validate:.2f} s", ""],
         ]
         requests_ms = import_ms("import requests", env)
         for client in ("github", "microsoft", "twitter"):

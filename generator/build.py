@@ -110,9 +110,8 @@ def unstamped(content: bytes) -> tuple[bytes, bytes | None]:
 def render_module(loaded: LoadedSpec, *, source: str, version: str | None = None) -> str:
     """The text of ``generated/<id>/__init__.py`` for ``loaded``.
 
-    ``source`` names the spec in the header (``header_source``). Raises
-    ``SpecValidationError`` when the spec cannot be generated (located), ``GenerationError``
-    when the output fails its checks.
+    ``source`` names the spec in the header (``header_source``). Every loaded spec can be
+    generated; ``GenerationError`` means the output failed its checks (a generator bug).
     """
     try:
         module = build_module(loaded, source=source, version=version or generator_version())

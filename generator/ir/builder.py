@@ -1,16 +1,15 @@
-"""Validated spec -> ``ModuleIR``: names checked, literals and docstrings rendered, imports counted.
+"""Loaded spec -> ``ModuleIR``: literals and docstrings rendered, imports counted.
 
 Nothing from the spec reaches the IR except through ``render.safe`` (identifiers, ``repr``
 literals), ``render.docstrings`` (the one escaper) and ``render.literal`` (the ``_SPEC``
-value). Names the spec contributes to the generated code are checked here against what the
-module and each method already use; a clash is a located ``SpecError``.
+value). The names the spec contributes were checked when it was loaded, against the names
+``spec.naming`` says the module and each method use (``spec/checks/names.py``), so building a
+loaded spec does not fail.
 """
 
 from __future__ import annotations
 
-import builtins
-import keyword
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,18 +19,14 @@ from ..render.docstrings import docstring
 from ..render.layout import NOTHING, WIDTH, Atom, Group, Node, Pair, render
 from ..render.literal import render_literal
 from ..render.safe import Code, DocBlock, Identifier, code, identifier, join, literal
-from ..spec.errors import (
-    START,
-    Position,
-    SpecError,
-    SpecPath,
-    SpecValidationError,
-    one_line,
-    render_path,
-)
+from ..spec.errors import one_line
 from ..spec.flows import supported_flows
 from ..spec.loader import LoadedSpec
-from ..spec.naming import AUTHORIZATION_URL_ARGUMENTS, class_name, scope_constant_names
+from ..spec.naming import (
+    MODULE_IMPORTS,
+    generated_class_names,
+    scope_constant_names,
+)
 from ..spec.normalize import embedded_spec
 from . import facts
 from .model import (
@@ -44,39 +39,25 @@ from .model import (
     TypedDictDef,
 )
 
-# Where each name the generated module may import comes from, and whether it is needed only
-# by the type checker (imported under ``if TYPE_CHECKING:`` to keep ``import`` cheap).
-_IMPORTS: dict[str, tuple[str, bool]] = {
-    "TYPE_CHECKING": ("typing", False),
-    "Any": ("typing", False),
-    "ClassVar": ("typing", False),
-    "Final": ("typing", False),
-    "Literal": ("typing", False),
-    "TypedDict": ("typing", False),
-    "Callable": ("collections.abc", False),
-    "Mapping": ("collections.abc", False),
-    "Sequence": ("collections.abc", False),
-    # Only annotations use it (lazy under ``from __future__ import annotations``); importing
-    # typing_extensions would add ~5 ms to every ``import generated.<id>``.
-    "Required": ("typing_extensions", True),
-    # Annotations only: the runtime loads the class on first use.
-    "AuthorizationRequest": ("runtime.provider", True),
-    "OAuth1Provider": ("runtime.provider", False),
-    "OAuth2Provider": ("runtime.provider", False),
-    "RuntimeSpec": ("runtime.provider", False),
-    "Shape": ("runtime.provider", False),
-    "PerCall": ("runtime.provider", False),
-    "threading": ("threading", True),
-    "DeviceAuthorization": ("runtime.device", True),
-    "TokenStore": ("runtime.stores", True),
-}
+# Imports only the type checker needs, kept under ``if TYPE_CHECKING:`` so that ``import``
+# stays cheap.
+_CHECKING_ONLY = frozenset(
+    {
+        # Only annotations use it (lazy under ``from __future__ import annotations``);
+        # importing typing_extensions would add ~5 ms to every ``import generated.<id>``.
+        "Required",
+        # Annotations only: the runtime loads these on first use.
+        "AuthorizationRequest",
+        "threading",
+        "DeviceAuthorization",
+        "TokenStore",
+    }
+)
 _SECTIONS = (
     ("collections.abc", "threading", "typing"),
     ("typing_extensions",),
     ("runtime.device", "runtime.provider", "runtime.stores"),
 )
-# Names the module binds besides the spec-derived classes.
-_MODULE_NAMES = frozenset({*_IMPORTS, "annotations", "Scope", "Scopes", "_SPEC", "__all__"})
 _JWT_AUTH = frozenset({"private_key_jwt", "client_secret_jwt"})
 _RSA_SIGNATURES = frozenset({"RSA-SHA1", "RSA-SHA256", "RSA-SHA512"})
 
@@ -133,7 +114,7 @@ class _Imports:
     used: set[str] = field(default_factory=set)
 
     def use(self, name: str) -> Identifier:
-        if name not in _IMPORTS:
+        if name not in MODULE_IMPORTS:
             raise KeyError(f"{name} is not an import of generated modules")
         self.used.add(name)
         return identifier(name)
@@ -141,9 +122,8 @@ class _Imports:
     def sections(self, *, type_checking: bool) -> tuple[ImportSection, ...]:
         by_module: dict[str, list[str]] = {}
         for name in self.used:
-            module, checking_only = _IMPORTS[name]
-            if checking_only == type_checking:
-                by_module.setdefault(module, []).append(name)
+            if (name in _CHECKING_ONLY) == type_checking:
+                by_module.setdefault(MODULE_IMPORTS[name], []).append(name)
         indent = 4 if type_checking else 0
         sections = []
         for modules in _SECTIONS:
@@ -187,30 +167,9 @@ def _from_import(module: str, names: list[str], indent: int) -> Code:
     return render(node, indent=indent)
 
 
-class _Problems:
-    def __init__(self, loaded: LoadedSpec) -> None:
-        self.loaded = loaded
-        self.errors: list[SpecError] = []
-
-    def report(self, path: SpecPath, message: str, hint: str) -> None:
-        position = self._position(path)
-        self.errors.append(
-            SpecError(
-                self.loaded.file, position.line, position.column, render_path(path), message, hint
-            )
-        )
-
-    def _position(self, path: SpecPath) -> Position:
-        for end in range(len(path), -1, -1):
-            found = self.loaded.positions.get(path[:end])
-            if found is not None:
-                return found
-        return START
-
-
 def build_module(loaded: LoadedSpec, *, source: str, version: str) -> ModuleIR:
     """The IR of ``generated/<id>/__init__.py`` for ``loaded``; ``source`` is the spec path
-    shown in the header. Raises ``SpecValidationError`` when a name cannot be generated."""
+    shown in the header."""
     return _Builder(loaded, source, version).module()
 
 
@@ -221,65 +180,8 @@ class _Builder:
         self.source = source
         self.version = version
         self.imports = _Imports()
-        self.problems = _Problems(loaded)
         self.oauth1 = self.spec.protocol == "oauth1"
-        self.names = self._class_names()
-
-    # -- names -----------------------------------------------------------------------------
-
-    def _class_names(self) -> dict[str, str]:
-        spec = self.spec
-        base = class_name(spec)
-        names = {"client": base, "token": f"{base}Token"}
-        if spec.userinfo is not None:
-            names["profile"] = f"{base}Profile"
-        if self._has_captures():
-            names["callback"] = f"{base}Callback"
-        if self.oauth1:
-            names["request_token"] = f"{base}RequestToken"
-        else:
-            for other in spec.token.response.other_tokens:
-                pascal = "".join(part.capitalize() for part in other.split("_"))
-                names[f"other_token:{other}"] = f"{base}{pascal}Token"
-        path: SpecPath = ("class_name",) if spec.class_name is not None else ("name",)
-        for name in names.values():
-            if name in _MODULE_NAMES or hasattr(builtins, name) or keyword.iskeyword(name):
-                self.problems.report(
-                    path,
-                    f"the generated name '{name}' clashes with a name the module already uses",
-                    "set class_name to another name",
-                )
-        return names
-
-    def _has_captures(self) -> bool:
-        spec = self.spec
-        if not spec.callback.capture:
-            return False
-        return self.oauth1 or "authorization_code" in spec.grants
-
-    def _argument(self, name: str, taken: Iterable[str], path: SpecPath, what: str) -> Identifier:
-        """A spec name used as a keyword argument; a clash is reported at ``path``."""
-        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-            self.problems.report(
-                path, f"{what} '{name}' is not a Python identifier", "use lowercase letters, _"
-            )
-            return identifier("invalid_")
-        if name in taken:
-            self.problems.report(
-                path,
-                f"{what} '{name}' clashes with a name the generated method already uses",
-                "pick another name",
-            )
-        return identifier(name)
-
-    def _key(self, name: str, path: SpecPath) -> Identifier:
-        """A spec name used as a TypedDict key in class syntax."""
-        if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-            self.problems.report(
-                path, f"'{name}' cannot be a typed field name", "use lowercase letters, digits, _"
-            )
-            return identifier("invalid_")
-        return identifier(name)
+        self.names = generated_class_names(self.spec)
 
     # -- module ------------------------------------------------------------------------------
 
@@ -314,8 +216,6 @@ class _Builder:
         type_checking = self.imports.sections(type_checking=True)
         if type_checking:
             use("TYPE_CHECKING")
-        if self.problems.errors:
-            raise SpecValidationError(self.problems.errors)
         return ModuleIR(
             header=self._header(),
             docstring=self._module_docstring(),
@@ -432,7 +332,7 @@ class _Builder:
             )
         if spec.userinfo is not None:
             userinfo = spec.userinfo
-            rows = self._typed_fields(userinfo.fields, ("userinfo", "fields"))
+            rows = self._typed_fields(userinfo.fields)
             where = "the id_token claims" if userinfo.source == "id_token" else "the profile"
             defs.append(
                 self._typed_dict(
@@ -451,14 +351,7 @@ class _Builder:
                     doc = f"{doc} Callback parameter {facts.q(captured.param)}.".strip()
                 if captured.required:
                     doc = f"{doc} Always present after a callback.".strip()
-                rows.append(
-                    (
-                        self._key(name, ("callback", "capture", name)),
-                        _CAPTURE_KINDS[captured.type],
-                        False,
-                        doc,
-                    )
-                )
+                rows.append((name, _CAPTURE_KINDS[captured.type], False, doc))
             defs.append(
                 self._typed_dict(
                     "callback",
@@ -477,7 +370,6 @@ class _Builder:
                 ("oauth_token_secret", "str", False, "Its secret."),
             ]
             extras = spec.oauth1.access_token.extra
-            extras_path: SpecPath = ("oauth1", "access_token", "extra")
         else:
             rows = [
                 ("access_token", "str", True, "The access token."),
@@ -505,26 +397,14 @@ class _Builder:
             if spec.protocol == "oidc":
                 rows.append(("id_token", "str", False, "The OpenID Connect ID token."))
             extras = spec.token.response.extra
-            extras_path = ("token", "response", "extra")
-        standard = {row[0] for row in rows}
-        for name in extras:
-            if name in standard:
-                self.problems.report(
-                    (*extras_path, name),
-                    f"'{name}' is a standard token field",
-                    "remove it from extra",
-                )
-        rows += [
-            row for row in self._typed_fields(extras, extras_path) if str(row[0]) not in standard
-        ]
+        rows += self._typed_fields(extras)
         if not self.oauth1:
             rows += self._added_token_fields()
             for name, other in spec.token.response.other_tokens.items():
                 doc = other.description or f"The {name} token."
-                key = self._key(name, ("token", "response", "other_tokens", name))
                 rows.append(
                     (
-                        key,
+                        name,
                         _Nested(f"other_token:{name}"),
                         False,
                         f"{doc} Refresh it with refresh(which={name!r}).",
@@ -566,32 +446,22 @@ class _Builder:
             if captured.on_token:
                 doc = captured.description or ""
                 doc = f"{doc} From the callback's {facts.q(captured.param or name)}.".strip()
-                field_key = self._key(name, ("callback", "capture", name))
-                rows.append((field_key, _CAPTURE_KINDS[captured.type], False, doc))
+                rows.append((name, _CAPTURE_KINDS[captured.type], False, doc))
         for step_name, step in spec.after_token.items():
-            for kept_key, node, _, kept_doc in self._typed_fields(
-                step.keep, ("after_token", step_name, "keep")
-            ):
+            for kept_key, node, _, kept_doc in self._typed_fields(step.keep):
                 rows.append(
                     (kept_key, node, False, f"{kept_doc} From the {step_name} call.".strip())
                 )
         return rows
 
-    def _typed_fields(self, fields: Mapping[str, TypedField], path: SpecPath) -> list[_Row]:
+    def _typed_fields(self, fields: Mapping[str, TypedField]) -> list[_Row]:
         rows: list[_Row] = []
         for name in sorted(fields):
             typed = fields[name]
             doc = typed.description or ""
             if typed.path and typed.path != name:
                 doc = f"{doc} Read from {facts.q(typed.path)}.".strip()
-            rows.append(
-                (
-                    self._key(name, (*path, name)),
-                    _FIELD_KINDS[typed.type],
-                    typed.required,
-                    doc,
-                )
-            )
+            rows.append((name, _FIELD_KINDS[typed.type], typed.required, doc))
         return rows
 
     def _granted_scopes_kind(self) -> str:
@@ -834,7 +704,6 @@ class _Builder:
         args: list[tuple[str, Node]] = []
         docs: list[str] = ["Args:"]
         if self.oauth1:
-            fixed = ["client_key", "client_secret", "callback_uri", "environment", "token"]
             params.append(_Param(identifier("client_key"), Atom(Code("str"))))
             params += [self._str_param("client_secret"), self._str_param("callback_uri")]
             docs += [
@@ -844,18 +713,6 @@ class _Builder:
             ]
             args += self._pass("client_key", "client_secret", "callback_uri")
         else:
-            fixed = [
-                "client_id",
-                "client_secret",
-                "redirect_uri",
-                "environment",
-                "token",
-                "token_store",
-                "token_store_key",
-                "token_updater",
-                "private_key",
-                "key_id",
-            ]
             params.append(_Param(identifier("client_id"), Atom(Code("str"))))
             params += [self._str_param("client_secret"), self._str_param("redirect_uri")]
             docs += [
@@ -864,13 +721,11 @@ class _Builder:
                 "    redirect_uri: The callback URL registered with the provider.",
             ]
             args += self._pass("client_id", "client_secret", "redirect_uri")
-        fixed += ["rsa_key", "self", "super"]
         variable_entries: list[Node] = []
         any_optional = False
         for name in sorted(spec.variables):
             variable = spec.variables[name]
-            path: SpecPath = ("variables", name)
-            ident = self._argument(name, fixed, path, "variable")
+            ident = identifier(name)
             annotation, tail, optional = self._variable_type(name, variable)
             any_optional = any_optional or optional
             params.append(_Param(ident, annotation, tail))
@@ -1005,7 +860,6 @@ class _Builder:
         args: list[tuple[str, Node]] = []
         option_entries: list[Node] = []
         docs = [f"Endpoint: {spec.endpoints.authorize}", "", "Args:"]
-        taken = AUTHORIZATION_URL_ARGUMENTS
         if self.oauth1:
             params.append(self._str_param("request_token"))
             docs.append("    request_token: Default: the one fetch_request_token() returned.")
@@ -1040,9 +894,7 @@ class _Builder:
                     "token. Default: sent."
                 )
                 option_entries.append(self._entry("offline"))
-        self._typed_options(
-            spec.authorize.options, ("authorize",), taken, params, docs, option_entries
-        )
+        self._typed_options(spec.authorize.options, params, docs, option_entries)
         args.append(("options", Group(Code("{"), tuple(option_entries), Code("}"))))
         if self.oauth1:
             summary = "The URL to send the user to, for the request token."
@@ -1089,17 +941,15 @@ class _Builder:
     def _typed_options(
         self,
         options: Mapping[str, AuthorizeOption],
-        section: SpecPath,
-        taken: Collection[str],
         params: list[_Param],
         docs: list[str],
         entries: list[Node],
     ) -> None:
         """Append a keyword argument, its docstring line and its ``options`` dict entry for
-        each typed option of ``section``."""
+        each typed option."""
         for name in sorted(options):
             option = options[name]
-            ident = self._argument(name, taken, (*section, "options", name), "option")
+            ident = identifier(name)
             params.append(_Param(ident, self._option_type(option), Code(" | None = None")))
             docs.append(f"    {name}: {self._option_doc(name, option)}")
             entries.append(Pair(code("{}: ", literal(name)), Atom(ident)))
@@ -1363,8 +1213,7 @@ class _Builder:
         options = self.spec.oauth1.request_token.options
         if options:
             docs += ["", "Args:"]
-        taken = ["self", "timeout", "extra"]  # the per-call arguments come last
-        self._typed_options(options, ("oauth1", "request_token"), taken, params, docs, entries)
+        self._typed_options(options, params, docs, entries)
         args = [("options", Group(Code("{"), tuple(entries), Code("}")))] if entries else []
         return self._method(
             "fetch_request_token",

@@ -252,7 +252,7 @@ def test_a_bad_spec_in_the_batch_writes_nothing(
     assert not out.exists()
 
 
-def test_a_spec_that_cannot_be_generated_writes_nothing(
+def test_a_spec_whose_class_name_clashes_writes_nothing(
     capsys: Capture, specs: Path, tmp_path: Path
 ) -> None:
     text = (

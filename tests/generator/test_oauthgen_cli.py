@@ -59,7 +59,7 @@ def test_validate_reports_every_file(capsys: Capture, monkeypatch: pytest.Monkey
     assert "bad_enums.yaml:4:11: protocol:" in err
 
 
-def test_validate_finds_what_only_the_generated_code_would_clash_on(
+def test_validate_finds_names_the_generated_code_already_uses(
     capsys: Capture, tmp_path: Path
 ) -> None:
     spec = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
@@ -68,7 +68,8 @@ def test_validate_finds_what_only_the_generated_code_would_clash_on(
     clashing.write_text(spec + extra, encoding="utf-8")
     code, out, err = run(capsys, "validate", str(clashing))
     assert code == 1 and out == ""
-    assert f"{clashing}:" in err and "variables.rsa_key: variable 'rsa_key' clashes" in err
+    line = spec.count("\n") + 2  # the key under variables:
+    assert f"{clashing}:{line}:3: variables.rsa_key: variable 'rsa_key' clashes" in err
     assert main(["build", str(clashing), "--out", str(tmp_path / "out")]) == 1
     assert not (tmp_path / "out").exists()
 

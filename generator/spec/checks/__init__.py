@@ -12,7 +12,7 @@ from runtime.spec import ProviderSpec
 
 from ..convert import Conversion
 from ..errors import Reporter
-from . import authorization, structure, tokens, variables
+from . import authorization, names, structure, tokens, variables
 from .context import CheckContext
 
 RULES: tuple[Callable[[CheckContext], None], ...] = (
@@ -33,6 +33,8 @@ RULES: tuple[Callable[[CheckContext], None], ...] = (
     structure.check_revocation,
     tokens.check_api,
     structure.check_userinfo,
+    names.check_class_names,
+    names.check_argument_names,
 )
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 
 from runtime.spec import AuthorizeOption
 
 from ..errors import SpecPath, show
-from ..naming import AUTHORIZATION_URL_ARGUMENTS
 from .context import CheckContext
 
 # Parameters the runtime sets itself; a spec must not fix or reuse them.
@@ -100,7 +99,6 @@ def check_authorize(ctx: CheckContext) -> None:
         path,
         authorize.options,
         fixed=authorize.params,
-        taken=AUTHORIZATION_URL_ARGUMENTS,
         managed=lambda wire: wire in managed,
         managed_reason="which the client sets itself",
     )
@@ -139,7 +137,6 @@ def check_request_token_options(ctx: CheckContext) -> None:
         ("oauth1", "request_token"),
         step.options,
         fixed=step.params,
-        taken=(),
         managed=lambda wire: wire.startswith("oauth_"),
         managed_reason="an oauth_ parameter, which the signature sets",
     )
@@ -151,7 +148,6 @@ def _check_options(
     options: Mapping[str, AuthorizeOption],
     *,
     fixed: Mapping[str, str],
-    taken: Collection[str],
     managed: Callable[[str], bool],
     managed_reason: str,
 ) -> set[str]:
@@ -160,7 +156,7 @@ def _check_options(
     wire_names = {name: "params" for name in fixed}
     for name, option in options.items():
         path = (*section, "options", name)
-        _check_option(ctx, path, option, taken)
+        _check_option(ctx, path, option)
         wire = option.param or name
         if managed(wire):
             ctx.report(path, f"option sends {show(wire)}, {managed_reason}", "remove it", key=True)
@@ -175,16 +171,7 @@ def _check_options(
     return set(wire_names)
 
 
-def _check_option(
-    ctx: CheckContext, path: SpecPath, option: AuthorizeOption, taken: Collection[str]
-) -> None:
-    if path[-1] in taken:
-        ctx.report(
-            path,
-            f"option {show(path[-1])} clashes with an argument the method already has",
-            "rename the option and set param: to the name the provider expects",
-            key=True,
-        )
+def _check_option(ctx: CheckContext, path: SpecPath, option: AuthorizeOption) -> None:
     if option.type == "enum" and not option.values:
         ctx.report(path, "an enum option needs values", "add values: [a, b]", key=True)
     if option.type != "enum" and option.values:

@@ -5,24 +5,8 @@ from __future__ import annotations
 from runtime.spec import BodyEncoding, HttpMethod
 
 from ..errors import SpecPath, show
+from ..naming import STANDARD_OAUTH1_TOKEN_FIELDS, STANDARD_TOKEN_FIELDS
 from .context import CheckContext
-
-_STANDARD_TOKEN_FIELDS = frozenset(
-    {
-        "access_token",
-        "refresh_token",
-        "expires_in",
-        "expires_at",
-        "refresh_token_expires_in",
-        "refresh_token_expires_at",
-        "token_type",
-        "scope",
-        "id_token",
-    }
-)
-_STANDARD_OAUTH1_TOKEN_FIELDS = frozenset(
-    {"oauth_token", "oauth_token_secret", "oauth_callback_confirmed"}
-)
 
 
 def _check_encoding(
@@ -48,7 +32,7 @@ def check_token(ctx: CheckContext) -> None:
                 "give each its own name",
             )
     read_by_client = (
-        _STANDARD_OAUTH1_TOKEN_FIELDS if ctx.spec.protocol == "oauth1" else _STANDARD_TOKEN_FIELDS
+        STANDARD_OAUTH1_TOKEN_FIELDS if ctx.spec.protocol == "oauth1" else STANDARD_TOKEN_FIELDS
     )
     declared = (
         ctx.spec.oauth1.access_token.extra
@@ -120,7 +104,7 @@ def check_after_token(ctx: CheckContext) -> None:
         for name in ctx.spec.token.response.other_tokens
     ]
     for name, path in sources:
-        if name in _STANDARD_TOKEN_FIELDS:
+        if name in STANDARD_TOKEN_FIELDS:
             ctx.report(path, f"{show(name)} is a standard token field", "give it another name")
         elif name in owners:
             first = ".".join(map(str, owners[name]))
