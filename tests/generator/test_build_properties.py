@@ -26,6 +26,7 @@ from generator.cli import main
 from generator.render.shape import check_module_shape
 from generator.spec import SpecValidationError, parse_spec
 from generator.spec.kinds import RESERVED_ARGUMENT_NAMES
+from generator.spec.naming import AUTHORIZATION_URL_ARGUMENTS, FETCH_REQUEST_TOKEN_ARGUMENTS
 from generator.spec.normalize import normalized_spec
 from runtime.provider import with_defaults
 from tests.generator.generation import (
@@ -166,9 +167,7 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
         scopes["required"] = ["openid"]
     data["scopes"] = scopes
     options = draw(
-        typed_options(
-            argument_name.filter(lambda n: n not in ("offline", "user_scopes", "request_token"))
-        )
+        typed_options(argument_name.filter(lambda n: n not in AUTHORIZATION_URL_ARGUMENTS))
     )
     data["authorize"] = {
         "options": options,
@@ -187,7 +186,13 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
         data["oauth1"] = {
             "signature_method": draw(st.sampled_from(["HMAC-SHA1", "RSA-SHA256", "PLAINTEXT"])),
             "access_token": {"extra": draw(typed_fields())},
-            "request_token": {"options": draw(typed_options(argument_name))},
+            "request_token": {
+                "options": draw(
+                    typed_options(
+                        argument_name.filter(lambda n: n not in FETCH_REQUEST_TOKEN_ARGUMENTS)
+                    )
+                )
+            },
         }
     else:
         grants = draw(
