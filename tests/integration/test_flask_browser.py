@@ -199,7 +199,10 @@ def test_sign_in_refresh_and_sign_out_in_a_real_browser(
     browser.find_element(By.NAME, "password").send_keys("any-password")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
 
-    # The consent page, then the callback and the profile page.
+    # The consent page, then the callback and the profile page. Both interaction pages have an
+    # input named "prompt", so wait for the login page to be gone first: else the wait can end
+    # on the login page itself, before the browser has left it.
+    _wait_for(browser, ec.staleness_of(login))
     _wait_for(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "input[name=prompt]")))
     assert "consent" in browser.page_source.lower()
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
