@@ -41,6 +41,7 @@ __all__ = [
     "IssuerMismatchError",
     "NoTokenError",
     "PKCEMethodError",
+    "ProviderResponseError",
     "RefreshTokenSpentError",
     "RepeatedParameterError",
     "SlowDownError",
@@ -130,6 +131,22 @@ class TokenResponseParseError(MissingTokenError, ValueError):
             ),
             status_code=status_of(response),
         )
+        self.response: Any = response
+
+
+class ProviderResponseError(OAuth2Error):
+    """An API answer (profile, revocation, ...) that is an error or cannot be read.
+
+    ``status_code`` and ``response`` carry the answer; the message never includes its body.
+    """
+
+    error = "provider_response_error"
+
+    def __init__(self, what: str, response: Response | None, reason: str) -> None:
+        status = response.status_code if response is not None else None
+        url = (response.url or "").split("?", 1)[0] if response is not None else ""
+        where = f" from {url}" if url else ""
+        super().__init__(description=f"{what}{where}: {reason}", status_code=status)
         self.response: Any = response
 
 

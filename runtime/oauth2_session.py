@@ -72,12 +72,7 @@ from ._requests_calls import run_with
 from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
 from ._transport import require_secure_url, without_query, without_redirects
 from .client_auth import ClientCredentials, apply_client_auth, choose_client_auth
-from .core.answers import (
-    read_answer,
-    read_device_authorization,
-    read_introspection,
-    read_revocation,
-)
+from .core.answers import read_answer
 from .core.authorization import authorization_params, authorization_url
 from .core.callback import (
     OAUTH_RESPONSE_PARAMETERS,
@@ -86,6 +81,7 @@ from .core.callback import (
     check_issuer,
     verify_state,
 )
+from .core.endpoints import authorize_device, introspect, revoke, token_to_revoke
 from .core.flow import Flow, T, exchange
 from .core.http import Call, Response
 from .core.pkce import check_verifier, code_challenge, new_secret
@@ -905,11 +901,12 @@ class OAuth2Session(EnvironmentOnceSession):
         user, then call ``poll_device_token``.
         """
         url = self._endpoint(url, "device_authorization_endpoint")
+        require_secure_url(url)
         scope = self.scope if scope is None else scope
-        params: dict[str, str] = dict(extra)
-        if scope:
-            params["scope"] = scope if isinstance(scope, str) else " ".join(scope)
-        return self._run(exchange(self._authenticated_call(url, params), read_device_authorization))
+        joined = scope if isinstance(scope, str) else " ".join(scope or ())
+        return self._run(
+            authorize_device(url, self._add_client_auth, scope=joined or None, params=extra)
+        )
 
     def poll_device_token(
         self,
@@ -982,12 +979,12 @@ class OAuth2Session(EnvironmentOnceSession):
         deletes it from the token store, so it is not loaded or refreshed again.
         """
         url = self._endpoint(url, "revocation_endpoint")
-        token, token_type_hint = self._token_and_hint(token, token_type_hint)
-        params = {"token": token}
-        if token_type_hint:
-            params["token_type_hint"] = token_type_hint
-        self._run(exchange(self._authenticated_call(url, params), read_revocation))
-        self._forget_revoked(token)
+        require_secure_url(url)
+        chosen = token_to_revoke(token, token_type_hint, self.token)
+        if chosen is None:
+            raise NoTokenError("revoke_token()", "an access or refresh token (or token=)")
+        self._run(revoke(url, chosen, self._add_client_auth))
+        self._forget_revoked(chosen[0])
 
     def _forget_revoked(self, revoked: str) -> None:
         """After ``revoked`` was revoked: if it is one of the session's own tokens, clear the
@@ -1015,29 +1012,21 @@ class OAuth2Session(EnvironmentOnceSession):
     ) -> dict[str, Any]:
         """Ask the server about a token (RFC 7662); the answer always has a boolean ``active``."""
         url = self._endpoint(url, "introspection_endpoint")
+        require_secure_url(url)
         token = token or self.access_token
         if not token:
             raise NoTokenError("introspect_token()", "an access token (or token=)")
-        params = {"token": token}
-        if token_type_hint:
-            params["token_type_hint"] = token_type_hint
-        return self._run(exchange(self._authenticated_call(url, params), read_introspection))
+        return self._run(introspect(url, token, self._add_client_auth, hint=token_type_hint))
 
-    def _token_and_hint(self, token: str | None, hint: str | None) -> tuple[str, str | None]:
-        if token:
-            return token, hint
-        refresh = self.token.get("refresh_token")
-        if refresh:
-            return str(refresh), hint or "refresh_token"
-        if self.access_token:
-            return self.access_token, hint or "access_token"
-        raise NoTokenError("revoke_token()", "an access or refresh token (or token=)")
+    def _add_client_auth(self, call: Call) -> None:
+        """The session's client authentication, added to a token-type call."""
+        self._authenticate_client(call.url, call.headers, call.params)
 
     def _authenticated_call(self, url: str, params: Mapping[str, str]) -> Call:
-        """A form POST to a token-type endpoint with the session's client authentication."""
+        """A form POST to the token endpoint with the session's client authentication."""
         require_secure_url(url)
         call = Call("POST", url, params=dict(params), headers=dict(_TOKEN_REQUEST_HEADERS))
-        self._authenticate_client(url, call.headers, call.params)
+        self._add_client_auth(call)
         return call
 
     def _run(

@@ -7,16 +7,13 @@ Messages name fields and URLs, never token values.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
 
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
 
 from ..errors import CallbackError
 from ..errors import CallbackValueError as CallbackValueError
+from ..errors import ProviderResponseError as ProviderResponseError
 from .errors import FieldTypeError
-
-if TYPE_CHECKING:
-    from ..core.http import Response
 
 
 class CallbackSignatureError(CallbackError):
@@ -29,22 +26,6 @@ class IdTokenError(OAuth2Error):
     """The id_token is malformed or its claims do not fit this client (OIDC Core 3.1.3.7)."""
 
     error = "invalid_id_token"
-
-
-class ProviderResponseError(OAuth2Error):
-    """An API answer (profile, revocation, ...) that is an error or cannot be read.
-
-    ``status_code`` and ``response`` carry the answer; the message never includes its body.
-    """
-
-    error = "provider_response_error"
-
-    def __init__(self, what: str, response: Response | None, reason: str) -> None:
-        status = response.status_code if response is not None else None
-        url = (response.url or "").split("?", 1)[0] if response is not None else ""
-        where = f" from {url}" if url else ""
-        super().__init__(description=f"{what}{where}: {reason}", status_code=status)
-        self.response: Any = response
 
 
 class RefreshTokenExpiredError(InvalidGrantError):

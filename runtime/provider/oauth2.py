@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -15,6 +14,7 @@ from .per_call import DEFAULT, PerCall
 if TYPE_CHECKING:
     import threading
 
+    from ..core.endpoints import Authenticate, Prepare, Revocation
     from ..core.flow import Flow
     from ..core.http import Call, Response
     from ..device import DeviceAuthorization
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .authorization_request import AuthorizationRequest
     from .hooks.points import HookPoint
     from .metadata import Metadata
-    from .spec_types import RefreshData
+    from .spec_types import RefreshData, RevocationData
 
 
 class OAuth2Provider(ProviderBase[TokenT]):
@@ -476,32 +476,24 @@ class OAuth2Provider(ProviderBase[TokenT]):
     def _device_authorization(
         self, *, scopes: Sequence[str] | None, per_call: PerCall = DEFAULT
     ) -> DeviceAuthorization:
-        from ..core.answers import read_device_authorization
-        from ..core.flow import exchange
-        from ..core.http import JSON_ACCEPT, Call, rename
+        from ..core.endpoints import authorize_device
         from .authorization import requested_scopes
         from .scopes import join_scopes
 
         spec = self.spec
         self._require_grant("device_code")
         rules = spec["device"]
-        call = Call("POST", self._endpoint("device"), headers=dict(JSON_ACCEPT))
         chosen = requested_scopes(spec, scopes)
-        if chosen:
-            call.params["scope"] = join_scopes(chosen, spec["scopes"]["separator"])
-        self._authenticate(call, rules["client_auth"])
-        call.params = rename(call.params, spec["token"]["param_names"])
-        per_call.apply(call, what="device authorization")
-
-        def read(response: Response) -> DeviceAuthorization:
-            return read_device_authorization(
-                response,
-                spec["errors"],
-                response_paths=rules["response_paths"],
-                default_interval=rules["default_interval"],
-            )
-
-        return self._session._run(exchange(call, read))
+        flow = authorize_device(
+            self._endpoint("device"),
+            self._authentication(rules["client_auth"]),
+            scope=join_scopes(chosen, spec["scopes"]["separator"]) if chosen else None,
+            errors=spec["errors"],
+            response_paths=rules["response_paths"],
+            default_interval=rules["default_interval"],
+            prepare=self._preparation("device authorization", per_call),
+        )
+        return self._session._run(flow)
 
     def _poll_device_token(
         self,
@@ -546,70 +538,45 @@ class OAuth2Provider(ProviderBase[TokenT]):
     ) -> None:
         """Revoke ``token`` (default: the refresh token, else the access token); revoking the
         client's own token also clears it, in the session and the token store."""
-        from ..core.answers import read_revocation
-        from ..core.flow import exchange
-        from ..core.http import JSON_ACCEPT, Call, default_encoding, rename
+        from ..core.endpoints import revoke, token_to_revoke
 
-        spec = self.spec
-        rules = spec["revocation"]
-        chosen, hint = self._revocable(
-            token, token_type_hint, rules.get("default_token", "refresh_token")
+        rules = self.spec["revocation"]
+        chosen = token_to_revoke(
+            token,
+            token_type_hint,
+            self._session.token,
+            default=rules.get("default_token", "refresh_token"),
         )
-        method = rules["method"]
-        call = Call(
-            method,
+        if chosen is None:
+            raise self._no_token("revoke()", "an access or refresh token (or token=)")
+        flow = revoke(
             self._endpoint("revoke", with_token=True),
-            headers=dict(JSON_ACCEPT),
-            encoding=default_encoding(method, rules.get("encoding")),
-            with_token=rules["authenticate_with_token"],
+            chosen,
+            self._authentication(rules["client_auth"]),
+            rules=_revocation_rules(rules),
+            errors=self.spec["errors"],
+            prepare=self._preparation("revocation", per_call, "revoke_token_request"),
         )
-        if rules["token_param"]:
-            call.params[rules["token_param"]] = chosen
-            if rules["send_token_type_hint"] and hint:
-                call.params["token_type_hint"] = hint
-        if not rules["authenticate_with_token"]:
-            self._authenticate(call, rules["client_auth"])
-            call.params = rename(call.params, spec["token"]["param_names"])
-        per_call.apply(call, what="revocation")
-        for hook in self._hook_functions("revoke_token_request"):
-            call = hook(call)
-
-        def read(response: Response) -> None:
-            body = read_revocation(response, spec["errors"], success_status=rules["success_status"])
-            _confirm_revocation(response, body, rules.get("success_body"))
-
-        self._session._run(exchange(call, read))
-        self._session._forget_revoked(chosen)
-
-    def _revocable(
-        self, token: str | None, hint: str | None, default: str
-    ) -> tuple[str, str | None]:
-        if token:
-            return token, hint
-        current = self._session.token or {}
-        if default == "refresh_token" and current.get("refresh_token"):
-            return str(current["refresh_token"]), hint or "refresh_token"
-        if current.get("access_token"):
-            return str(current["access_token"]), hint or "access_token"
-        raise self._no_token("revoke()", "an access or refresh token (or token=)")
+        self._session._run(flow)
+        self._session._forget_revoked(chosen[0])
 
     def _introspect(
         self, *, token: str | None = None, per_call: PerCall = DEFAULT
     ) -> dict[str, Any]:
         """RFC 7662 introspection; the answer always has a boolean ``active``."""
-        from ..core.answers import read_introspection
-        from ..core.flow import exchange
-        from ..core.http import JSON_ACCEPT, Call, rename
+        from ..core.endpoints import introspect
 
         token = token or self._session.access_token
         if not token:
             raise self._no_token("introspect()", "an access token (or token=)")
-        call = Call("POST", self._endpoint("introspect"), {"token": token}, dict(JSON_ACCEPT))
-        self._authenticate(call, "inherit")
-        call.params = rename(call.params, self.spec["token"]["param_names"])
-        per_call.apply(call, what="introspection")
-        errors = self.spec["errors"]
-        return self._session._run(exchange(call, lambda answer: read_introspection(answer, errors)))
+        flow = introspect(
+            self._endpoint("introspect"),
+            token,
+            self._authentication("inherit"),
+            errors=self.spec["errors"],
+            prepare=self._preparation("introspection", per_call),
+        )
+        return self._session._run(flow)
 
     def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         return self._introspect(token=token)
@@ -686,7 +653,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         per_call: PerCall = DEFAULT,
     ) -> Call:
         """A token-endpoint request: the token section's settings unless given explicitly."""
-        from ..core.http import JSON_ACCEPT, Call, default_encoding, rename
+        from ..core.http import JSON_ACCEPT, Call, default_encoding
         from .templates import render_text
 
         rules = self.spec["token"]
@@ -705,12 +672,33 @@ class OAuth2Provider(ProviderBase[TokenT]):
         for name, template in params.items():
             call.params[name] = render_text(template, values, where=f"{where}.params.{name}")
         call.params.update(grant)
-        self._authenticate(call, client_auth)
-        call.params = rename(call.params, rules["param_names"])
-        per_call.apply(call, what=where)
-        for hook in self._hook_functions(request_point):
-            call = hook(call)
-        return call
+        self._authentication(client_auth)(call)
+        return self._preparation(where, per_call, request_point)(call)
+
+    def _authentication(self, client_auth: str) -> Authenticate:
+        """Adds this client's authentication by ``client_auth`` (``inherit``: the token
+        section's) to a call, then gives the client parameters the provider's names."""
+
+        def authenticate(call: Call) -> None:
+            from ..core.http import rename
+
+            self._authenticate(call, client_auth)
+            call.params = rename(call.params, self.spec["token"]["param_names"])
+
+        return authenticate
+
+    def _preparation(
+        self, what: str, per_call: PerCall, hook_point: HookPoint | None = None
+    ) -> Prepare:
+        """The per-call options, then the spec's hooks at ``hook_point``, applied to a call."""
+
+        def prepare(call: Call) -> Call:
+            per_call.apply(call, what=what)
+            for hook in self._hook_functions(hook_point) if hook_point else ():
+                call = hook(call)
+            return call
+
+        return prepare
 
     def _send_token_call(
         self,
@@ -802,24 +790,20 @@ class OAuth2Provider(ProviderBase[TokenT]):
         return installed
 
 
-def _confirm_revocation(response: Response, body: Any, expected: Mapping[str, Any] | None) -> None:
-    """Raise unless ``body`` (the parsed answer, or MISSING) holds the spec's
-    ``revocation.success_body`` value."""
-    if expected is None:
-        return
-    from ..core.answers import same_value
-    from ..core.paths import MISSING, get_path
-    from .flow_errors import ProviderResponseError
+def _revocation_rules(section: RevocationData) -> Revocation:
+    """A spec's ``revocation`` section as the core's revocation rules."""
+    from ..core.endpoints import Revocation, SuccessBody
 
-    path = expected["path"]
-    found = body if path is None or body is MISSING else get_path(body, path)
-    if found is MISSING or not same_value(found, expected["value"]):
-        place = f"{path!r}" if path else "the body"
-        raise ProviderResponseError(
-            "revocation",
-            response,
-            f"the answer does not confirm it ({place} should be {json.dumps(expected['value'])})",
-        )
+    body = section.get("success_body")
+    return Revocation(
+        method=section["method"],
+        encoding=section.get("encoding"),
+        token_param=section["token_param"],
+        send_token_type_hint=section["send_token_type_hint"],
+        authenticate_with_token=section["authenticate_with_token"],
+        success_status=section["success_status"],
+        success_body=SuccessBody(body["path"], body["value"]) if body else None,
+    )
 
 
 class _SpecRenewal:
