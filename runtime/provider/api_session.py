@@ -167,7 +167,7 @@ class ProviderSession(OAuth2Session):
     spec's refresh rules, or a new client-credentials token); an automatic renewal without
     ``token_updater`` or store keeps the new token in the session instead of raising
     ``TokenUpdated`` (the provider client owns the token); ``refresh_token()`` renews through
-    that source, whatever its arguments.
+    that source and refuses arguments the spec decides.
     """
 
     _announce_renewal = False
@@ -212,8 +212,22 @@ class ProviderSession(OAuth2Session):
     def refresh_token(  # type: ignore[override]
         self, token_url: str | None = None, refresh_token: str | None = None, **kwargs: Any
     ) -> dict[str, Any]:
+        """Renew the token as the provider's spec says (its refresh, or a new
+        client-credentials token). The spec decides the URL, the token and the request, so
+        arguments that would change them are refused rather than ignored."""
         if isinstance(self._renewal, _AutoRefresh):  # no provider plugged in its source
             return super().refresh_token(token_url, refresh_token, **kwargs)
+        given = [
+            name
+            for name, value in (("token_url", token_url), ("refresh_token", refresh_token))
+            if value is not None
+        ] + sorted(kwargs)
+        if given:
+            raise TypeError(
+                f"this session renews its token as the provider's spec says; "
+                f"refresh_token() takes no {', '.join(given)} here (call the client's "
+                "refresh() for per-call options)"
+            )
         return self._renewal.renew(None, {})
 
     def rebuild_auth(

@@ -243,3 +243,12 @@ def test_network_errors_at_the_token_endpoint_do_not_repeat_query_secrets() -> N
         with pytest.raises(requests.ConnectionError) as info:
             provider._fetch_token(code="c")
     assert "sec" not in str(info.value).replace("secret", "") and TOKEN_URL in str(info.value)
+
+
+def test_session_refresh_token_refuses_arguments_the_spec_decides() -> None:
+    provider = provider_for("", token={"access_token": "a", "refresh_token": "rt"})
+    with requests_mock.Mocker() as m:
+        m.post(TOKEN_URL, json={"access_token": "b"})
+        with pytest.raises(TypeError, match="token_url, refresh_token, timeout"):
+            provider.session.refresh_token("https://other.example/token", "old", timeout=3)
+        assert not m.called
