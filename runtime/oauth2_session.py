@@ -44,6 +44,7 @@ Beyond it (keyword-only constructor arguments, so old code is unaffected):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -85,10 +86,10 @@ from .core.endpoints import authorize_device, introspect, revoke, token_to_revok
 from .core.flow import Flow, T, exchange
 from .core.http import Call, Response
 from .core.pkce import check_verifier, code_challenge, new_secret
-from .core.polling import poll_device
+from .core.polling import poll_device_token
 from .core.reading import header_of, status_of
 from .core.token import Token
-from .device import DEVICE_CODE_GRANT_TYPE, DeviceAuthorization
+from .device import DeviceAuthorization
 from .errors import (
     CallbackReusedError,
     NoTokenError,
@@ -933,16 +934,12 @@ class OAuth2Session(EnvironmentOnceSession):
         if not device_code:
             raise ValueError("poll_device_token needs the device authorization or device_code")
 
-        params = {"grant_type": DEVICE_CODE_GRANT_TYPE, "device_code": str(device_code)}
-
-        def attempt() -> Flow[TokenDict]:
-            call = self._authenticated_call(endpoint, params)
-            return exchange(call, self._parse_token_response)
-
-        polling = poll_device(
-            attempt,
-            interval=interval or 5,
-            expires_in=expires_in or 1800,
+        polling = poll_device_token(
+            str(device_code),
+            functools.partial(self._authenticated_call, endpoint),
+            self._parse_token_response,
+            interval=interval,
+            expires_in=expires_in,
             clock=self._lifecycle.clock,
         )
         token = self._run(polling, cancel=cancel, sleep=sleep)

@@ -4,14 +4,40 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from ..device import DeviceFlowCancelled
+from ..device import DEVICE_CODE_GRANT_TYPE, DeviceFlowCancelled
 from ..errors import AuthorizationPendingError, ExpiredTokenError, SlowDownError
-from .flow import Flow, T
-from .http import Wait
+from .flow import Flow, T, exchange
+from .http import Call, Response, Wait
 
 SLOW_DOWN_STEP = 5  # RFC 8628 §3.5: add 5 seconds to the interval on every slow_down
+DEFAULT_INTERVAL = 5  # RFC 8628 §3.2: when the server sends no interval
+DEFAULT_EXPIRES_IN = 1800  # when nothing says how long the device code lives
+
+
+def poll_device_token(
+    device_code: str,
+    token_call: Callable[[Mapping[str, str]], Call],
+    read: Callable[[Response], T],
+    *,
+    interval: float | None = None,
+    expires_in: float | None = None,
+    clock: Callable[[], float] = time.time,
+    grant_type: str = DEVICE_CODE_GRANT_TYPE,
+    code_param: str = "device_code",
+) -> Flow[T]:
+    """The device flow's token requests (RFC 8628 §3.4): the device code grant, sent as
+    ``token_call`` makes a token-endpoint call of its parameters (client authentication
+    included) and read by ``read``, polled as :func:`poll_device` says. A provider may name
+    the grant and the code parameter its own way."""
+    grant = {"grant_type": grant_type, code_param: device_code}
+    return poll_device(
+        lambda: exchange(token_call(grant), read),
+        interval=interval or DEFAULT_INTERVAL,
+        expires_in=expires_in or DEFAULT_EXPIRES_IN,
+        clock=clock,
+    )
 
 
 def poll_device(

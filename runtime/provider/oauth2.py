@@ -503,14 +503,12 @@ class OAuth2Provider(ProviderBase[TokenT]):
         sleep: Callable[[float], object] | None = None,
         per_call: PerCall = DEFAULT,
     ) -> TokenT:
-        from ..core.polling import poll_device
+        from ..core.polling import poll_device_token
 
         rules = self.spec["device"]
-        code_param = rules.get("code_param") or "device_code"
-        grant = {"grant_type": rules["grant_type"], code_param: device["device_code"]}
 
-        def attempt() -> Flow[dict[str, Any]]:
-            call = self._token_call(
+        def token_call(grant: Mapping[str, str]) -> Call:
+            return self._token_call(
                 self._endpoint("token"),
                 grant,
                 client_auth=rules["client_auth"],
@@ -518,10 +516,16 @@ class OAuth2Provider(ProviderBase[TokenT]):
                 request_point="access_token_request",
                 per_call=per_call,
             )
-            return self._token_exchange(call, ("access_token_response",))
 
-        polling = poll_device(
-            attempt, interval=device["interval"], expires_in=device["expires_in"], clock=self._clock
+        polling = poll_device_token(
+            device["device_code"],
+            token_call,
+            self._token_reader(("access_token_response",)),
+            interval=device["interval"],
+            expires_in=device["expires_in"],
+            clock=self._clock,
+            grant_type=rules["grant_type"],
+            code_param=rules.get("code_param") or "device_code",
         )
         token = self._session._run(polling, cancel=cancel, sleep=sleep)
         self._check_id_token(token, nonce=None)
@@ -716,9 +720,16 @@ class OAuth2Provider(ProviderBase[TokenT]):
         *,
         previous: Mapping[str, Any] | None = None,
     ) -> Flow[dict[str, Any]]:
-        """The flow of one token request: the answer goes through the ``response_points``
-        hooks, then the spec's token rules."""
+        """The flow of one token request, its answer read by :meth:`_token_reader`."""
         from ..core.flow import exchange
+
+        return exchange(call, self._token_reader(response_points, previous=previous))
+
+    def _token_reader(
+        self, response_points: Sequence[HookPoint], *, previous: Mapping[str, Any] | None = None
+    ) -> Callable[[Response], dict[str, Any]]:
+        """Reads a token answer: through the ``response_points`` hooks, then the spec's token
+        rules."""
         from .token_response import parse_token_response
 
         def read(response: Response) -> dict[str, Any]:
@@ -727,7 +738,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
                     response = hook(response)
             return parse_token_response(response, self.spec, clock=self._clock, previous=previous)
 
-        return exchange(call, read)
+        return read
 
     def _grant(self, grant: Mapping[str, str], per_call: PerCall = DEFAULT) -> dict[str, Any]:
         call = self._token_call(

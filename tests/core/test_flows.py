@@ -12,7 +12,7 @@ from oauthlib.oauth2.rfc6749.errors import AccessDeniedError, InvalidGrantError
 from runtime.core.answers import read_answer
 from runtime.core.flow import Flow, exchange, run, run_async
 from runtime.core.http import Call, Response, Wait
-from runtime.core.polling import SLOW_DOWN_STEP, cancellable_wait, poll_device
+from runtime.core.polling import SLOW_DOWN_STEP, cancellable_wait, poll_device, poll_device_token
 from runtime.device import DeviceFlowCancelled
 from runtime.errors import ExpiredTokenError
 from tests.support.answers import Answer, json_answer
@@ -135,3 +135,36 @@ def test_cancellable_wait_returns_at_once_when_the_event_is_set() -> None:
     slept: list[float] = []
     assert cancellable_wait(None, slept.append)(7) is False
     assert slept == [7]
+
+
+def test_device_token_polling_sends_the_device_code_grant_until_approved() -> None:
+    clock = Clock(1000.0)
+    sent: list[dict[str, str]] = []
+
+    def token_call(grant: Any) -> Call:
+        sent.append(dict(grant))
+        return Call("POST", "https://as.example/token", dict(grant))
+
+    flow = poll_device_token(
+        "dc", token_call, read_answer, clock=clock, grant_type="urn:x:device", code_param="code"
+    )
+    assert next(flow) == Wait(5)  # the RFC's interval when none was given
+    clock.now += 5
+    assert isinstance(flow.send(False), Call)
+    assert flow.send(json_answer({"error": "authorization_pending"}, status=400)) == Wait(5)
+    clock.now += 5
+    flow.send(False)
+    with pytest.raises(StopIteration) as done:
+        flow.send(json_answer({"access_token": "at", "token_type": "Bearer"}))
+    assert done.value.value["access_token"] == "at"
+    assert sent == [{"grant_type": "urn:x:device", "code": "dc"}] * 2
+
+
+def test_device_token_polling_gives_up_after_the_default_lifetime() -> None:
+    clock = Clock(0.0)
+    flow = poll_device_token("dc", lambda grant: Call("POST", "https://as.example/t"), read_answer,
+                             clock=clock)  # fmt: skip
+    next(flow)
+    clock.now = 1800
+    with pytest.raises(ExpiredTokenError, match="1800"):
+        flow.send(False)
