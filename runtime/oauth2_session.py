@@ -82,7 +82,14 @@ from .core.callback import (
     check_issuer,
     verify_state,
 )
-from .core.endpoints import authorize_device, introspect, revoke, token_to_revoke
+from .core.endpoints import (
+    authorize_device,
+    introspect,
+    no_client_auth,
+    revoke,
+    token_request,
+    token_to_revoke,
+)
 from .core.flow import Flow, T, exchange
 from .core.http import Call, Response
 from .core.pkce import check_verifier, code_challenge, new_secret
@@ -702,26 +709,35 @@ class OAuth2Session(EnvironmentOnceSession):
             include_client_id=include_client_id,
             **kwargs,
         )
-        request_headers: Any = headers or dict(_TOKEN_REQUEST_HEADERS)
-        params = dict(urldecode(request_body))
-        if managed:
-            self._authenticate_client(token_url, request_headers, params)
-        request_kwargs: dict[str, Any] = {}
-        if method.upper() == "POST":
-            request_kwargs["params" if force_querystring else "data"] = params
-        elif method.upper() == "GET":
-            request_kwargs["params"] = params
-        else:
+        if method.upper() not in ("POST", "GET"):
             raise ValueError("The method kwarg must be POST or GET.")
-
-        for hook in self._hooks("access_token_request"):
-            log.debug("Invoking access_token_request hook %s", hook)
-            token_url, request_headers, request_kwargs = hook(
-                token_url, request_headers, request_kwargs
-            )
-        call = _token_call(method, token_url, request_headers, request_kwargs)
+        in_query = force_querystring or method.upper() == "GET"
+        call = token_request(
+            token_url,
+            dict(urldecode(request_body)),
+            self._add_client_auth if managed else no_client_auth,
+            method=method,
+            encoding="query" if in_query else "form",
+            headers=headers or _TOKEN_REQUEST_HEADERS,
+            prepare=self._access_token_request_hooks,
+        )
         _add_transport(call, auth, transport)
         return self._run(exchange(call, self._token_reader("access_token_response")))
+
+    def _access_token_request_hooks(self, call: Call) -> Call:
+        """The ``access_token_request`` compliance hooks, given the call as requests-oauthlib
+        gave it to them: ``(url, headers, {"data" or "params": parameters})``."""
+        hooks = self._hooks("access_token_request")
+        if not hooks:
+            return call
+        url, headers = call.url, call.headers
+        request_kwargs: dict[str, Any] = {
+            "params" if call.encoding == "query" else "data": call.params
+        }
+        for hook in hooks:
+            log.debug("Invoking access_token_request hook %s", hook)
+            url, headers, request_kwargs = hook(url, headers, request_kwargs)
+        return _token_call(call.method, url, headers, request_kwargs)
 
     def _legacy_client_auth(
         self, auth: Any, include_client_id: bool | None, client_secret: str | None
@@ -797,10 +813,9 @@ class OAuth2Session(EnvironmentOnceSession):
                 token_url, request_headers, request_body
             )
         params = dict(urldecode(request_body))
-        if auth is None and "client_id" not in params and "client_assertion" not in params:
-            self._authenticate_client(token_url, request_headers, params)
-
-        call = Call("POST", token_url, params=params, headers=dict(request_headers))
+        identified = "client_id" in params or "client_assertion" in params
+        authenticate = no_client_auth if auth is not None or identified else self._add_client_auth
+        call = token_request(token_url, params, authenticate, headers=request_headers)
         _add_transport(
             call, auth, {"timeout": timeout, "verify": verify, "proxies": proxies, "cert": cert}
         )
@@ -1022,9 +1037,7 @@ class OAuth2Session(EnvironmentOnceSession):
     def _authenticated_call(self, url: str, params: Mapping[str, str]) -> Call:
         """A form POST to the token endpoint with the session's client authentication."""
         require_secure_url(url)
-        call = Call("POST", url, params=dict(params), headers=dict(_TOKEN_REQUEST_HEADERS))
-        self._add_client_auth(call)
-        return call
+        return token_request(url, params, self._add_client_auth, headers=_TOKEN_REQUEST_HEADERS)
 
     def _run(
         self,

@@ -1,5 +1,6 @@
-"""The calls to the endpoints beside the token endpoint, built and read once for every client:
-device authorization (RFC 8628 §3.1), revocation (RFC 7009) and introspection (RFC 7662).
+"""The calls to token-type endpoints, built and read once for every client: the token
+request of every grant (RFC 6749 §4, §6; RFC 7523; RFC 8628 §3.4), device authorization
+(RFC 8628 §3.1), revocation (RFC 7009) and introspection (RFC 7662).
 
 ``OAuth2Session`` runs them with the defaults (plain OAuth 2); a generated client runs them with
 its spec's sections. What differs between the two is given, not re-implemented:
@@ -37,6 +38,29 @@ TokenHint = tuple[str, str | None]
 
 def unchanged(call: Call) -> Call:
     return call
+
+
+def no_client_auth(call: Call) -> None:
+    """For a call the caller authenticates otherwise (its own ``auth``, or parameters it
+    already holds)."""
+
+
+def token_request(
+    url: str,
+    params: Mapping[str, str],
+    authenticate: Authenticate,
+    *,
+    method: str = "POST",
+    encoding: Encoding | None = None,
+    headers: Mapping[str, str] = JSON_ACCEPT,
+    prepare: Prepare = unchanged,
+) -> Call:
+    """A token-endpoint call: the grant's ``params`` (a form body for POST, the query for
+    GET, unless ``encoding`` says otherwise) with ``headers``, then the client's
+    authentication, then ``prepare``. Never sent with the access token, never redirected."""
+    call = Call(method, url, dict(params), dict(headers), default_encoding(method, encoding))
+    authenticate(call)
+    return prepare(call)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..core.endpoints import Authenticate, Prepare, Revocation
     from ..core.flow import Flow
-    from ..core.http import Call, Response
+    from ..core.http import Call, Encoding, Response
     from ..device import DeviceAuthorization
     from ..oauth2_session import OAuth2Session
     from ..stores.base import TokenStore
@@ -650,14 +650,15 @@ class OAuth2Provider(ProviderBase[TokenT]):
         where: str,
         request_point: HookPoint,
         method: str | None = None,
-        encoding: str | None = None,
+        encoding: Encoding | None = None,
         client_auth: str = "inherit",
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
         per_call: PerCall = DEFAULT,
     ) -> Call:
         """A token-endpoint request: the token section's settings unless given explicitly."""
-        from ..core.http import JSON_ACCEPT, Call, default_encoding
+        from ..core.endpoints import token_request
+        from ..core.http import JSON_ACCEPT
         from .templates import render_text
 
         rules = self.spec["token"]
@@ -666,18 +667,23 @@ class OAuth2Provider(ProviderBase[TokenT]):
         headers = rules["headers"] if headers is None else headers
         params = rules["params"] if params is None else params
         values = self._placeholders()
-        call = Call(
-            method, url, headers=dict(JSON_ACCEPT), encoding=default_encoding(method, encoding)
+        rendered_headers = {
+            name: render_text(template, values, where=f"{where}.headers.{name}", header=True)
+            for name, template in headers.items()
+        }
+        rendered = {
+            name: render_text(template, values, where=f"{where}.params.{name}")
+            for name, template in params.items()
+        }
+        return token_request(
+            url,
+            {**rendered, **grant},
+            self._authentication(client_auth),
+            method=method,
+            encoding=encoding,
+            headers={**JSON_ACCEPT, **rendered_headers},
+            prepare=self._preparation(where, per_call, request_point),
         )
-        for name, template in headers.items():
-            call.headers[name] = render_text(
-                template, values, where=f"{where}.headers.{name}", header=True
-            )
-        for name, template in params.items():
-            call.params[name] = render_text(template, values, where=f"{where}.params.{name}")
-        call.params.update(grant)
-        self._authentication(client_auth)(call)
-        return self._preparation(where, per_call, request_point)(call)
 
     def _authentication(self, client_auth: str) -> Authenticate:
         """Adds this client's authentication by ``client_auth`` (``inherit``: the token

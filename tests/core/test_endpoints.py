@@ -13,7 +13,9 @@ from runtime.core.endpoints import (
     SuccessBody,
     authorize_device,
     introspect,
+    no_client_auth,
     revoke,
+    token_request,
     token_to_revoke,
 )
 from runtime.core.flow import Flow
@@ -157,3 +159,37 @@ def test_a_device_authorization_error_raises_the_servers_error() -> None:
     assert first_call(flow).params == {}
     with pytest.raises(InvalidClientError):
         flow.send(json_answer({"error": "invalid_client"}, status=401))
+
+
+def test_a_token_request_is_a_form_post_accepting_json_with_the_client_authentication() -> None:
+    call = token_request(URL, {"grant_type": "client_credentials"}, basic_auth)
+    assert (call.method, call.url, call.encoding) == ("POST", URL, "form")
+    assert call.params == {"grant_type": "client_credentials"}
+    assert call.headers["Accept"] == "application/json"
+    assert call.headers["Authorization"].startswith("Basic ")
+    assert call.with_token is False and call.follow_redirects is False
+
+
+def test_a_token_request_by_get_puts_the_grant_in_the_query_and_prepare_comes_last() -> None:
+    order: list[str] = []
+
+    def authenticate(call: Call) -> None:
+        order.append("authenticate")
+        call.params["client_id"] = "app"
+
+    def prepare(call: Call) -> Call:
+        order.append("prepare")
+        assert call.params["client_id"] == "app"
+        return call
+
+    headers = {"X-Api": "1"}
+    call = token_request(
+        URL, {"code": "c"}, authenticate, method="GET", headers=headers, prepare=prepare
+    )
+    assert call.encoding == "query" and call.params == {"code": "c", "client_id": "app"}
+    assert order == ["authenticate", "prepare"]
+    assert call.headers == {"X-Api": "1"} and headers == {"X-Api": "1"}  # the caller's are kept
+    unauthenticated = token_request(URL, {"code": "c"}, no_client_auth)
+    assert (
+        unauthenticated.params == {"code": "c"} and "Authorization" not in unauthenticated.headers
+    )
