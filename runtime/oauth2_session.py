@@ -1224,21 +1224,27 @@ class OAuth2Session(EnvironmentOnceSession):
         self, prepared_request: requests.PreparedRequest, response: requests.Response
     ) -> None:
         """On a redirect that leaves the host, drop ``Authorization`` and a body-placed
-        token (``default_token_placement="body"``, ``slack_compliance_fix``); never apply
-        ``.netrc``."""
+        token (``default_token_placement="body"``, ``slack_compliance_fix``), and the headers
+        and body parameters a client that places the token itself lists in
+        ``token_header_names`` / ``token_body_names``; never apply ``.netrc``."""
         strip: Callable[[str | None, str | None], bool] = self.should_strip_auth
         if not strip(response.request.url, prepared_request.url):
             return
-        prepared_request.headers.pop("Authorization", None)
+        headers = {"authorization", *getattr(self._client, "token_header_names", ())}
+        for name in [name for name in prepared_request.headers if name.lower() in headers]:
+            del prepared_request.headers[name]
         strip_form_token(
             prepared_request, names=self._body_token_names(), values=self._sent_tokens()
         )
 
     def _body_token_names(self) -> set[str]:
-        """Form parameters that carry the access token when it goes in the body."""
+        """Form parameters that carry the access token when it goes in the body: oauthlib's
+        for ``default_token_placement="body"``, and those a client that places the token
+        itself names in ``token_body_names``."""
+        names = set(getattr(self._client, "token_body_names", ()))
         if getattr(self._client, "default_token_placement", None) == "body":
-            return {BODY_TOKEN_PARAM}
-        return set()
+            names.add(BODY_TOKEN_PARAM)
+        return names
 
     def _sent_tokens(self) -> set[str]:
         """Access tokens a request of this thread may carry: the one it was sent with (a

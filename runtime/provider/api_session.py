@@ -140,6 +140,18 @@ class SpecTokenClient(WebApplicationClient):
         self.api_auth = api_auth
         self.clock = clock
 
+    @property
+    def token_header_names(self) -> frozenset[str]:
+        """Headers (lowercase) that carry the token or a value made from it: the session
+        drops them on a redirect to another host."""
+        return self.api_auth.token_headers
+
+    @property
+    def token_body_names(self) -> frozenset[str]:
+        """The body parameter of the token when the spec puts it there (dropped likewise)."""
+        auth = self.api_auth
+        return frozenset({auth.name}) if auth.placement == "body" else frozenset()
+
     def add_token(
         self,
         uri: str,
@@ -229,30 +241,6 @@ class ProviderSession(OAuth2Session):
                 "refresh() for per-call options)"
             )
         return self._renewal.renew(None, {})
-
-    def rebuild_auth(
-        self, prepared_request: requests.PreparedRequest, response: requests.Response
-    ) -> None:
-        """Leaving the host drops every token-bearing header and a token in a form body
-        (``OAuth2Session.rebuild_auth`` with :meth:`_body_token_names`)."""
-        super().rebuild_auth(prepared_request, response)
-        client = self._client
-        if not isinstance(client, SpecTokenClient):
-            return
-        strip: Callable[[str | None, str | None], bool] = self.should_strip_auth
-        if not strip(response.request.url, prepared_request.url):
-            return
-        api_auth = client.api_auth
-        for name in [n for n in prepared_request.headers if n.lower() in api_auth.token_headers]:
-            del prepared_request.headers[name]
-
-    def _body_token_names(self) -> set[str]:
-        """The spec's body parameter for the token (``api.token_name``), when it goes there."""
-        names = super()._body_token_names()
-        client = self._client
-        if isinstance(client, SpecTokenClient) and client.api_auth.placement == "body":
-            names.add(client.api_auth.name)
-        return names
 
 
 def make_session(
