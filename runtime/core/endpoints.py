@@ -10,6 +10,7 @@ call, ``prepare`` applies per-call options and the spec's request hooks.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -189,11 +190,5 @@ def _confirm(response: Response, body: Any, expected: SuccessBody) -> None:
         raise ProviderResponseError(
             "revocation",
             response,
-            f"the answer does not confirm it ({place} should be {_shown(expected.value)})",
+            f"the answer does not confirm it ({place} should be {json.dumps(expected.value)})",
         )
-
-
-def _shown(value: object) -> str:
-    import json
-
-    return json.dumps(value)
