@@ -26,7 +26,7 @@ from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 
 from .._token_attach import Expiry, client_expiry, token_expired
 from .._transport import require_secure_url, without_query
-from ..oauth2_session import OAuth2Session, _AutoRefresh
+from ..token_session import TokenSession, TokenSource
 from .spec_types import ApiData
 from .templates import Placeholders, render_text
 
@@ -172,22 +172,21 @@ class SpecTokenClient(WebApplicationClient):
         return self.api_auth.apply(uri, body, headers, self.token, access_token)
 
 
-class ProviderSession(OAuth2Session):
-    """An ``OAuth2Session`` whose renewal and token placement follow the provider's spec.
+class ProviderSession(TokenSession):
+    """The session of a generated provider client: a :class:`~runtime.token_session.TokenSession`
+    whose client places the token as the provider's spec says and whose token source is the
+    provider's renewal (its refresh rules, or a new client-credentials token).
 
-    Differences from ``OAuth2Session``: the provider client plugs its own token source (the
-    spec's refresh rules, or a new client-credentials token); an automatic renewal without
-    ``token_updater`` or store keeps the new token in the session instead of raising
-    ``TokenUpdated`` (the provider client owns the token); ``refresh_token()`` renews through
-    that source and refuses arguments the spec decides.
+    The provider client runs the flows; this session only carries their token to API calls.
+    An automatic renewal without ``token_updater`` or store keeps the new token in the
+    session (the provider client owns the token), where ``OAuth2Session`` raises
+    ``TokenUpdated``.
     """
-
-    _announce_renewal = False
 
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
-        """As ``OAuth2Session.request``; a ``json=`` body is encoded here, so body placement
+        """As ``TokenSession.request``; a ``json=`` body is encoded here, so body placement
         sees it and puts the token in the query instead of replacing the JSON.
 
         An API call (any request but the client's own token-endpoint calls) without a token
@@ -209,37 +208,9 @@ class ProviderSession(OAuth2Session):
             kwargs["json"] = payload
         return super().request(method, url, *args, **kwargs)
 
-    def install(
-        self, token: dict[str, Any], *, notify: bool = False, spent: str | None = None
-    ) -> None:
-        """Make ``token`` current and save it to the token store, if any; with ``notify`` (a
-        refresh, or an expired client-credentials token fetched anew) it also goes to
-        ``token_updater``; ``spent`` is the refresh token traded for it (see ``_install``)."""
-        self._install(token, notify=notify, spent=spent)
-
-    def refuse_spent(self, refresh_token: str) -> None:
-        """Raise ``RefreshTokenSpentError`` for a refresh token this session already rotated."""
-        self._refuse_spent(refresh_token)
-
-    def refresh_token(  # type: ignore[override]
-        self, token_url: str | None = None, refresh_token: str | None = None, **kwargs: Any
-    ) -> dict[str, Any]:
-        """Renew the token as the provider's spec says (its refresh, or a new
-        client-credentials token). The spec decides the URL, the token and the request, so
-        arguments that would change them are refused rather than ignored."""
-        if isinstance(self._renewal, _AutoRefresh):  # no provider plugged in its source
-            return super().refresh_token(token_url, refresh_token, **kwargs)
-        given = [
-            name
-            for name, value in (("token_url", token_url), ("refresh_token", refresh_token))
-            if value is not None
-        ] + sorted(kwargs)
-        if given:
-            raise TypeError(
-                f"this session renews its token as the provider's spec says; "
-                f"refresh_token() takes no {', '.join(given)} here (call the client's "
-                "refresh() for per-call options)"
-            )
+    def refresh_token(self) -> dict[str, Any]:
+        """Renew the token now, as the provider's spec says (its refresh, or a new
+        client-credentials token); the client's ``refresh()`` takes per-call options."""
         return self._renewal.renew(None, {})
 
 
@@ -248,20 +219,19 @@ def make_session(
     client_id: str,
     api_auth: ApiAuth,
     token: dict[str, Any] | None,
-    redirect_uri: str | None,
     leeway: float,
     clock: Callable[[], float],
     token_store: Any,
     token_store_key: str | None,
     token_updater: Callable[[dict[str, Any]], object] | None,
     timeout: Any,
+    token_source: TokenSource,
 ) -> ProviderSession:
     client = SpecTokenClient(client_id, api_auth=api_auth, clock=clock, token=token)
     return ProviderSession(
-        client_id,
-        client=client,
+        client,
         token=token,
-        redirect_uri=redirect_uri,
+        token_source=token_source,
         token_updater=token_updater,
         leeway=leeway,
         clock=clock,

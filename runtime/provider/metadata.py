@@ -54,10 +54,10 @@ def discover_metadata(
 
     def get(url: str) -> requests.Response:
         """One GET, no access token, redirects returned (fetch_document checks each hop)."""
-        from ..oauth2_session import OAuth2Session
+        from ..token_session import TokenSession
 
         kwargs: dict[str, Any] = {"allow_redirects": False, "stream": True}
-        if isinstance(http, OAuth2Session):
+        if isinstance(http, TokenSession):
             kwargs["withhold_token"] = True  # its default timeout applies
         else:
             kwargs["timeout"] = DEFAULT_TIMEOUT

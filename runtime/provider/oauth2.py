@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ..core.flow import Flow
     from ..core.http import Call, Encoding, Response
     from ..device import DeviceAuthorization
-    from ..oauth2_session import OAuth2Session
     from ..stores.base import TokenStore
     from .api_session import ProviderSession
     from .authorization_request import AuthorizationRequest
@@ -81,7 +80,6 @@ class OAuth2Provider(ProviderBase[TokenT]):
             client_id=client_id,
             api_auth=self._api_auth,
             token=dict(token) if token is not None else None,
-            redirect_uri=redirect_uri,
             leeway=float(leeway),
             clock=clock,
             token_store=token_store,
@@ -89,15 +87,15 @@ class OAuth2Provider(ProviderBase[TokenT]):
             # It is only called with tokens _install checked against the token type.
             token_updater=cast("Callable[[dict[str, Any]], object] | None", token_updater),
             timeout=timeout,
+            token_source=_SpecRenewal(self),
         )
-        self._session._renewal = _SpecRenewal(self)
         for hook in self._hook_functions("protected_request"):
             self._session.register_compliance_hook("protected_request", hook)
 
     # -- public ----------------------------------------------------------------------------
 
     @property
-    def session(self) -> OAuth2Session:
+    def session(self) -> ProviderSession:
         """A requests session for API calls, the token attached as the provider wants it."""
         return self._session
 
@@ -493,7 +491,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             default_interval=rules["default_interval"],
             prepare=self._preparation("device authorization", per_call),
         )
-        return self._session._run(flow)
+        return self._session.run_flow(flow)
 
     def _poll_device_token(
         self,
@@ -527,7 +525,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             grant_type=rules["grant_type"],
             code_param=rules.get("code_param") or "device_code",
         )
-        token = self._session._run(polling, cancel=cancel, sleep=sleep)
+        token = self._session.run_flow(polling, cancel=cancel, sleep=sleep)
         self._check_id_token(token, nonce=None)
         return self._install(token, grant="device_code")
 
@@ -561,8 +559,8 @@ class OAuth2Provider(ProviderBase[TokenT]):
             errors=self.spec["errors"],
             prepare=self._preparation("revocation", per_call, "revoke_token_request"),
         )
-        self._session._run(flow)
-        self._session._forget_revoked(chosen[0])
+        self._session.run_flow(flow)
+        self._session.forget_revoked(chosen[0])
 
     def _introspect(
         self, *, token: str | None = None, per_call: PerCall = DEFAULT
@@ -580,7 +578,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             errors=self.spec["errors"],
             prepare=self._preparation("introspection", per_call),
         )
-        return self._session._run(flow)
+        return self._session.run_flow(flow)
 
     def _introspect_for_hook(self, token: str) -> dict[str, Any]:
         return self._introspect(token=token)
@@ -717,7 +715,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
         *,
         previous: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self._session._run(self._token_exchange(call, response_points, previous=previous))
+        return self._session.run_flow(
+            self._token_exchange(call, response_points, previous=previous)
+        )
 
     def _token_exchange(
         self,

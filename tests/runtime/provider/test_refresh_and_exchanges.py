@@ -11,6 +11,7 @@ import requests_mock
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
 from runtime.errors import NoTokenError
+from runtime.oauth2_session import OAuth2Session
 from runtime.provider import OAuth2Provider
 from runtime.stores import MemoryTokenStore
 from tests.support.clocks import Clock
@@ -245,10 +246,16 @@ def test_network_errors_at_the_token_endpoint_do_not_repeat_query_secrets() -> N
     assert "sec" not in str(info.value).replace("secret", "") and TOKEN_URL in str(info.value)
 
 
-def test_session_refresh_token_refuses_arguments_the_spec_decides() -> None:
+def test_the_session_renews_only_as_the_spec_says_and_runs_no_flows_of_its_own() -> None:
     provider = provider_for("", token={"access_token": "a", "refresh_token": "rt"})
+    session: Any = provider.session
+    assert not isinstance(session, OAuth2Session)
+    # A plain OAuth 2 flow on the session would bypass the provider's quirks.
+    assert not any(hasattr(session, name) for name in ("fetch_token", "authorization_url"))
     with requests_mock.Mocker() as m:
         m.post(TOKEN_URL, json={"access_token": "b"})
-        with pytest.raises(TypeError, match="token_url, refresh_token, timeout"):
-            provider.session.refresh_token("https://other.example/token", "old", timeout=3)
+        with pytest.raises(TypeError, match="refresh_token"):
+            session.refresh_token("https://other.example/token", "old", timeout=3)
         assert not m.called
+        assert session.refresh_token()["access_token"] == "b"
+    assert m.last_request.url == TOKEN_URL
