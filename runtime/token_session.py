@@ -35,7 +35,7 @@ from ._requests_calls import run_with
 from ._token_attach import BODY_TOKEN_PARAM, attach_token, strip_form_token
 from ._transport import require_secure_url, without_query, without_redirects
 from .core.flow import Flow, T
-from .core.reading import header_of, status_of
+from .core.reading import rejects_token
 from .core.token import Token
 from .errors import RefreshTokenSpentError, TokenUpdated
 
@@ -383,7 +383,7 @@ class TokenSession(EnvironmentOnceSession):
             method_str, url_str, headers, data, files, kwargs, now=now
         )
         if (
-            _rejects_token(response)
+            rejects_token(response)
             and self._renewal.can_renew()
             and (self.token_updater is not None or self._lifecycle.store is not None)
             and _replayable(data, files)
@@ -527,13 +527,6 @@ def _with_lifetime(token: TokenDict) -> TokenDict:
     if seconds is not None:
         normalised["expires_in"] = seconds
     return normalised
-
-
-def _rejects_token(response: requests.Response) -> bool:
-    """A 401, or any answer whose ``WWW-Authenticate`` says the token is invalid (RFC 6750)."""
-    if status_of(response) == 401:
-        return True
-    return 'error="invalid_token"' in (header_of(response, "WWW-Authenticate") or "")
 
 
 def _replayable(data: Any, files: Any) -> bool:

@@ -38,12 +38,24 @@ def text_of(response: object) -> str:
 
 
 def header_of(response: object, name: str) -> str | None:
-    """The value of header ``name``, or None when it (or the header mapping) is absent."""
+    """The value of header ``name`` (any case), or None when it (or the header mapping) is
+    absent. requests and httpx match names in any case themselves; a plain dict does not."""
     headers = getattr(response, "headers", None)
     if not isinstance(headers, Mapping):
         return None
     value: Any = headers.get(name)
+    if value is None:
+        wanted = name.lower()
+        value = next((v for k, v in headers.items() if str(k).lower() == wanted), None)
     return value if isinstance(value, str) else None
+
+
+def rejects_token(response: object) -> bool:
+    """Whether an API answer refuses the access token it was sent with: a 401, or any
+    answer whose ``WWW-Authenticate`` says ``invalid_token`` (RFC 6750 §3.1)."""
+    if status_of(response) == 401:
+        return True
+    return 'error="invalid_token"' in (header_of(response, "WWW-Authenticate") or "")
 
 
 def url_of(response: object) -> str:
