@@ -22,6 +22,12 @@ def frozen(values: Mapping[str, _V]) -> Mapping[str, _V]:
     return MappingProxyType(dict(values)) if values else _EMPTY
 
 
+def field_items(view: SpecSection) -> list[tuple[str, object]]:
+    """Each field of ``view`` with its value, in the model's order (for code that walks every
+    field of a section, e.g. every hook point)."""
+    return [(name, getattr(view, name)) for name in view._view_fields]
+
+
 class SpecSection:
     """The base of every spec view: ``XView(data)`` reads the merged dict ``data`` of its
     section once, turning nested sections into views, lists into tuples and maps into
