@@ -15,12 +15,15 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..build import GenerationError
 from ..catalogue import installed_provider_ids
 from ..client_module import build_client_module, client_class
 from .errors import EXIT_SPEC_ERRORS, EXIT_USAGE, CommandError
+
+if TYPE_CHECKING:
+    from runtime.provider import SpecView
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 
@@ -34,21 +37,21 @@ class ProviderClient:
     spec_file: Path | None = None  # absolute; None for a shipped client
 
     @property
-    def spec(self) -> Mapping[str, Any]:
-        spec: Mapping[str, Any] = self.cls.spec
+    def spec(self) -> SpecView:
+        spec: SpecView = self.cls.spec
         return spec
 
     @property
     def name(self) -> str:
-        return str(self.spec["name"])
+        return self.spec.name
 
     def supports(self, grant: str) -> bool:
-        return grant in self.spec.get("grants", ())
+        return grant in self.spec.grants
 
     @property
     def can_refresh(self) -> bool:
-        refresh = self.spec.get("refresh")
-        return bool(refresh and refresh.get("supported"))
+        refresh = self.spec.refresh
+        return bool(refresh and refresh.supported)
 
     @property
     def can_revoke(self) -> bool:
@@ -56,8 +59,8 @@ class ProviderClient:
 
     @property
     def leeway(self) -> float:
-        refresh = self.spec.get("refresh")
-        return float(refresh["leeway_seconds"]) if self.can_refresh and refresh else 60.0
+        refresh = self.spec.refresh
+        return float(refresh.leeway_seconds) if self.can_refresh and refresh else 60.0
 
 
 def looks_like_spec_file(argument: str) -> bool:
@@ -102,7 +105,7 @@ def client_from_spec(path: Path) -> ProviderClient:
     except OSError as exc:
         raise CommandError(EXIT_USAGE, f"{path}: cannot read: {exc.strerror or exc}") from None
     cls = client_class(module)
-    return ProviderClient(str(cls.spec["id"]), cls, path.resolve())
+    return ProviderClient(cls.spec.id, cls, path.resolve())
 
 
 def parse_variables(
@@ -113,8 +116,8 @@ def parse_variables(
     Names must be the spec's variables (or ``environment`` when it declares environments);
     ``int`` variables are converted. The runtime checks choices and patterns.
     """
-    declared: Mapping[str, Mapping[str, Any]] = provider.spec.get("variables") or {}
-    allowed = set(declared) | ({"environment"} if provider.spec.get("environments") else set())
+    declared = provider.spec.variables
+    allowed = set(declared) | ({"environment"} if provider.spec.environments else set())
     known = ", ".join(sorted(allowed)) or "none"
     given: dict[str, str | int] = dict(defaults)
     for assignment in assignments:
@@ -128,7 +131,8 @@ def parse_variables(
             raise CommandError(
                 EXIT_USAGE, f"{provider.name} has no variable {name!r}; its variables: {known}"
             )
-        if (declared.get(name) or {}).get("type") == "int" and isinstance(current, str):
+        variable = declared.get(name)
+        if variable is not None and variable.type == "int" and isinstance(current, str):
             try:
                 given[name] = int(current)
             except ValueError:

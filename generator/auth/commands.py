@@ -306,7 +306,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     config = load_config(warn=lambda message: _say(f"warning: {message}"))
     auth = _open_store()
     provider = resolve_provider(args.provider, auth.profile_names())
-    if provider.spec.get("protocol") == "oauth1":
+    if provider.spec.protocol == "oauth1":
         raise CommandError(
             EXIT_USAGE,
             f"{provider.name} uses OAuth 1.0a; `oauthgen login` signs in to OAuth 2 and "

@@ -3,9 +3,10 @@
 ``check_module_shape`` walks the parsed module and allows only: a docstring, imports (also
 under ``if TYPE_CHECKING:``), assignments of literals or type expressions, string
 statements (attribute docstrings), class definitions (bases: names, or a name subscripted by
-names) whose bodies hold docstrings, annotations (valued by a name or a string at most) and
-undecorated functions with constant defaults, and ``Shape("Name", {"key": (kind, required)})``
-descriptions of the module's TypedDicts (a kind: a string, or the name of another shape).
+names; keywords: ``total=`` a constant, ``spec=_SPEC``) whose bodies hold docstrings,
+annotations (valued by a name or a string at most) and undecorated functions with constant
+defaults, and ``Shape("Name", {"key": (kind, required)})`` descriptions of the module's
+TypedDicts (a kind: a string, or the name of another shape).
 Function bodies are not executed on import and are not restricted. No other calls happen at
 import except subscripting typing constructs; a spec that could make the module do more fails
 the build.
@@ -83,8 +84,12 @@ def _class(node: ast.ClassDef) -> None:
         if not isinstance(base, ast.Name):
             raise _fail(base, "a computed base class")
     for keyword in node.keywords:
-        if keyword.arg != "total" or not isinstance(keyword.value, ast.Constant):
-            raise _fail(keyword.value, "a class keyword other than total=")
+        if keyword.arg == "total" and isinstance(keyword.value, ast.Constant):
+            continue
+        given = keyword.value
+        if keyword.arg == "spec" and isinstance(given, ast.Name) and given.id == "_SPEC":
+            continue
+        raise _fail(keyword.value, "a class keyword other than total= and spec=_SPEC")
     for statement in node.body:
         if _is_docstring(statement):
             continue

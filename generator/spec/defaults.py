@@ -3,7 +3,9 @@
 * ``runtime/provider/spec_defaults.py``: the defaults, as data the runtime merges under every
   generated module's ``_SPEC`` (which holds only what differs from them);
 * ``runtime/provider/spec_types.py``: the format's sections as ``TypedDict`` classes
-  (``generator.spec.typed``), the type of every spec the runtime reads.
+  (``generator.spec.typed``), the type of every spec dict;
+* ``runtime/provider/spec_view.py``: the same sections as read-only views
+  (``generator.spec.views``), what the runtime reads a spec through.
 
 The runtime never imports the generator, so both are written here.
 ``tests/generator/test_spec_defaults.py`` and ``oauthgen build --check`` fail when a file no
@@ -18,6 +20,7 @@ from pathlib import Path
 from ..render.literal import render_literal
 from .normalize import default_spec, section_defaults
 from .typed import render_types_module
+from .views import render_views_module
 
 REGENERATE = "python -m generator.spec.defaults"
 
@@ -33,9 +36,10 @@ each entry of a map.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from .spec_types import SpecData
+if TYPE_CHECKING:
+    from .spec_types import SpecData
 
 '''
 
@@ -54,6 +58,11 @@ def _runtime_provider_dir() -> Path:
     import runtime.provider
 
     return Path(runtime.provider.__file__).parent
+
+
+def views_path() -> Path:
+    """Where that runtime keeps the spec views."""
+    return _runtime_provider_dir() / "spec_view.py"
 
 
 def render_defaults_module() -> str:
@@ -83,11 +92,16 @@ def render_types() -> str:
     return render_types_module(REGENERATE)
 
 
+def render_views() -> str:
+    return render_views_module(REGENERATE)
+
+
 def written_files() -> list[tuple[Path, str]]:
     """Each file written from the model, with the text the model gives."""
     return [
         (defaults_path(), render_defaults_module()),
         (types_path(), render_types()),
+        (views_path(), render_views()),
     ]
 
 

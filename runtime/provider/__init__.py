@@ -1,13 +1,14 @@
 """The provider engine: applies a spec's declared behaviour to OAuth 1 / OAuth 2 / OIDC flows.
 
-A generated client is a subclass with ``spec = {...}`` (``generator.spec.normalize``'s plain
-data: only what differs from ``spec_defaults.DEFAULTS``, merged back by ``with_defaults`` when
-the class is created, so the class's ``spec`` has every field; both are typed by
-``spec_types``, so mypy checks every key read from a spec) and typed methods over the
-protected flow methods here. Nothing below knows a provider by name; named hooks
-(``runtime.provider.hooks``) hold what cannot be data. Importing this package is light (no
-oauthlib, PyJWT, cryptography or XML): the session layer and the flow modules load when a
-client is created or a flow runs.
+A generated client is a subclass created with ``spec=_SPEC`` (``generator.spec.normalize``'s
+plain data, typed by ``spec_types``: only what differs from ``spec_defaults.DEFAULTS``, merged
+back by ``with_defaults`` when the class is created) and typed methods over the protected flow
+methods here. The class's ``spec`` is the read-only view of the merged spec (``spec_view``,
+``spec.token.response.format``), so mypy checks every field the runtime reads. Nothing below
+knows a provider by name; named hooks (``runtime.provider.hooks``) hold what cannot be data.
+Importing this package is light (no oauthlib, PyJWT, cryptography or XML, nor the spec's
+TypedDicts): the session layer and the flow modules load when a client is created or a flow
+runs.
 
 Errors: configuration mistakes are ``ValueError``s (``errors``: VariableError, TemplateError);
 everything a provider or a callback gets wrong is an oauthlib ``OAuth2Error`` (oauthlib's own
@@ -79,16 +80,18 @@ spec field                                             applied in
 
 from typing import TYPE_CHECKING, Any
 
-from .base import RuntimeSpec, with_defaults
+from .base import with_defaults
 from .defaults import DEFAULT_TIMEOUT
 from .oauth1 import OAuth1Provider
 from .oauth2 import OAuth2Provider
 from .pending import PendingAuthorization
 from .per_call import ExtraParameterError, PerCall
 from .shapes import Shape
+from .spec_view import SpecView
 
 if TYPE_CHECKING:
     from .authorization_request import AuthorizationRequest
+    from .base import RuntimeSpec
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -100,6 +103,7 @@ __all__ = [
     "PerCall",
     "RuntimeSpec",
     "Shape",
+    "SpecView",
     "with_defaults",
 ]
 
@@ -111,4 +115,9 @@ def __getattr__(name: str) -> Any:
         from .authorization_request import AuthorizationRequest
 
         return AuthorizationRequest
+    # The spec's TypedDicts cost ~2 ms to create; generated modules name them in annotations only.
+    if name == "RuntimeSpec":
+        from .spec_types import SpecData
+
+        return SpecData
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

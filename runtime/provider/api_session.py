@@ -27,7 +27,7 @@ from oauthlib.oauth2.rfc6749.errors import TokenExpiredError
 from .._token_attach import Expiry, client_expiry, token_expired
 from .._transport import require_secure_url, without_query
 from ..token_session import TokenSession, TokenSource
-from .spec_types import ApiData
+from .spec_view import ApiView
 from .templates import Placeholders, render_text
 
 PlaceholdersFor = Callable[[Mapping[str, Any]], Placeholders]
@@ -46,16 +46,16 @@ class ApiAuth:
 
     def __init__(
         self,
-        api: ApiData,
+        api: ApiView,
         placeholders: PlaceholdersFor,
         secret_hosts: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
-        self.placement: str = api["token_placement"]
+        self.placement: str = api.token_placement
         default_name = "Authorization" if self.placement == "header" else "access_token"
-        self.name: str = api["token_name"] or default_name
-        self.scheme: str | None = api["token_scheme"]
-        self.headers: Mapping[str, str] = api["headers"]
-        self.query: Mapping[str, str] = api["query"]
+        self.name: str = api.token_name or default_name
+        self.scheme: str | None = api.token_scheme
+        self.headers: Mapping[str, str] = api.headers
+        self.query: Mapping[str, str] = api.query
         self._placeholders = placeholders
         self._secret_hosts = secret_hosts
 

@@ -18,7 +18,7 @@ from urllib.parse import quote_plus
 from ..client_auth import ClientCredentials, apply_client_auth
 from ..core.http import Call
 from ..jwt_assertions import DEFAULT_LIFETIME
-from .spec_types import ClientAssertionData
+from .spec_view import ClientAssertionView
 
 _NEEDS_SECRET = frozenset(
     {"client_secret_basic", "client_secret_post", "client_secret_jwt", "client_secret_bearer"}
@@ -40,7 +40,7 @@ def authenticate(
     method: str,
     identity: ClientIdentity,
     *,
-    assertion: ClientAssertionData | None,
+    assertion: ClientAssertionView | None,
     audience: str | None,
     include_client_id: bool,
     clock: Callable[[], float],
@@ -64,8 +64,8 @@ def authenticate(
             client_secret=secret,
             private_key=identity.private_key,
             key_id=identity.key_id,
-            signing_alg=(assertion or {}).get("signing_alg"),
-            assertion_lifetime=int((assertion or {}).get("lifetime_seconds") or DEFAULT_LIFETIME),
+            signing_alg=assertion.signing_alg if assertion else None,
+            assertion_lifetime=(assertion.lifetime_seconds if assertion else 0) or DEFAULT_LIFETIME,
             assertion_audience=audience,
         )
         apply_client_auth(

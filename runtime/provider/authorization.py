@@ -15,49 +15,49 @@ from ..core.authorization import authorization_params, authorization_url
 from ..core.pkce import code_challenge
 from .pending import PendingAuthorization
 from .scopes import join_scopes
-from .spec_types import AuthorizeData, AuthorizeOptionData, SpecData
+from .spec_view import AuthorizeOptionView, AuthorizeView, SpecView
 from .templates import Placeholders, render_text
 
 RESERVED_OPTIONS = ("user_scopes", "offline")
 
 
-def pkce_method(authorize: AuthorizeData) -> str | None:
+def pkce_method(authorize: AuthorizeView) -> str | None:
     """The challenge method to send: none when unsupported, else S256 when listed."""
-    if authorize["pkce"] == "unsupported":
+    if authorize.pkce == "unsupported":
         return None
-    methods: Sequence[str] = authorize["pkce_methods"]
+    methods = authorize.pkce_methods
     return "S256" if "S256" in methods else methods[0]
 
 
-def wants_offline(spec: SpecData, options: Mapping[str, object]) -> bool:
-    refresh = spec.get("refresh")
-    return bool(refresh and refresh["supported"]) and options.get("offline", True) is not False
+def wants_offline(spec: SpecView, options: Mapping[str, object]) -> bool:
+    refresh = spec.refresh
+    return bool(refresh and refresh.supported) and options.get("offline", True) is not False
 
 
 def requested_scopes(
-    spec: SpecData, scopes: Sequence[str] | None, *, offline: bool = False
+    spec: SpecView, scopes: Sequence[str] | None, *, offline: bool = False
 ) -> list[str]:
     """Required scopes, then the caller's (or the defaults), then those refresh needs."""
-    rules = spec["scopes"]
-    if not rules["supported"]:
+    rules = spec.scopes
+    if not rules.supported:
         return []
     if isinstance(scopes, str):
         raise TypeError("scopes must be a list of scope names, not one string")
-    chosen = list(rules["default"]) if scopes is None else list(scopes)
-    refresh = spec["refresh"]
-    extra = list(refresh["requires_scopes"]) if offline and refresh else []
-    return list(dict.fromkeys([*rules["required"], *chosen, *extra]))
+    chosen = list(rules.default) if scopes is None else list(scopes)
+    refresh = spec.refresh
+    extra = list(refresh.requires_scopes) if offline and refresh else []
+    return list(dict.fromkeys([*rules.required, *chosen, *extra]))
 
 
-def option_params(spec: SpecData, options: Mapping[str, object]) -> list[tuple[str, str]]:
+def option_params(spec: SpecView, options: Mapping[str, object]) -> list[tuple[str, str]]:
     """The typed authorization options as wire parameters; None means "not given"."""
     return typed_option_params(
-        spec["authorize"]["options"], options, reserved=RESERVED_OPTIONS, what="authorization"
+        spec.authorize.options, options, reserved=RESERVED_OPTIONS, what="authorization"
     )
 
 
 def typed_option_params(
-    declared: Mapping[str, AuthorizeOptionData],
+    declared: Mapping[str, AuthorizeOptionView],
     options: Mapping[str, object],
     *,
     reserved: Collection[str] = (),
@@ -74,24 +74,24 @@ def typed_option_params(
             raise ValueError(f"unknown {what} option {name!r}; known: {known}")
         if value is None:
             continue
-        params.append((rule.get("param") or name, _option_value(name, value, rule)))
+        params.append((rule.param or name, _option_value(name, value, rule)))
     return params
 
 
-def _option_value(name: str, value: object, rule: AuthorizeOptionData) -> str:
-    kind = rule["type"]
+def _option_value(name: str, value: object, rule: AuthorizeOptionView) -> str:
+    kind = rule.type
     if kind == "bool":
         if not isinstance(value, bool):
             raise ValueError(f"option {name!r} takes True or False, not {value!r}")
-        return str(rule["true_value"] if value else rule["false_value"])
+        return rule.true_value if value else rule.false_value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"option {name!r} takes an int, not {value!r}")
         return str(value)
     if not isinstance(value, str):
         raise ValueError(f"option {name!r} takes a str, not {value!r}")
-    if kind == "enum" and value not in rule["values"]:
-        listed = ", ".join(repr(item) for item in rule["values"])
+    if kind == "enum" and value not in rule.values:
+        listed = ", ".join(repr(item) for item in rule.values)
         raise ValueError(f"option {name!r} must be one of {listed}, not {value!r}")
     return value
 
@@ -105,19 +105,19 @@ def fixed_params(
     ]
 
 
-def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: AuthorizeData) -> str:
+def finish_url(endpoint: str, params: list[tuple[str, str]], authorize: AuthorizeView) -> str:
     """The URL, with the spec's ``omit_empty``, ``unencoded_params`` and ``fragment``."""
     return authorization_url(
         endpoint,
         params,
-        unencoded=authorize["unencoded_params"],
-        fragment=authorize["fragment"],
-        omit_empty=authorize["omit_empty"],
+        unencoded=authorize.unencoded_params,
+        fragment=authorize.fragment,
+        omit_empty=authorize.omit_empty,
     )
 
 
 def oauth2_params(
-    spec: SpecData,
+    spec: SpecView,
     *,
     client_id: str,
     redirect_uri: str | None,
@@ -127,27 +127,27 @@ def oauth2_params(
     placeholders: Placeholders,
 ) -> list[tuple[str, str]]:
     """Every parameter of an OAuth 2 / OIDC authorization request, standard names renamed."""
-    authorize = spec["authorize"]
-    rules = spec["scopes"]
-    names: Mapping[str, str] = authorize["param_names"]
-    scope_param = names.get("scope", rules["param"])
+    authorize = spec.authorize
+    rules = spec.scopes
+    names = authorize.param_names
+    scope_param = names.get("scope", rules.param)
     offline = wants_offline(spec, options)
     scopes_sent: list[tuple[str, str]] = []
     chosen = requested_scopes(spec, scopes, offline=offline)
     if chosen:
-        scopes_sent.append((scope_param, join_scopes(chosen, rules["separator"])))
+        scopes_sent.append((scope_param, join_scopes(chosen, rules.separator)))
     user_scopes = options.get("user_scopes")
-    if rules["user_param"] and user_scopes:
+    if rules.user_param and user_scopes:
         if isinstance(user_scopes, str) or not isinstance(user_scopes, Sequence):
             raise TypeError("user_scopes must be a list of scope names")
         scopes_sent.append(
-            (rules["user_param"], join_scopes([str(s) for s in user_scopes], rules["separator"]))
+            (rules.user_param, join_scopes([str(s) for s in user_scopes], rules.separator))
         )
     method = pkce_method(authorize)
     verifier = pending.code_verifier
     params = authorization_params(
         client_id,
-        response_type=authorize["response_type"],
+        response_type=authorize.response_type,
         redirect_uri=redirect_uri,
         scopes=scopes_sent,
         state=pending.state,
@@ -157,12 +157,12 @@ def oauth2_params(
             else None
         ),
         nonce=pending.nonce,
-        response_mode=authorize["response_mode"],
+        response_mode=authorize.response_mode,
         names=names,
     )
-    refresh = spec["refresh"]
+    refresh = spec.refresh
     if offline and refresh:
-        params += fixed_params(refresh["requires_params"], placeholders, "refresh.requires_params")
-    params += fixed_params(authorize["params"], placeholders, "authorize.params")
+        params += fixed_params(refresh.requires_params, placeholders, "refresh.requires_params")
+    params += fixed_params(authorize.params, placeholders, "authorize.params")
     params += option_params(spec, options)
     return params

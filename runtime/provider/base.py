@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from .defaults import Timeout
 from .shapes import ANY_SHAPE, Shape
 from .spec_defaults import DEFAULTS, SECTION_DEFAULTS
-from .spec_types import EndpointsData, SpecData
+from .spec_section import field_items
+from .spec_view import EndpointsView, SpecView
 from .templates import Placeholders, render_url
 from .variables import VariableValue, resolve_variables
 
@@ -25,39 +26,38 @@ if TYPE_CHECKING:
     from typing_extensions import TypeVar
 
     from .hooks.points import HookPoint
+    from .spec_types import SpecData
 
     TokenT = TypeVar("TokenT", bound=Mapping[str, Any], default=dict[str, Any])
     """The token ``TypedDict`` of a generated client (``OAuth2Provider[GitHubToken]``)."""
+
+    RuntimeSpec = SpecData
+    """A spec as a dict (``generator.spec.normalize.normalized_spec``), typed section by
+    section (``spec_types``). A generated module's ``_SPEC`` holds only what differs from the
+    format's defaults; ``with_defaults`` merges the rest back. Only type checkers import it
+    (the TypedDicts cost ~2 ms to create): ``runtime.provider.RuntimeSpec`` loads it on use."""
 else:  # the default only matters to type checkers; typing_extensions costs ~5 ms to import
     from typing import TypeVar
 
     TokenT = TypeVar("TokenT")
-
-RuntimeSpec = SpecData
-"""A normalised spec (``generator.spec.normalize.normalized_spec``): every field present,
-typed section by section (``spec_types``), so mypy checks the keys the runtime reads.
-
-A generated module's ``_SPEC`` holds only what differs from the format's defaults; a class
-that sets ``spec`` in its body gets ``with_defaults(spec)`` (merged once, when the class is
-created)."""
 
 
 def with_defaults(
     spec: Mapping[str, Any],
     defaults: Mapping[str, Any] = DEFAULTS,
     sections: Mapping[str, Mapping[str, Any]] = SECTION_DEFAULTS,
-) -> RuntimeSpec:
+) -> SpecData:
     """``defaults`` with ``spec`` laid over it: mappings are merged key by key (recursively),
     any other value, lists included, replaces the default. Keys without a default (``id``,
     ``name``, ...) come first. Then each of ``sections`` (``{"refresh": {...},
     "userinfo.fields.*": {...}}``, shallow paths first) is merged under the sections present at
     its path, ``*`` standing for every entry of a map. Values not merged are shared with
-    ``defaults`` and ``spec``, not copied: the result is read-only, like every ``RuntimeSpec``."""
+    ``defaults`` and ``spec``, not copied: the result is read-only (``SpecView`` reads it)."""
     merged = _merged(spec, defaults)
     for path, section in sections.items():
         merged = changed_at(merged, path.split("."), functools.partial(_merged, defaults=section))
     # A generated module's _SPEC is checked against SpecData by mypy; the merge keeps it so.
-    return cast(RuntimeSpec, merged)
+    return cast("SpecData", merged)
 
 
 def changed_at(
@@ -88,9 +88,9 @@ def _merged(spec: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, A
     return merged
 
 
-def endpoint_template(endpoints: EndpointsData, name: str) -> str | None:
+def endpoint_template(endpoints: EndpointsView, name: str) -> str | None:
     """The URL template of the endpoint ``name`` (``token``, ``revoke``...), if the spec has one."""
-    template = cast(Mapping[str, object], endpoints).get(name)
+    template = getattr(endpoints, name, None)
     return template if isinstance(template, str) else None
 
 
@@ -98,17 +98,27 @@ class ProviderBase(Generic[TokenT]):
     """Shared state and helpers of generated provider clients; see ``runtime.provider``.
 
     ``TokenT`` is the client's token type; every token a flow installs is checked against
-    ``_token_shape`` (the generated module's description of that type) first."""
+    ``_token_shape`` (the generated module's description of that type) first.
 
-    spec: ClassVar[RuntimeSpec]
+    A client class takes its spec as a class keyword, a dict holding what differs from the
+    format's defaults (``class GitHub(OAuth2Provider[GitHubToken], spec=_SPEC)``): its ``spec``
+    is then the read-only view (``SpecView``) of the merged spec, built once when the class is
+    created; ``spec.data`` is the merged dict. A subclass without the keyword keeps its
+    parent's."""
+
+    spec: ClassVar[SpecView]
     _token_shape: ClassVar[Shape[Any]] = ANY_SHAPE
     _access_token_field: ClassVar[str] = "access_token"
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, spec: SpecData | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("spec")
-        if isinstance(own, Mapping):
-            cls.spec = with_defaults(own)
+        if isinstance(cls.__dict__.get("spec"), Mapping):
+            raise TypeError(
+                f"{cls.__name__}: pass the spec dict as a class keyword, "
+                f"class {cls.__name__}(..., spec={{...}}), not as a class attribute"
+            )
+        if spec is not None:
+            cls.spec = SpecView(with_defaults(spec))
 
     def _setup(
         self,
@@ -171,12 +181,12 @@ class ProviderBase(Generic[TokenT]):
     def _variable(self, name: str) -> object:
         if name not in self._variables:
             raise ValueError(
-                f"{self.spec['name']} needs the variable {name!r}: pass variables={{{name!r}: ...}}"
+                f"{self.spec.name} needs the variable {name!r}: pass variables={{{name!r}: ...}}"
             )
         return self._variables[name]
 
     def _introspect_for_hook(self, token: str) -> dict[str, Any]:
-        raise NotImplementedError(f"{self.spec['name']} has no token introspection")
+        raise NotImplementedError(f"{self.spec.name} has no token introspection")
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -206,7 +216,7 @@ class ProviderBase(Generic[TokenT]):
 
     def _checked_token(self, token: Mapping[str, Any]) -> TokenT:
         """``token`` as the client's token type, or ``ShapeError`` naming what does not fit."""
-        checked: TokenT = self._token_shape.check(token, scopes=self.spec["scopes"]["known"])
+        checked: TokenT = self._token_shape.check(token, scopes=self.spec.scopes.known)
         return checked
 
     def _api_hosts(self) -> frozenset[str]:
@@ -233,10 +243,10 @@ class ProviderBase(Generic[TokenT]):
     def _no_token(self, what: str, needed: str = "a token") -> Exception:
         from ..errors import NoTokenError
 
-        return NoTokenError(f"{self.spec['name']} {what}", needed)
+        return NoTokenError(f"{self.spec.name} {what}", needed)
 
     def _spec_url(self, name: str, *, with_token: bool = False) -> str | None:
-        template = endpoint_template(self.spec["endpoints"], name)
+        template = endpoint_template(self.spec.endpoints, name)
         if template is None:
             return None
         token = self._current_token() if with_token else None
@@ -244,9 +254,9 @@ class ProviderBase(Generic[TokenT]):
 
     def api_url(self, path: str = "") -> str:
         """``api.base_url`` with its placeholders filled, joined with ``path``."""
-        base = self.spec["api"]["base_url"]
+        base = self.spec.api.base_url
         if base is None:
-            raise ValueError(f"{self.spec['name']} declares no api.base_url")
+            raise ValueError(f"{self.spec.name} declares no api.base_url")
         url = render_url(base, self._placeholders(self._current_token()), where="api.base_url")
         if not path:
             return url
@@ -258,13 +268,13 @@ class ProviderBase(Generic[TokenT]):
         """Raise the error the provider put on the redirect, if any."""
         from .callback import raise_callback_error
 
-        raise_callback_error(params, self.spec["callback"]["error"])
+        raise_callback_error(params, self.spec.callback.error)
 
     def _callback_values(self, params: Mapping[str, str]) -> None:
         """Captures and callback hooks of a redirect."""
         from .callback import read_captures
 
-        captured = read_captures(params, self.spec["callback"]["capture"])
+        captured = read_captures(params, self.spec.callback.capture)
         for hook in self._hook_functions("callback"):
             captured.update(hook(params))
         self._captured_values = captured
@@ -276,9 +286,9 @@ class ProviderBase(Generic[TokenT]):
     def _profile_from_endpoint(self, url: str, *, timeout: Timeout = None) -> dict[str, Any]:
         from .userinfo import map_profile, request_profile
 
-        rules = self.spec["userinfo"]
+        rules = self.spec.userinfo
         if rules is None:
-            raise ValueError(f"{self.spec['name']} declares no userinfo")
+            raise ValueError(f"{self.spec.name} declares no userinfo")
         replace = self._hook_functions("userinfo_request")
         document = request_profile(
             self.http,
@@ -292,39 +302,37 @@ class ProviderBase(Generic[TokenT]):
         return map_profile(document, rules)
 
 
-def _hooks_of(spec: RuntimeSpec) -> dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]]:
+def _hooks_of(spec: SpecView) -> dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]]:
     from .hooks import HOOKS
 
     found: dict[str, list[tuple[Callable[..., Any], tuple[str, ...]]]] = {}
-    # Every field of HooksData is a sequence of hook names.
-    hooks = cast(Mapping[str, Sequence[str]], spec.get("hooks") or {})
-    for point, names in hooks.items():
-        for name in names:
+    for point, names in field_items(spec.hooks):
+        for name in cast(Sequence[str], names):  # every field of HooksView lists hook names
             info = HOOKS.get(name)
             if info is None:
                 raise ValueError(
-                    f"{spec['name']}: unknown hook {name!r}; known: {', '.join(sorted(HOOKS))}"
+                    f"{spec.name}: unknown hook {name!r}; known: {', '.join(sorted(HOOKS))}"
                 )
             if info.point != point:
-                raise ValueError(f"{spec['name']}: hook {name!r} runs at {info.point}, not {point}")
+                raise ValueError(f"{spec.name}: hook {name!r} runs at {info.point}, not {point}")
             found.setdefault(point, []).append((info.function, info.variables))
     return found
 
 
-def _register_secret_names(spec: RuntimeSpec) -> None:
+def _register_secret_names(spec: SpecView) -> None:
     """Tell the log redaction the provider's own names for tokens and secrets: the API token
     parameter, exchange and revocation token parameters, renamed client credentials."""
     from .._redact import SECRET_PARAMETERS, register_secret_parameter
 
-    names: list[Any] = []
-    api = spec.get("api") or {}
-    if api.get("token_placement") not in (None, "header") and api.get("token_name"):
-        names.append(api["token_name"])
-    names += [name for name, value in (api.get("query") or {}).items() if "{" in str(value)]
-    names += [rules.get("token_param") for rules in (spec.get("exchanges") or {}).values()]
-    names.append((spec.get("revocation") or {}).get("token_param"))
-    renamed = ((spec.get("token") or {}).get("param_names") or {}).items()
+    api = spec.api
+    names: list[str | None] = []
+    if api.token_placement != "header":
+        names.append(api.token_name)
+    names += [name for name, value in api.query.items() if "{" in str(value)]
+    names += [rules.token_param for rules in spec.exchanges.values()]
+    names.append(spec.revocation.token_param)
+    renamed = spec.token.param_names.items()
     names += [name for standard, name in renamed if standard in SECRET_PARAMETERS]
     for name in names:
         if name:
-            register_secret_parameter(str(name))
+            register_secret_parameter(name)

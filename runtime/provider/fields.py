@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.paths import MISSING, get_path
 from .errors import FieldTypeError
+
+if TYPE_CHECKING:
+    from .spec_view import TypedFieldView
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -146,7 +149,7 @@ def _detail(exc: Exception) -> str:
 
 
 def read_typed_fields(
-    document: object, fields: Mapping[str, Mapping[str, Any]], *, what: str
+    document: object, fields: Mapping[str, TypedFieldView], *, what: str
 ) -> dict[str, Any]:
     """``{name: value}`` for the spec's TypedFields found in ``document``.
 
@@ -155,15 +158,15 @@ def read_typed_fields(
     """
     result: dict[str, Any] = {}
     for name, declared in fields.items():
-        path = declared.get("path") or name
+        path = declared.path or name
         value = get_path(document, path)
         if value is MISSING or value is None:
-            if declared.get("required"):
+            if declared.required:
                 where = f" (at {path!r})" if path != name else ""
                 raise FieldTypeError(f"{what} lacks the required field {name!r}{where}", field=name)
             continue
         try:
-            result[name] = coerce(value, str(declared.get("type", "str")), f"{what} field {name!r}")
+            result[name] = coerce(value, declared.type, f"{what} field {name!r}")
         except FieldTypeError as exc:
             exc.field = name
             raise

@@ -57,15 +57,15 @@ class OAuth1Provider(ProviderBase[TokenT]):
             private_key=rsa_key,
             clock=clock,
         )
-        rules = self.spec["oauth1"]
+        rules = self.spec.oauth1
         self.callback_uri = callback_uri
         self._session = OAuth1Session(
             client_key,
             client_secret=client_secret,
-            signature_method=rules["signature_method"],
-            signature_type=_SIGNATURE_TYPES[rules["signature_type"]],
+            signature_method=rules.signature_method,
+            signature_type=_SIGNATURE_TYPES[rules.signature_type],
             rsa_key=rsa_key,
-            realm=rules["realm"],
+            realm=rules.realm,
         )
         self._signer: OAuth1 = self._session.auth  # type: ignore[assignment]
         self._session.auth = _ApiExtras(self._signer, self)
@@ -112,19 +112,19 @@ class OAuth1Provider(ProviderBase[TokenT]):
         from ..oauth1_session import TokenRequestDenied
         from .authorization import fixed_params, typed_option_params
 
-        rules = self.spec["oauth1"]["request_token"]
-        chosen = typed_option_params(rules.get("options", {}), options or {}, what="request token")
+        rules = self.spec.oauth1.request_token
+        chosen = typed_option_params(rules.options, options or {}, what="request token")
         client = self._signer.client
         client.resource_owner_key = client.resource_owner_secret = client.verifier = None
         self._token = {}
         params = dict(
-            fixed_params(rules["params"], self._placeholders(), "oauth1.request_token.params")
+            fixed_params(rules.params, self._placeholders(), "oauth1.request_token.params")
         )
         params.update(chosen)
         client.callback_uri = self.callback_uri
         try:
             response = self._send(
-                rules["method"], self._endpoint("request_token"), params, per_call, "request token"
+                rules.method, self._endpoint("request_token"), params, per_call, "request token"
             )
         finally:
             client.callback_uri = None
@@ -157,19 +157,19 @@ class OAuth1Provider(ProviderBase[TokenT]):
         if not token:
             raise ValueError("no request token: call _fetch_request_token() first")
         params = [("oauth_token", token)]
-        callback_param = spec["oauth1"]["callback_param"]
+        callback_param = spec.oauth1.callback_param
         if callback_param and self.callback_uri:
             params.append((callback_param, self.callback_uri))
         chosen = requested_scopes(spec, scopes)
         if chosen:
             params.append(
-                (spec["scopes"]["param"], join_scopes(chosen, spec["scopes"]["separator"]))
+                (spec.scopes.param, join_scopes(chosen, spec.scopes.separator))
             )
         params += fixed_params(
-            spec["authorize"]["params"], self._placeholders(), "authorize.params"
+            spec.authorize.params, self._placeholders(), "authorize.params"
         )
         params += option_params(spec, options)
-        url = finish_url(self._endpoint("authorize"), params, spec["authorize"])
+        url = finish_url(self._endpoint("authorize"), params, spec.authorize)
         for hook in self._hook_functions("authorize_url"):
             url = hook(url)
         return url
@@ -188,9 +188,9 @@ class OAuth1Provider(ProviderBase[TokenT]):
         from .fields import read_typed_fields
         from .flow_errors import CallbackValueError
 
-        rules = self.spec["oauth1"]["access_token"]
+        rules = self.spec.oauth1.access_token
         if authorization_response is not None:
-            params = callback_params(authorization_response, self.spec["callback"]["mode"])
+            params = callback_params(authorization_response, self.spec.callback.mode)
             self._callback_errors(params)
             returned = params.get("oauth_token")
             if (
@@ -203,19 +203,19 @@ class OAuth1Provider(ProviderBase[TokenT]):
                 )
             verifier = verifier or params.get("oauth_verifier")
             self._callback_values(params)
-        if rules["send_verifier"] and not verifier:
+        if rules.send_verifier and not verifier:
             raise VerifierMissing("no oauth_verifier: pass the callback or verifier=")
         client = self._signer.client
-        client.verifier = verifier if rules["send_verifier"] else None
+        client.verifier = verifier if rules.send_verifier else None
         try:
             response = self._send(
-                rules["method"], self._endpoint("access_token"), {}, per_call, "access token"
+                rules.method, self._endpoint("access_token"), {}, per_call, "access token"
             )
         finally:
             client.verifier = None
         token = self._answer(response, "access token")
         try:
-            token.update(read_typed_fields(token, rules["extra"], what="access token answer"))
+            token.update(read_typed_fields(token, rules.extra, what="access token answer"))
         except FieldTypeError as exc:
             raise TokenMissing(str(exc), {name: "***" for name in token}) from None
         checked = self._checked_token(dict(token))  # a copy, before the client keeps it
@@ -226,8 +226,8 @@ class OAuth1Provider(ProviderBase[TokenT]):
     # -- after the dance -------------------------------------------------------------------
 
     def _userinfo(self, *, timeout: Timeout = None) -> dict[str, Any]:
-        if self.spec["userinfo"] is None:
-            raise ValueError(f"{self.spec['name']} declares no userinfo")
+        if self.spec.userinfo is None:
+            raise ValueError(f"{self.spec.name} declares no userinfo")
         self._require_token("userinfo()")
         return self._profile_from_endpoint(
             self._endpoint("userinfo", with_token=True), timeout=timeout
@@ -237,19 +237,19 @@ class OAuth1Provider(ProviderBase[TokenT]):
         """Invalidate the access token at ``endpoints.revoke`` (a signed request)."""
         from ..oauth1_session import TokenRequestDenied
 
-        rules = self.spec["revocation"]
+        rules = self.spec.revocation
         self._require_token("revoke()")
         params: dict[str, str] = {}
-        if rules["token_param"]:
-            params[rules["token_param"]] = str(self._token.get("oauth_token") or "")
+        if rules.token_param:
+            params[rules.token_param] = str(self._token.get("oauth_token") or "")
         response = self._send(
-            rules["method"],
+            rules.method,
             self._endpoint("revoke", with_token=True),
             params,
             per_call,
             "revocation",
         )
-        if response.status_code not in rules["success_status"]:
+        if response.status_code not in rules.success_status:
             raise TokenRequestDenied(
                 f"revocation failed with HTTP status {response.status_code}", response
             )
@@ -262,7 +262,7 @@ class OAuth1Provider(ProviderBase[TokenT]):
     def _endpoint(self, name: str, *, with_token: bool = False) -> str:
         url = self._spec_url(name, with_token=with_token)
         if url is None:
-            raise ValueError(f"{self.spec['name']} has no {name} endpoint")
+            raise ValueError(f"{self.spec.name} has no {name} endpoint")
         return url
 
     def _send(
@@ -298,10 +298,10 @@ class OAuth1Provider(ProviderBase[TokenT]):
 
         url = url_of(response)
         document = decode_answer(response, "auto")
-        found = error_in(document, self.spec["errors"]) if document else None
+        found = error_in(document, self.spec.errors.data) if document else None
         status = status_of(response)
         failed = status >= 400 if status is not None else found is not None
-        if failed or (found and self.spec["errors"]["in_success_body"]):
+        if failed or (found and self.spec.errors.in_success_body):
             detail = f": {_server_error(*found)}" if found else ""
             with_status = f" with HTTP status {status}" if status is not None else ""
             raise TokenRequestDenied(
@@ -330,14 +330,14 @@ class _ApiExtras(AuthBase):
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         from oauthlib.common import add_params_to_uri
 
-        api = self.provider.spec["api"]
+        api = self.provider.spec.api
         token = self.provider._current_token()
-        if token and self.provider._request_token is None and (api["headers"] or api["query"]):
+        if token and self.provider._request_token is None and (api.headers or api.query):
             from .api_session import SECRET_PLACEHOLDER
 
             values = self.provider._placeholders(token)
             host = (urlsplit(str(r.url)).hostname or "").lower()
-            for name, template in api["headers"].items():
+            for name, template in api.headers.items():
                 if SECRET_PLACEHOLDER in template and host not in self.provider._api_hosts():
                     continue  # the client secret goes to the provider's own API hosts only
                 r.headers[name] = render_text(
@@ -345,7 +345,7 @@ class _ApiExtras(AuthBase):
                 )
             query = [
                 (name, render_text(template, values, where=f"api.query.{name}"))
-                for name, template in api["query"].items()
+                for name, template in api.query.items()
             ]
             if query:
                 r.url = add_params_to_uri(str(r.url), query)

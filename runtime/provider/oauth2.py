@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .authorization_request import AuthorizationRequest
     from .hooks.points import HookPoint
     from .metadata import Metadata
-    from .spec_types import RefreshData, RevocationData
+    from .spec_view import RefreshView, RevocationView
 
 
 class OAuth2Provider(ProviderBase[TokenT]):
@@ -70,12 +70,12 @@ class OAuth2Provider(ProviderBase[TokenT]):
         self._issuer_info: Metadata | None = None
         self._last_grant: str | None = None
         self._grant_scopes: Sequence[str] | None = None
-        refresh = self.spec["refresh"]
-        leeway = refresh["leeway_seconds"] if refresh and refresh["supported"] else DEFAULT_LEEWAY
+        refresh = self.spec.refresh
+        leeway = refresh.leeway_seconds if refresh and refresh.supported else DEFAULT_LEEWAY
         self._identity = ClientIdentity(
             client_id, secret=self._request_secret, private_key=private_key, key_id=key_id
         )
-        self._api_auth = ApiAuth(self.spec["api"], self._placeholders, self._api_hosts)
+        self._api_auth = ApiAuth(self.spec.api, self._placeholders, self._api_hosts)
         self._session: ProviderSession = make_session(
             client_id=client_id,
             api_auth=self._api_auth,
@@ -139,11 +139,11 @@ class OAuth2Provider(ProviderBase[TokenT]):
         url = self._spec_url(name, with_token=with_token)
         if url is not None:
             return url
-        if self.spec["protocol"] == "oidc" and self.spec["endpoints"].get("issuer"):
+        if self.spec.protocol == "oidc" and self.spec.endpoints.issuer:
             found = self._discovery().endpoints.get(name)
             if found:
                 return found
-        raise ValueError(f"{self.spec['name']} has no {name} endpoint")
+        raise ValueError(f"{self.spec.name} has no {name} endpoint")
 
     def _issuer(self) -> str | None:
         return self._spec_url("issuer")
@@ -191,13 +191,13 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
         spec = self.spec
         self._require_grant("authorization_code")
-        authorize = spec["authorize"]
+        authorize = spec.authorize
         pending = PendingAuthorization(
-            state=None if authorize["state"] == "unsupported" else (state or new_secret()),
+            state=None if authorize.state == "unsupported" else (state or new_secret()),
             code_verifier=new_secret() if pkce_method(authorize) else None,
             nonce=(
                 new_secret()
-                if spec["protocol"] == "oidc" and spec["oidc"]["nonce"] != "unsupported"
+                if spec.protocol == "oidc" and spec.oidc.nonce != "unsupported"
                 else None
             ),
         )
@@ -216,7 +216,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         self._pending = pending
         return AuthorizationRequest(
             url=url,
-            provider=spec["id"],
+            provider=spec.id,
             client_id=self._client_id,
             redirect_uri=self.redirect_uri or None,
             state=pending.state,
@@ -239,36 +239,36 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
         spec = self.spec
         self._require_grant("authorization_code")
-        callback = spec["callback"]
+        callback = spec.callback
         redirect_uri = self.redirect_uri
         pending = self._pending
         if request is not None:
-            request = check_request(request, provider=spec["id"], client_id=self._client_id)
+            request = check_request(request, provider=spec.id, client_id=self._client_id)
             redirect_uri = request.redirect_uri
             pending = PendingAuthorization(request.state, request.code_verifier, request.nonce)
         if code is None:
             if authorization_response is None:
                 raise ValueError("pass authorization_response= (the callback) or code=")
-            params = callback_params(authorization_response, callback["mode"])
+            params = callback_params(authorization_response, callback.mode)
             self._check_callback_issuer(params)
             self._callback_errors(params)
             verify_state(
                 params,
                 pending.state,
-                state_param=callback["state_param"],
-                support=spec["authorize"]["state"],
+                state_param=callback.state_param,
+                support=spec.authorize.state,
             )
-            code = authorization_code(params, callback["code_param"])
+            code = authorization_code(params, callback.code_param)
             self._callback_values(params)
-        rules = spec["token"]
-        grant = {"grant_type": rules["grant_type"], "code": code}
-        if rules["send_redirect_uri"] and redirect_uri:
+        rules = spec.token
+        grant = {"grant_type": rules.grant_type, "code": code}
+        if rules.send_redirect_uri and redirect_uri:
             grant["redirect_uri"] = redirect_uri
         if pending.code_verifier is not None:
             grant["code_verifier"] = pending.code_verifier
-        elif spec["authorize"]["pkce"] == "required":
+        elif spec.authorize.pkce == "required":
             raise ValueError(
-                f"{spec['name']} requires PKCE but there is no code_verifier: pass the "
+                f"{spec.name} requires PKCE but there is no code_verifier: pass the "
                 "AuthorizationRequest authorization_url() returned, "
                 "fetch_token(callback, request=...)"
             )
@@ -277,8 +277,8 @@ class OAuth2Provider(ProviderBase[TokenT]):
         self._pending = PendingAuthorization()
         if authorization_response is not None:  # values of this callback kept on the token
             captured = self._captured()
-            for name, rule in callback["capture"].items():
-                if rule.get("on_token") and name in captured:
+            for name, rule in callback.capture.items():
+                if rule.on_token and name in captured:
                     token[name] = captured[name]
         return self._install(token, grant="authorization_code")
 
@@ -288,7 +288,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         when the discovered metadata says the provider sends it."""
         from ..core.callback import check_issuer
 
-        if self.spec["protocol"] != "oidc" or self._issuer() is None:
+        if self.spec.protocol != "oidc" or self._issuer() is None:
             return
         if self._spec_url("token") is None:
             self._discovery()  # the exchange needs it next; it also says whether iss is sent
@@ -311,7 +311,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         grant = {"grant_type": "client_credentials"}
         chosen = requested_scopes(self.spec, scopes)
         if chosen:
-            grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
+            grant["scope"] = join_scopes(chosen, self.spec.scopes.separator)
         token = self._grant(grant, per_call)
         self._grant_scopes = scopes
         return self._install(token, grant="client_credentials", notify=notify)
@@ -323,7 +323,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         grant = {"grant_type": "password", "username": username, "password": password}
         chosen = requested_scopes(self.spec, scopes)
         if chosen:
-            grant["scope"] = join_scopes(chosen, self.spec["scopes"]["separator"])
+            grant["scope"] = join_scopes(chosen, self.spec.scopes.separator)
         return self._install(self._grant(grant), grant="password")
 
     # -- refresh and exchanges -------------------------------------------------------------
@@ -335,9 +335,9 @@ class OAuth2Provider(ProviderBase[TokenT]):
         from .scopes import join_scopes
 
         spec = self.spec
-        rules = spec["refresh"]
-        if not rules or not rules["supported"]:
-            raise ValueError(f"{spec['name']} does not issue refresh tokens")
+        rules = spec.refresh
+        if not rules or not rules.supported:
+            raise ValueError(f"{spec.name} does not issue refresh tokens")
         if which is not None:
             return self._refresh_other(which, rules, per_call)
         current = self._session.token or {}
@@ -348,28 +348,28 @@ class OAuth2Provider(ProviderBase[TokenT]):
         if isinstance(expired_at, (int, float)) and expired_at <= self._now():
             from .flow_errors import RefreshTokenExpiredError
 
-            raise RefreshTokenExpiredError(spec["name"], float(expired_at))
+            raise RefreshTokenExpiredError(spec.name, float(expired_at))
         refresh_token = str(refresh_token)
         self._session.refuse_spent(refresh_token)
-        grant = {"grant_type": rules["grant_type"], rules["token_param"]: refresh_token}
-        if rules["send_scope"]:
+        grant = {"grant_type": rules.grant_type, rules.token_param: refresh_token}
+        if rules.send_scope:
             scope = self._session.token.get("scope") or requested_scopes(spec, None)
             if scope:
                 grant["scope"] = (
                     scope
                     if isinstance(scope, str)
-                    else join_scopes(list(scope), spec["scopes"]["separator"])
+                    else join_scopes(list(scope), spec.scopes.separator)
                 )
-        if rules["send_redirect_uri"] and self.redirect_uri:
+        if rules.send_redirect_uri and self.redirect_uri:
             grant["redirect_uri"] = self.redirect_uri
         call = self._token_call(
             self._spec_url("refresh") or self._endpoint("token"),
             grant,
-            method=rules["method"],
-            encoding=rules["encoding"],
-            client_auth=rules["client_auth"],
-            headers=rules["headers"],
-            params=rules["params"],
+            method=rules.method,
+            encoding=rules.encoding,
+            client_auth=rules.client_auth,
+            headers=rules.headers,
+            params=rules.params,
             where="refresh",
             request_point="refresh_token_request",
             per_call=per_call,
@@ -379,7 +379,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             ("access_token_response", "refresh_token_response"),
             previous=self._session.token,
         )
-        if "refresh_token" not in token and rules["rotation"] == "may_omit":
+        if "refresh_token" not in token and rules.rotation == "may_omit":
             token["refresh_token"] = str(refresh_token)
         self._check_id_token(token, nonce=None)
         return self._install(
@@ -390,16 +390,16 @@ class OAuth2Provider(ProviderBase[TokenT]):
             spent=refresh_token,
         )
 
-    def _refresh_other(self, which: str, rules: RefreshData, per_call: PerCall) -> TokenT:
+    def _refresh_other(self, which: str, rules: RefreshView, per_call: PerCall) -> TokenT:
         """Refresh the other token ``which`` with its own refresh token; the main token and
         the rest of the client's token stay as they are."""
         from .token_response import other_token
 
         spec = self.spec
-        others = spec["token"]["response"].get("other_tokens") or {}
+        others = spec.token.response.other_tokens
         if which not in others:
             known = ", ".join(sorted(others)) or "none"
-            raise ValueError(f"{spec['name']} has no other token {which!r}; other tokens: {known}")
+            raise ValueError(f"{spec.name} has no other token {which!r}; other tokens: {known}")
         current = dict(self._session.token or {})
         pair = current.get(which)
         refresh_token = pair.get("refresh_token") if isinstance(pair, Mapping) else None
@@ -409,25 +409,25 @@ class OAuth2Provider(ProviderBase[TokenT]):
         if isinstance(expired_at, (int, float)) and expired_at <= self._now():
             from .flow_errors import RefreshTokenExpiredError
 
-            raise RefreshTokenExpiredError(f"{spec['name']} {which}", float(expired_at))
-        grant = {"grant_type": rules["grant_type"], rules["token_param"]: str(refresh_token)}
-        if rules["send_redirect_uri"] and self.redirect_uri:
+            raise RefreshTokenExpiredError(f"{spec.name} {which}", float(expired_at))
+        grant = {"grant_type": rules.grant_type, rules.token_param: str(refresh_token)}
+        if rules.send_redirect_uri and self.redirect_uri:
             grant["redirect_uri"] = self.redirect_uri
         call = self._token_call(
             self._spec_url("refresh") or self._endpoint("token"),
             grant,
-            method=rules["method"],
-            encoding=rules["encoding"],
-            client_auth=rules["client_auth"],
-            headers=rules["headers"],
-            params=rules["params"],
+            method=rules.method,
+            encoding=rules.encoding,
+            client_auth=rules.client_auth,
+            headers=rules.headers,
+            params=rules.params,
             where="refresh",
             request_point="refresh_token_request",
             per_call=per_call,
         )
         answer = self._send_token_call(call, ("refresh_token_response",))
-        renewed = other_token(answer, spec["token"]["response"], spec["scopes"], clock=self._clock)
-        if "refresh_token" not in renewed and rules["rotation"] == "may_omit":
+        renewed = other_token(answer, spec.token.response, spec.scopes, clock=self._clock)
+        if "refresh_token" not in renewed and rules.rotation == "may_omit":
             renewed["refresh_token"] = str(refresh_token)
         current[which] = renewed
         return self._install(current, grant=self._last_grant or "refresh_token", renewed=True)
@@ -438,7 +438,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         """Run the spec's named exchange (Facebook's long-lived token) with the access token."""
         from .templates import render_url
 
-        exchanges = self.spec["exchanges"]
+        exchanges = self.spec.exchanges
         rules = exchanges.get(name)
         if rules is None:
             raise ValueError(
@@ -448,18 +448,18 @@ class OAuth2Provider(ProviderBase[TokenT]):
         if not current:
             raise self._no_token(f"exchange {name!r}", "an access token (or token=)")
         url = (
-            render_url(rules["url"], self._placeholders(), where=f"exchanges.{name}.url")
-            if rules["url"]
+            render_url(rules.url, self._placeholders(), where=f"exchanges.{name}.url")
+            if rules.url
             else self._endpoint("token")
         )
         call = self._token_call(
             url,
-            {"grant_type": rules["grant_type"], rules["token_param"]: current},
-            method=rules["method"],
-            encoding=rules["encoding"],
-            client_auth=rules["client_auth"],
+            {"grant_type": rules.grant_type, rules.token_param: current},
+            method=rules.method,
+            encoding=rules.encoding,
+            client_auth=rules.client_auth,
             headers={},
-            params=rules["params"],
+            params=rules.params,
             where=f"exchanges.{name}",
             request_point="access_token_request",
             per_call=per_call,
@@ -480,15 +480,15 @@ class OAuth2Provider(ProviderBase[TokenT]):
 
         spec = self.spec
         self._require_grant("device_code")
-        rules = spec["device"]
+        rules = spec.device
         chosen = requested_scopes(spec, scopes)
         flow = authorize_device(
             self._endpoint("device"),
-            self._authentication(rules["client_auth"]),
-            scope=join_scopes(chosen, spec["scopes"]["separator"]) if chosen else None,
-            errors=spec["errors"],
-            response_paths=rules["response_paths"],
-            default_interval=rules["default_interval"],
+            self._authentication(rules.client_auth),
+            scope=join_scopes(chosen, spec.scopes.separator) if chosen else None,
+            errors=spec.errors.data,
+            response_paths=rules.response_paths,
+            default_interval=rules.default_interval,
             prepare=self._preparation("device authorization", per_call),
         )
         return self._session.run_flow(flow)
@@ -503,13 +503,13 @@ class OAuth2Provider(ProviderBase[TokenT]):
     ) -> TokenT:
         from ..core.polling import poll_device_token
 
-        rules = self.spec["device"]
+        rules = self.spec.device
 
         def token_call(grant: Mapping[str, str]) -> Call:
             return self._token_call(
                 self._endpoint("token"),
                 grant,
-                client_auth=rules["client_auth"],
+                client_auth=rules.client_auth,
                 where="device",
                 request_point="access_token_request",
                 per_call=per_call,
@@ -522,8 +522,8 @@ class OAuth2Provider(ProviderBase[TokenT]):
             interval=device["interval"],
             expires_in=device["expires_in"],
             clock=self._clock,
-            grant_type=rules["grant_type"],
-            code_param=rules.get("code_param") or "device_code",
+            grant_type=rules.grant_type,
+            code_param=rules.code_param or "device_code",
         )
         token = self._session.run_flow(polling, cancel=cancel, sleep=sleep)
         self._check_id_token(token, nonce=None)
@@ -542,21 +542,21 @@ class OAuth2Provider(ProviderBase[TokenT]):
         client's own token also clears it, in the session and the token store."""
         from ..core.endpoints import revoke, token_to_revoke
 
-        rules = self.spec["revocation"]
+        rules = self.spec.revocation
         chosen = token_to_revoke(
             token,
             token_type_hint,
             self._session.token,
-            default=rules.get("default_token", "refresh_token"),
+            default=rules.default_token,
         )
         if chosen is None:
             raise self._no_token("revoke()", "an access or refresh token (or token=)")
         flow = revoke(
             self._endpoint("revoke", with_token=True),
             chosen,
-            self._authentication(rules["client_auth"]),
+            self._authentication(rules.client_auth),
             rules=_revocation_rules(rules),
-            errors=self.spec["errors"],
+            errors=self.spec.errors.data,
             prepare=self._preparation("revocation", per_call, "revoke_token_request"),
         )
         self._session.run_flow(flow)
@@ -575,7 +575,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             self._endpoint("introspect"),
             token,
             self._authentication("inherit"),
-            errors=self.spec["errors"],
+            errors=self.spec.errors.data,
             prepare=self._preparation("introspection", per_call),
         )
         return self._session.run_flow(flow)
@@ -589,11 +589,11 @@ class OAuth2Provider(ProviderBase[TokenT]):
         from .id_token import decode_claims
         from .userinfo import map_profile
 
-        rules = self.spec["userinfo"]
+        rules = self.spec.userinfo
         if rules is None:
-            raise ValueError(f"{self.spec['name']} declares no userinfo")
+            raise ValueError(f"{self.spec.name} declares no userinfo")
         self._require_token("userinfo()")
-        if rules["source"] == "id_token":
+        if rules.source == "id_token":
             id_token = (self._session.token or {}).get("id_token")
             if not id_token:
                 raise ValueError("the token has no id_token: sign in with the openid scope first")
@@ -605,10 +605,10 @@ class OAuth2Provider(ProviderBase[TokenT]):
     # -- plumbing ------------------------------------------------------------------------------
 
     def _require_grant(self, grant: str) -> None:
-        if grant not in self.spec["grants"]:
+        if grant not in self.spec.grants:
             raise ValueError(
-                f"{self.spec['name']} does not support the {grant} grant "
-                f"(grants: {', '.join(self.spec['grants'])})"
+                f"{self.spec.name} does not support the {grant} grant "
+                f"(grants: {', '.join(self.spec.grants)})"
             )
 
     def _request_secret(self) -> str | None:
@@ -622,10 +622,10 @@ class OAuth2Provider(ProviderBase[TokenT]):
         from .authentication import authenticate
         from .templates import render_url
 
-        rules = self.spec["token"]
-        method = rules["client_auth"] if client_auth == "inherit" else client_auth
-        assertion = rules["client_assertion"]
-        audience = assertion.get("audience") if assertion else None
+        rules = self.spec.token
+        method = rules.client_auth if client_auth == "inherit" else client_auth
+        assertion = rules.client_assertion
+        audience = assertion.audience if assertion else None
         authenticate(
             call,
             method,
@@ -636,7 +636,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
                 if audience
                 else None
             ),
-            include_client_id=rules["include_client_id"],
+            include_client_id=rules.include_client_id,
             clock=self._clock,
         )
 
@@ -659,11 +659,11 @@ class OAuth2Provider(ProviderBase[TokenT]):
         from ..core.http import JSON_ACCEPT
         from .templates import render_text
 
-        rules = self.spec["token"]
+        rules = self.spec.token
         if method is None:
-            method, encoding = rules["method"], rules["encoding"]
-        headers = rules["headers"] if headers is None else headers
-        params = rules["params"] if params is None else params
+            method, encoding = rules.method, rules.encoding
+        headers = rules.headers if headers is None else headers
+        params = rules.params if params is None else params
         values = self._placeholders()
         rendered_headers = {
             name: render_text(template, values, where=f"{where}.headers.{name}", header=True)
@@ -691,7 +691,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             from ..core.http import rename
 
             self._authenticate(call, client_auth)
-            call.params = rename(call.params, self.spec["token"]["param_names"])
+            call.params = rename(call.params, self.spec.token.param_names)
 
         return authenticate
 
@@ -757,7 +757,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
         return self._send_token_call(call, ("access_token_response",))
 
     def _check_id_token(self, token: Mapping[str, Any], *, nonce: str | None) -> None:
-        if self.spec["protocol"] != "oidc" or not token.get("id_token"):
+        if self.spec.protocol != "oidc" or not token.get("id_token"):
             return
         from .id_token import check_id_token
 
@@ -768,7 +768,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             issuer_template=metadata.issuer_template if metadata else None,
             client_id=self._client_id,
             nonce=nonce,
-            algorithms=self.spec["oidc"]["signing_algs"],
+            algorithms=self.spec.oidc.signing_algs,
             now=self._clock,
         )
 
@@ -807,19 +807,19 @@ class OAuth2Provider(ProviderBase[TokenT]):
         return installed
 
 
-def _revocation_rules(section: RevocationData) -> Revocation:
+def _revocation_rules(section: RevocationView) -> Revocation:
     """A spec's ``revocation`` section as the core's revocation rules."""
     from ..core.endpoints import Revocation, SuccessBody
 
-    body = section.get("success_body")
+    body = section.success_body
     return Revocation(
-        method=section["method"],
-        encoding=section.get("encoding"),
-        token_param=section["token_param"],
-        send_token_type_hint=section["send_token_type_hint"],
-        authenticate_with_token=section["authenticate_with_token"],
-        success_status=section["success_status"],
-        success_body=SuccessBody(body["path"], body["value"]) if body else None,
+        method=section.method,
+        encoding=section.encoding,
+        token_param=section.token_param,
+        send_token_type_hint=section.send_token_type_hint,
+        authenticate_with_token=section.authenticate_with_token,
+        success_status=section.success_status,
+        success_body=SuccessBody(body.path, body.value) if body else None,
     )
 
 
@@ -832,9 +832,9 @@ class _SpecRenewal:
 
     def can_renew(self) -> bool:
         provider = self._provider
-        refresh = provider.spec["refresh"]
+        refresh = provider.spec.refresh
         token = provider._session.token or {}
-        if refresh and refresh["supported"] and token.get("refresh_token"):
+        if refresh and refresh.supported and token.get("refresh_token"):
             return True
         return provider._last_grant == "client_credentials"
 
@@ -842,8 +842,8 @@ class _SpecRenewal:
         """Refresh (or fetch a new client-credentials token), install it and return it; the
         API request's ``auth`` and transport arguments do not apply to the spec's calls."""
         provider = self._provider
-        refresh = provider.spec["refresh"]
+        refresh = provider.spec.refresh
         token = provider._session.token or {}
-        if refresh and refresh["supported"] and token.get("refresh_token"):
+        if refresh and refresh.supported and token.get("refresh_token"):
             return dict(provider._refresh())
         return dict(provider._client_credentials(scopes=provider._grant_scopes, notify=True))

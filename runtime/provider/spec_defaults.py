@@ -9,9 +9,10 @@ each entry of a map.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from .spec_types import SpecData
+if TYPE_CHECKING:
+    from .spec_types import SpecData
 
 DEFAULTS: Final[SpecData] = {
     "class_name": None,

@@ -22,14 +22,14 @@ from ..errors import TokenResponseParseError
 from .errors import FieldTypeError
 from .fields import read_typed_fields, snake_keys
 from .scopes import split_scopes
-from .spec_types import (
-    ExpiryData,
-    RefreshExpiryData,
-    ScopeEchoData,
-    ScopesData,
-    SpecData,
-    TokenResponseData,
-    TokenTypeRuleData,
+from .spec_view import (
+    ExpiryView,
+    RefreshExpiryView,
+    ScopeEchoView,
+    ScopesView,
+    SpecView,
+    TokenResponseView,
+    TokenTypeRuleView,
 )
 
 _STANDARD = ("access_token", "refresh_token", "id_token")
@@ -37,18 +37,18 @@ _STANDARD = ("access_token", "refresh_token", "id_token")
 
 def parse_token_response(
     response: Response,
-    spec: SpecData,
+    spec: SpecView,
     *,
     clock: Callable[[], float],
     previous: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The normalised token in ``response``, or the typed error it stands for."""
-    rules = spec["token"]["response"]
-    document = decode_answer(response, rules["format"])
-    raise_for_error(response, document, spec["errors"])
+    rules = spec.token.response
+    document = decode_answer(response, rules.format)
+    raise_for_error(response, document, spec.errors.data)  # core reads plain dicts
     assert document is not None
     try:
-        return normalise_token(document, rules, spec["scopes"], clock=clock, previous=previous)
+        return normalise_token(document, rules, spec.scopes, clock=clock, previous=previous)
     except LifetimeError as exc:
         raise TokenResponseParseError(response, str(exc), field=exc.field) from None
     except FieldTypeError as exc:
@@ -57,8 +57,8 @@ def parse_token_response(
 
 def normalise_token(
     document: Mapping[str, Any],
-    rules: TokenResponseData,
-    scopes: ScopesData,
+    rules: TokenResponseView,
+    scopes: ScopesView,
     *,
     clock: Callable[[], float],
     previous: Mapping[str, Any] | None = None,
@@ -68,11 +68,11 @@ def normalise_token(
     ``previous`` (the token being refreshed or exchanged) supplies declared extras the new
     answer leaves out: they describe the account (instance_url, team), not the token.
     """
-    if rules["key_case"] == "camel_to_snake":
+    if rules.key_case == "camel_to_snake":
         document = snake_keys(document)
     token: dict[str, Any] = dict(document)
-    paths: Mapping[str, str] = rules["paths"]
-    fallbacks = rules.get("fallback_paths", {})
+    paths = rules.paths
+    fallbacks = rules.fallback_paths
 
     def where(name: str, default: str) -> list[str]:
         return [paths.get(name) or default, *fallbacks.get(name, ())]
@@ -82,25 +82,23 @@ def normalise_token(
     if not token.get("access_token"):
         places = " or ".join(repr(path) for path in where("access_token", "access_token"))
         raise FieldTypeError(f"the answer has no access token at {places}", field="access_token")
-    _token_type(token, document, rules["token_type"], where("token_type", "token_type"))
-    _expiry(token, document, rules["expires"], where("expires_in", rules["expires"]["path"]), clock)
-    _refresh_expiry(token, document, rules.get("refresh_expires"), clock, previous)
-    _scope(
-        token, document, rules["scope"], where("scope", rules["scope"]["path"]), scopes["separator"]
-    )
-    extra = rules["extra"]
+    _token_type(token, document, rules.token_type, where("token_type", "token_type"))
+    _expiry(token, document, rules.expires, where("expires_in", rules.expires.path), clock)
+    _refresh_expiry(token, document, rules.refresh_expires, clock, previous)
+    _scope(token, document, rules.scope, where("scope", rules.scope.path), scopes.separator)
+    extra = rules.extra
     carried = {
         name: previous[name]
         for name, rule in extra.items()
         if previous
         and name in previous
-        and get_path(document, rule.get("path") or name) in (MISSING, None)
+        and get_path(document, rule.path or name) in (MISSING, None)
     }
     fresh = {name: rule for name, rule in extra.items() if name not in carried}
     token.update(read_typed_fields(document, fresh, what="token response"))
     token.update(carried)
-    for name, other in (rules.get("other_tokens") or {}).items():
-        found = get_path(document, other["path"])
+    for name, other in rules.other_tokens.items():
+        found = get_path(document, other.path)
         if isinstance(found, Mapping) and found.get("access_token"):
             token[name] = other_token(found, rules, scopes, clock=clock)
         elif previous and isinstance(previous.get(name), Mapping):
@@ -122,20 +120,16 @@ OTHER_TOKEN_FIELDS = (
 
 def other_token(
     document: Mapping[str, Any],
-    rules: TokenResponseData,
-    scopes: ScopesData,
+    rules: TokenResponseView,
+    scopes: ScopesView,
     *,
     clock: Callable[[], float],
 ) -> dict[str, Any]:
     """One of ``other_tokens`` (or the answer refreshing one) read with the main token's rules
     for lifetimes, type and scopes, and only its standard fields kept."""
-    plain: TokenResponseData = {
-        **rules,
-        "paths": {},
-        "fallback_paths": {},
-        "extra": {},
-        "other_tokens": {},
-    }
+    plain = TokenResponseView(
+        {**rules.data, "paths": {}, "fallback_paths": {}, "extra": {}, "other_tokens": {}}
+    )
     token = normalise_token(document, plain, scopes, clock=clock)
     return {name: token[name] for name in OTHER_TOKEN_FIELDS if name in token}
 
@@ -168,21 +162,21 @@ def _standard_field(
 
 
 def _token_type(
-    token: dict[str, Any], document: Mapping[str, Any], rule: TokenTypeRuleData, paths: list[str]
+    token: dict[str, Any], document: Mapping[str, Any], rule: TokenTypeRuleView, paths: list[str]
 ) -> None:
     found, _ = _first(document, paths)
-    if rule.get("override"):
-        token["token_type"] = rule["override"]
+    if rule.override:
+        token["token_type"] = rule.override
     elif isinstance(found, str) and found:
         token["token_type"] = found
     else:
-        token["token_type"] = rule["default"]
+        token["token_type"] = rule.default
 
 
 def _expiry(
     token: dict[str, Any],
     document: Mapping[str, Any],
-    rule: ExpiryData,
+    rule: ExpiryView,
     paths: list[str],
     clock: Callable[[], float],
 ) -> None:
@@ -193,17 +187,17 @@ def _expiry(
     token.pop("expires_in", None)
     token.pop("expires_at", None)
     now = round(clock())
-    per_second = 1000 if rule["unit"] == "milliseconds" else 1
+    per_second = 1000 if rule.unit == "milliseconds" else 1
     value = None if raw is MISSING else raw
     number = seconds_value(value, path)
-    if number == 0 and rule["zero_means_never"]:
+    if number == 0 and rule.zero_means_never:
         return
-    if rule["kind"] == "absolute":  # a Unix time: 0 is as unknown as a 0 lifetime
+    if rule.kind == "absolute":  # a Unix time: 0 is as unknown as a 0 lifetime
         seconds = whole_seconds(number / per_second - now) if number else None
     else:
         seconds = lifetime(value, path, per_second=per_second)
     if seconds is None:
-        seconds = rule.get("default_lifetime")
+        seconds = rule.default_lifetime
     if seconds is not None:
         token["expires_in"] = int(seconds)
         token["expires_at"] = now + int(seconds)
@@ -212,7 +206,7 @@ def _expiry(
 def _refresh_expiry(
     token: dict[str, Any],
     document: Mapping[str, Any],
-    rule: RefreshExpiryData | None,
+    rule: RefreshExpiryView | None,
     clock: Callable[[], float],
     previous: Mapping[str, Any] | None,
 ) -> None:
@@ -225,23 +219,23 @@ def _refresh_expiry(
     token.pop("refresh_token_expires_at", None)
     if rule is None:
         return
-    raw = get_path(document, rule["path"])
+    raw = get_path(document, rule.path)
     if raw in (MISSING, None, ""):
         if previous and "refresh_token" not in document and "refresh_token_expires_at" in previous:
             token["refresh_token_expires_at"] = previous["refresh_token_expires_at"]
         return
     try:
-        number = seconds_value(raw, rule["path"])  # the one lifetime rule of _lifecycle
+        number = seconds_value(raw, rule.path)  # the one lifetime rule of _lifecycle
     except LifetimeError:
         number = None
     if number is None or number < 0:
         raise FieldTypeError(
-            f"the refresh token lifetime at {rule['path']!r} is not a number",
+            f"the refresh token lifetime at {rule.path!r} is not a number",
             field="refresh_token_expires_in",
         )
-    per_second = 1000 if rule["unit"] == "milliseconds" else 1
+    per_second = 1000 if rule.unit == "milliseconds" else 1
     now = round(clock())
-    offset = number / per_second - (now if rule["kind"] == "absolute" else 0)
+    offset = number / per_second - (now if rule.kind == "absolute" else 0)
     expires_at = now + whole_seconds(offset) if offset else now
     token["refresh_token_expires_in"] = expires_at - now
     token["refresh_token_expires_at"] = expires_at
@@ -250,7 +244,7 @@ def _refresh_expiry(
 def _scope(
     token: dict[str, Any],
     document: Mapping[str, Any],
-    rule: ScopeEchoData,
+    rule: ScopeEchoView,
     paths: list[str],
     default_separator: str,
 ) -> None:
@@ -266,5 +260,5 @@ def _scope(
         raise FieldTypeError(
             f"the granted scopes at {path!r} should be a string or a list", field="scope"
         )
-    separator = rule.get("separator") or default_separator
+    separator = rule.separator or default_separator
     token["scope"] = split_scopes(raw, separator)

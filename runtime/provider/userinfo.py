@@ -15,7 +15,7 @@ from .defaults import Timeout
 from .errors import FieldTypeError
 from .fields import read_typed_fields
 from .flow_errors import ProviderResponseError
-from .spec_types import UserinfoData
+from .spec_view import UserinfoView
 from .templates import Placeholders, render_text
 
 ResponseHook = Callable[[requests.Response], requests.Response]
@@ -25,7 +25,7 @@ RequestHook = Callable[[str], requests.Response]
 def request_profile(
     http: requests.Session,
     url: str,
-    rules: UserinfoData,
+    rules: UserinfoView,
     placeholders: Placeholders,
     *,
     replace_request: RequestHook | None,
@@ -36,19 +36,19 @@ def request_profile(
     if replace_request is not None:
         response = replace_request(url)
     else:
-        method = rules["method"]
+        method = rules.method
         call = Call(
             method,
             url,
             params={
                 name: render_text(value, placeholders, where=f"userinfo.params.{name}")
-                for name, value in rules["params"].items()
+                for name, value in rules.params.items()
             },
             headers={
                 name: render_text(
                     value, placeholders, where=f"userinfo.headers.{name}", header=True
                 )
-                for name, value in rules["headers"].items()
+                for name, value in rules.headers.items()
             },
             encoding=default_encoding(method, None),
             with_token=True,
@@ -71,18 +71,18 @@ def request_profile(
 
 
 def map_profile(
-    document: Any, rules: UserinfoData, *, response: requests.Response | None = None
+    document: Any, rules: UserinfoView, *, response: requests.Response | None = None
 ) -> dict[str, Any]:
     """``{field: value}`` of the spec's ``userinfo.fields``, read below ``root``."""
-    root = rules.get("root")
+    root = rules.root
     if root:
         document = get_path(document, root)
         if document is MISSING:
             raise ProviderResponseError("profile", response, f"the answer has nothing at {root!r}")
     try:
-        profile = read_typed_fields(document, rules["fields"], what="profile")
+        profile = read_typed_fields(document, rules.fields, what="profile")
     except FieldTypeError as exc:
         raise ProviderResponseError("profile", response, str(exc)) from None
-    if profile.get(rules["id_field"]) in (None, ""):
-        raise ProviderResponseError("profile", response, f"it has no id ({rules['id_field']!r})")
+    if profile.get(rules.id_field) in (None, ""):
+        raise ProviderResponseError("profile", response, f"it has no id ({rules.id_field!r})")
     return profile

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import VariableError
-from .spec_types import SpecData, VariableData
+from .spec_view import SpecView, VariableView
 
 VariableValue = str | int
 
 
 def resolve_variables(
-    spec: SpecData,
+    spec: SpecView,
     given: Mapping[str, object] | None,
     environment: str | None,
     *,
@@ -24,14 +24,14 @@ def resolve_variables(
     ``hook_variables`` are extra names the spec's hooks read (not declared as variables);
     they are accepted as given strings without further checks.
     """
-    declared = spec.get("variables") or {}
+    declared = spec.variables
     extras = frozenset(hook_variables) - set(declared)
     given = dict(given or {})
     unknown = sorted(set(given) - set(declared) - extras)
     if unknown:
         known = ", ".join(sorted({*declared, *extras})) or "none"
         raise VariableError(
-            unknown[0], f"unknown variable {unknown[0]!r} for {spec['name']}; known: {known}"
+            unknown[0], f"unknown variable {unknown[0]!r} for {spec.name}; known: {known}"
         )
     overrides = _environment_values(spec, environment)
     values: dict[str, VariableValue] = {}
@@ -40,11 +40,11 @@ def resolve_variables(
             value = given[name]
         elif name in overrides:
             value = overrides[name]
-        elif rules.get("default") is not None:
-            value = rules["default"]
+        elif rules.default is not None:
+            value = rules.default
         else:
             raise VariableError(
-                name, f"{spec['name']} needs the variable {name!r}: pass {name}=..."
+                name, f"{spec.name} needs the variable {name!r}: pass {name}=..."
             )
         values[name] = check_variable(name, value, rules)
     for name in extras:
@@ -56,22 +56,22 @@ def resolve_variables(
     return values
 
 
-def _environment_values(spec: SpecData, environment: str | None) -> Mapping[str, Any]:
+def _environment_values(spec: SpecView, environment: str | None) -> Mapping[str, Any]:
     if environment is None:
         return {}
-    environments: Mapping[str, Mapping[str, Any]] = spec.get("environments") or {}
+    environments = spec.environments
     chosen = environments.get(environment)
     if chosen is None:
         known = ", ".join(sorted(environments)) or "none"
         raise ValueError(
-            f"unknown environment {environment!r} for {spec['name']}; known environments: {known}"
+            f"unknown environment {environment!r} for {spec.name}; known environments: {known}"
         )
-    return chosen.get("variables") or {}
+    return chosen.variables
 
 
-def check_variable(name: str, value: object, rules: VariableData) -> VariableValue:
+def check_variable(name: str, value: object, rules: VariableView) -> VariableValue:
     """``value`` if it fits the declaration (type, choices, pattern), else VariableError."""
-    wanted = rules.get("type", "str")
+    wanted = rules.type
     if wanted == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise VariableError(
@@ -85,11 +85,11 @@ def check_variable(name: str, value: object, rules: VariableData) -> VariableVal
             f"variable {name!r} must be an https base URL (http only on loopback), "
             f"without credentials, query or fragment: {value!r}",
         )
-    choices = rules.get("choices") or []
+    choices = rules.choices
     if choices and value not in choices:
         listed = ", ".join(repr(choice) for choice in choices)
         raise VariableError(name, f"variable {name!r} must be one of {listed}, not {value!r}")
-    pattern = rules.get("pattern")
+    pattern = rules.pattern
     if isinstance(value, str) and pattern and re.fullmatch(pattern, value) is None:
         raise VariableError(
             name, f"variable {name!r} does not match its pattern {pattern!r}: {value!r}"

@@ -2,10 +2,12 @@
 
 These classes are the single source of truth: the generator's loader validates YAML against
 their type hints (``generator/spec/convert.py``) and derives the JSON Schema from them
-(``generator/spec/schema.py``). The runtime reads a generated client's spec as plain data
-typed by ``TypedDict`` classes written from these ones (``runtime/provider/spec_types.py``), so
-mypy checks every key it reads: creating these dataclasses costs ~25 ms (Python 3.11), more
-than a client module may add to an import, so the runtime never imports this package.
+(``generator/spec/schema.py``). A generated client embeds its spec as plain data, typed by
+``TypedDict`` classes written from these ones (``runtime/provider/spec_types.py``), and the
+runtime reads it through light read-only views, also written from them
+(``runtime/provider/spec_view.py``: ``spec.token.response.format``), so mypy checks every field
+it reads: creating these dataclasses costs ~25 ms (Python 3.11), more than a client module may
+add to an import, so the runtime never imports this package.
 
 Field docs live in ``metadata["doc"]``; ``metadata["protocols"]`` limits a key to some
 protocols; string kinds (identifier, URL, scope name, ...) and other constraints are

@@ -72,8 +72,8 @@ def test_github_embeds_no_section_of_another_protocol_and_no_empty_hooks() -> No
     assert "oauth1" not in _SPEC and "oidc" not in _SPEC
     assert _SPEC["hooks"] and all(_SPEC["hooks"].values())
     assert "unconfirmed" not in _SPEC["endpoints"]
-    assert GitHub.spec == normalized_spec(load_spec(REPO_ROOT / "specs" / "github.yaml").spec)
-    assert GitHub.spec["oauth1"] == DEFAULTS["oauth1"]
+    assert GitHub.spec.data == normalized_spec(load_spec(REPO_ROOT / "specs" / "github.yaml").spec)
+    assert GitHub.spec.oauth1.data == DEFAULTS["oauth1"]
 
 
 def test_path_is_the_imported_runtime() -> None:

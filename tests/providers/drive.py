@@ -44,7 +44,7 @@ def client_of(cases: Cases, **extra: Any) -> Any:
 
 
 def is_oauth1(client: Any) -> bool:
-    return bool(client.spec["protocol"] == "oauth1")
+    return bool(client.spec.protocol == "oauth1")
 
 
 class Flow:
@@ -243,7 +243,7 @@ class Flow:
     def callback_url(self, redirect: str, params: Mapping[str, str]) -> str:
         """The callback; signed as Shopify signs it when the spec verifies that signature."""
         params = dict(params)
-        if "shopify_callback_hmac" in self.client.spec["hooks"].get("callback", ()):
+        if "shopify_callback_hmac" in self.client.spec.hooks.callback:
             message = "&".join(f"{name}={value}" for name, value in sorted(params.items()))
             secret = str(self.cases.client["client_secret"]).encode()
             params["hmac"] = hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()

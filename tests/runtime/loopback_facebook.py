@@ -11,7 +11,7 @@ from runtime.provider import RuntimeSpec
 
 def facebook_at(base: str) -> type[Facebook]:
     """A ``Facebook`` subclass whose token, userinfo and API URLs are ``base/{api_version}/...``."""
-    spec: dict[str, Any] = dict(copy.deepcopy(Facebook.spec))
+    spec: dict[str, Any] = dict(copy.deepcopy(Facebook.spec.data))
     spec["endpoints"] = {
         **spec["endpoints"],
         "token": base + "/{api_version}/oauth/access_token",
@@ -19,8 +19,7 @@ def facebook_at(base: str) -> type[Facebook]:
     }
     spec["api"] = {**spec["api"], "base_url": base + "/{api_version}"}
 
-    class LoopbackFacebook(Facebook):
+    class LoopbackFacebook(Facebook, spec=cast(RuntimeSpec, spec)):
         pass
 
-    LoopbackFacebook.spec = cast(RuntimeSpec, spec)
     return LoopbackFacebook

@@ -175,10 +175,13 @@ def after_sign_in(client: ManyQuirks) -> None:
 
 def the_spec_is_typed_section_by_section() -> None:
     spec = ManyQuirks.spec
-    assert_type(spec["token"]["response"]["format"], Literal["json", "form", "auto"])
-    assert_type(spec["errors"]["in_success_body"], bool)
-    spec["token"]["respones"]  # type: ignore[typeddict-item]
-    spec["refresh"]["supported"]  # type: ignore[index]
+    assert_type(spec.token.response.format, Literal["json", "form", "auto"])
+    assert_type(spec.errors.in_success_body, bool)
+    assert_type(spec.scopes.default, tuple[str, ...])
+    assert_type(spec.data, RuntimeSpec)
+    _ = spec.token.respones  # type: ignore[attr-defined]
+    _ = spec.refresh.supported  # type: ignore[union-attr]
+    spec.token.method = "GET"  # type: ignore[misc]
     embedded: list[RuntimeSpec] = []
     embedded.append({"token": {"method": "PUT"}})  # type: ignore[typeddict-item]
     embedded.append({"tokens": {}})  # type: ignore[typeddict-unknown-key]

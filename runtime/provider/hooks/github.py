@@ -24,7 +24,7 @@ def github_primary_email(host: HookHost, response: requests.Response) -> request
         profile = json.loads(response.text)
     except ValueError:
         return response
-    root = (host.spec.get("userinfo") or {}).get("root")
+    root = host.spec.userinfo.root if host.spec.userinfo else None
     person = get_path(profile, root) if root else profile
     if not isinstance(person, dict) or person.get("email"):
         return response

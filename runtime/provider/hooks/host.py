@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import requests
 
     from ..base import ProviderBase
-    from ..spec_types import SpecData
+    from ..spec_view import SpecView
 
 
 class HookHost:
@@ -28,8 +28,9 @@ class HookHost:
         self._client: ProviderBase[Any] = client
 
     @property
-    def spec(self) -> SpecData:
-        """The provider's spec, every default filled in."""
+    def spec(self) -> SpecView:
+        """The provider's spec, every default filled in, as a read-only view
+        (``host.spec.token.response.format``; ``host.spec.data`` is the dict)."""
         return self._client.spec
 
     @property
@@ -74,4 +75,4 @@ class HookHost:
         return self._client._introspect_for_hook(token)
 
     def __repr__(self) -> str:
-        return f"HookHost({self._client.spec['id']!r}, client_id={self.client_id!r})"
+        return f"HookHost({self._client.spec.id!r}, client_id={self.client_id!r})"

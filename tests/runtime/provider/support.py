@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from generator.spec.loader import load_spec, parse_spec
 from generator.spec.normalize import normalized_spec
-from runtime.provider import OAuth1Provider, OAuth2Provider, RuntimeSpec
+from runtime.provider import OAuth1Provider, OAuth2Provider, RuntimeSpec, SpecView
 
 FIXTURES = Path(__file__).parents[2] / "generator" / "fixtures"
 
@@ -47,7 +47,7 @@ def oauth2_class(spec: Mapping[str, Any]) -> type[OAuth2Provider]:
     class Provider(OAuth2Provider):
         pass
 
-    Provider.spec = cast(RuntimeSpec, spec)  # tests change specs as plain dicts
+    Provider.spec = SpecView(cast(RuntimeSpec, spec))  # tests change specs as plain dicts
     return Provider
 
 
@@ -55,7 +55,7 @@ def oauth1_class(spec: Mapping[str, Any]) -> type[OAuth1Provider]:
     class Provider(OAuth1Provider):
         pass
 
-    Provider.spec = cast(RuntimeSpec, spec)  # tests change specs as plain dicts
+    Provider.spec = SpecView(cast(RuntimeSpec, spec))  # tests change specs as plain dicts
     return Provider
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from runtime.provider import OAuth2Provider
+from runtime.provider import OAuth2Provider, SpecView
 from runtime.provider.hooks import BUILTIN_HOOKS, HOOKS, HookHost, HookInfo
 from tests.support.clocks import Clock
 
@@ -62,6 +62,7 @@ def test_the_host_shows_credentials_variables_token_and_session() -> None:
         None,
     )
     assert host.spec is client.spec
+    assert isinstance(host.spec, SpecView) and host.spec.variables["region"].type == "str"
     assert host.http is client.session
     assert host.access_token == "AT"
     assert host.variable("region") == "eu"

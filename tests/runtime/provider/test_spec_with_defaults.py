@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from runtime.provider import OAuth2Provider, RuntimeSpec, with_defaults
+import pytest
+
+from runtime.provider import OAuth2Provider, RuntimeSpec, SpecView, with_defaults
 from runtime.provider.spec_defaults import DEFAULTS
 from tests.runtime.provider.support import inline_spec
 
@@ -27,7 +29,7 @@ def test_the_merge_builds_new_dicts_only_where_it_merges() -> None:
     assert DEFAULTS_SAMPLE["a"]["b"] == 1
 
 
-def test_a_class_body_spec_is_merged_once_when_the_class_is_created() -> None:
+def test_a_class_keyword_spec_is_merged_and_viewed_once_when_the_class_is_created() -> None:
     full = inline_spec("")
     slim: dict[str, Any] = {
         key: full[key] for key in ("spec", "id", "name", "protocol", "docs", "sources")
@@ -37,14 +39,24 @@ def test_a_class_body_spec_is_merged_once_when_the_class_is_created() -> None:
         "token": full["endpoints"]["token"],
     }
 
-    class Acme(OAuth2Provider):
-        spec = cast(RuntimeSpec, slim)
+    class Acme(OAuth2Provider, spec=cast(RuntimeSpec, slim)):
+        pass
 
     class Child(Acme):
         pass
 
-    assert Acme.spec == full
-    assert Acme.spec["oauth1"] == DEFAULTS["oauth1"]
+    assert isinstance(Acme.spec, SpecView)
+    assert Acme.spec.data == full
+    assert Acme.spec.oauth1.data == DEFAULTS["oauth1"]
+    assert Acme.spec.endpoints.token == full["endpoints"]["token"]
     assert Child.spec is Acme.spec
     client = Acme(client_id="id", redirect_uri="https://app.example/cb")
     assert client.client_id == "id"
+    assert client.spec is Acme.spec
+
+
+def test_a_spec_dict_in_the_class_body_is_refused_with_the_keyword_form() -> None:
+    with pytest.raises(TypeError, match=r"class Acme\(\.\.\., spec=\{\.\.\.\}\)"):
+
+        class Acme(OAuth2Provider):
+            spec = inline_spec("")  # type: ignore[assignment]

@@ -74,16 +74,16 @@ def test_a_garbage_refresh_token_lifetime_is_a_typed_parse_error(garbage: object
 def test_an_answer_without_a_new_refresh_token_keeps_the_old_expiry() -> None:
     from runtime.provider.token_response import normalise_token
 
-    rules = GitHub.spec["token"]["response"]
+    rules = GitHub.spec.token.response
     previous = {"access_token": "a", "refresh_token": "r", "refresh_token_expires_at": 5000.0}
     token = normalise_token(
-        {"access_token": "b"}, rules, GitHub.spec["scopes"], clock=lambda: 100.0, previous=previous
+        {"access_token": "b"}, rules, GitHub.spec.scopes, clock=lambda: 100.0, previous=previous
     )
     assert token["refresh_token_expires_at"] == 5000.0
     fresh = normalise_token(
         {"access_token": "b", "refresh_token": "r2"},
         rules,
-        GitHub.spec["scopes"],
+        GitHub.spec.scopes,
         clock=lambda: 100.0,
         previous=previous,
     )
@@ -95,8 +95,8 @@ def test_an_id_token_of_false_means_none() -> None:
 
     token = normalise_token(
         {"access_token": "a", "id_token": False, "refresh_token": False},
-        GitHub.spec["token"]["response"],
-        GitHub.spec["scopes"],
+        GitHub.spec.token.response,
+        GitHub.spec.scopes,
         clock=lambda: 0.0,
     )
     assert "id_token" not in token and "refresh_token" not in token

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from runtime.device import DeviceAuthorization
-    from runtime.provider import AuthorizationRequest
+    from runtime.provider import AuthorizationRequest, RuntimeSpec
     from runtime.stores import TokenStore
 
 __all__ = ["ContosoIdentity", "ContosoIdentityProfile", "ContosoIdentityToken", "Scope", "Scopes"]
@@ -199,7 +199,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class ContosoIdentity(OAuth2Provider[ContosoIdentityToken]):
+class ContosoIdentity(OAuth2Provider[ContosoIdentityToken], spec=_SPEC):
     """Contoso Identity client (OpenID Connect).
 
     Endpoints:
@@ -224,7 +224,6 @@ class ContosoIdentity(OAuth2Provider[ContosoIdentityToken]):
     Documentation: https://learn.example.com/identity/v2-protocols
     """
 
-    spec: ClassVar[RuntimeSpec] = _SPEC
     _token_shape: ClassVar[Shape[ContosoIdentityToken]] = _TOKEN_SHAPE
 
     def __init__(

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth2Provider, PerCall, RuntimeSpec, Shape
+from runtime.provider import OAuth2Provider, PerCall, Shape
 
 if TYPE_CHECKING:
     import threading
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from runtime.device import DeviceAuthorization
-    from runtime.provider import AuthorizationRequest
+    from runtime.provider import AuthorizationRequest, RuntimeSpec
     from runtime.stores import TokenStore
 
 __all__ = [
@@ -316,7 +316,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
+class ManyQuirks(OAuth2Provider[ManyQuirksToken], spec=_SPEC):
     """Many Quirks Inc. client (OAuth 2.0).
 
     Fictional provider exercising every OAuth 2 section of the spec format.
@@ -384,7 +384,6 @@ class ManyQuirks(OAuth2Provider[ManyQuirksToken]):
     Documentation: https://docs.example.com/oauth
     """
 
-    spec: ClassVar[RuntimeSpec] = _SPEC
     _token_shape: ClassVar[Shape[ManyQuirksToken]] = _TOKEN_SHAPE
 
     def __init__(

@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypedDict
 
-from runtime.provider import OAuth1Provider, PerCall, RuntimeSpec, Shape
+from runtime.provider import OAuth1Provider, PerCall, Shape
 
 if TYPE_CHECKING:
     from typing_extensions import Required
+
+    from runtime.provider import RuntimeSpec
 
 __all__ = ["Tweeter", "TweeterProfile", "TweeterRequestToken", "TweeterToken"]
 
@@ -144,7 +146,7 @@ _SPEC: Final[RuntimeSpec] = {
 }
 
 
-class Tweeter(OAuth1Provider[TweeterToken]):
+class Tweeter(OAuth1Provider[TweeterToken], spec=_SPEC):
     """Tweeter client (OAuth 1.0a).
 
     Endpoints:
@@ -164,7 +166,6 @@ class Tweeter(OAuth1Provider[TweeterToken]):
     Documentation: https://developer.example.com/oauth1
     """
 
-    spec: ClassVar[RuntimeSpec] = _SPEC
     _token_shape: ClassVar[Shape[TweeterToken]] = _TOKEN_SHAPE
 
     def __init__(
