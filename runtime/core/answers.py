@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, Final, Protocol
 
 from oauthlib.common import urldecode
 
@@ -23,18 +23,49 @@ from .http import Response
 from .paths import MISSING, get_path
 from .reading import status_of, text_of
 
-if TYPE_CHECKING:
-    from ..provider.spec_types import ErrorShapeData
 
-ErrorShape: TypeAlias = "ErrorShapeData"
-"""A spec's ``errors`` section (plain OAuth 2: :data:`DEFAULT_ERRORS`)."""
-# RFC 6749 §5.2: ``error`` and ``error_description`` at the top of the body, on any status.
-DEFAULT_ERRORS: ErrorShape = {
-    "code_path": "error",
-    "message_path": "error_description",
-    "in_success_body": True,
-    "success_flag": None,
-}
+class SuccessFlag(Protocol):
+    """A field every successful answer carries with this value (Slack's ``ok: true``)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def value(self) -> bool | int | str: ...
+
+
+class ErrorShape(Protocol):
+    """Where an endpoint's answers report errors: a spec's ``errors`` section (its view
+    satisfies this) or :data:`DEFAULT_ERRORS`."""
+
+    @property
+    def code_path(self) -> str: ...
+
+    @property
+    def message_path(self) -> str | None: ...
+
+    @property
+    def in_success_body(self) -> bool: ...
+
+    @property
+    def success_flag(self) -> SuccessFlag | None: ...
+
+
+class _StandardErrors:
+    """RFC 6749 §5.2: ``error`` and ``error_description`` at the top of the body, on any
+    status, and no success flag."""
+
+    __slots__ = ()
+    code_path = "error"
+    message_path = "error_description"
+    in_success_body = True
+    success_flag = None
+
+    def __repr__(self) -> str:
+        return "DEFAULT_ERRORS"
+
+
+DEFAULT_ERRORS: Final[ErrorShape] = _StandardErrors()
 ANY_SUCCESS: Collection[int] = range(200, 300)
 
 
@@ -83,18 +114,18 @@ def error_in(
     """
     if document is None:
         return None
-    code = get_path(document, errors["code_path"])
+    code = get_path(document, errors.code_path)
     failed = code not in (MISSING, None, "", False)
-    flag = errors.get("success_flag") if use_flag else None
+    flag = errors.success_flag if use_flag else None
     if flag is not None:
-        found = get_path(document, flag["path"])
-        if found is MISSING or not same_value(found, flag["value"]):
+        found = get_path(document, flag.path)
+        if found is MISSING or not same_value(found, flag.value):
             failed = True
     if not failed:
         return None
     if code in (MISSING, None, "", False):
         code = "request_failed"
-    message_path = errors.get("message_path")
+    message_path = errors.message_path
     message = get_path(document, message_path) if message_path else MISSING
     return _text(code), (None if message in (MISSING, None) else _text(message))
 
@@ -133,7 +164,7 @@ def raise_for_error(
     """
     status = status_of(response)
     success = status is None or 200 <= status < 300
-    check = errors["in_success_body"] or not success or status is None
+    check = errors.in_success_body or not success or status is None
     found = error_in(document, errors, use_flag=use_flag) if check else None
     if found is not None:
         raise error_for(response, *found, document)
@@ -190,7 +221,7 @@ def read_revocation(
     found = error_in(document, errors, use_flag=False)
     status = status_of(response)  # unknown (a test's MagicMock): the body decides
     succeeded = found is None if status is None else status in success_status
-    if succeeded and (found is None or not errors["in_success_body"]):
+    if succeeded and (found is None or not errors.in_success_body):
         return body
     if found is not None:
         raise error_for(response, *found, document)

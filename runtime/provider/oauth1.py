@@ -298,7 +298,7 @@ class OAuth1Provider(ProviderBase[TokenT]):
 
         url = url_of(response)
         document = decode_answer(response, "auto")
-        found = error_in(document, self.spec.errors.data) if document else None
+        found = error_in(document, self.spec.errors) if document else None
         status = status_of(response)
         failed = status >= 400 if status is not None else found is not None
         if failed or (found and self.spec.errors.in_success_body):

@@ -486,7 +486,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             self._endpoint("device"),
             self._authentication(rules.client_auth),
             scope=join_scopes(chosen, spec.scopes.separator) if chosen else None,
-            errors=spec.errors.data,
+            errors=spec.errors,
             response_paths=rules.response_paths,
             default_interval=rules.default_interval,
             prepare=self._preparation("device authorization", per_call),
@@ -556,7 +556,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             chosen,
             self._authentication(rules.client_auth),
             rules=_revocation_rules(rules),
-            errors=self.spec.errors.data,
+            errors=self.spec.errors,
             prepare=self._preparation("revocation", per_call, "revoke_token_request"),
         )
         self._session.run_flow(flow)
@@ -575,7 +575,7 @@ class OAuth2Provider(ProviderBase[TokenT]):
             self._endpoint("introspect"),
             token,
             self._authentication("inherit"),
-            errors=self.spec.errors.data,
+            errors=self.spec.errors,
             prepare=self._preparation("introspection", per_call),
         )
         return self._session.run_flow(flow)

@@ -45,7 +45,7 @@ def parse_token_response(
     """The normalised token in ``response``, or the typed error it stands for."""
     rules = spec.token.response
     document = decode_answer(response, rules.format)
-    raise_for_error(response, document, spec.errors.data)  # core reads plain dicts
+    raise_for_error(response, document, spec.errors)
     assert document is not None
     try:
         return normalise_token(document, rules, spec.scopes, clock=clock, previous=previous)

@@ -16,15 +16,19 @@ from runtime.core.answers import (
 from runtime.core.paths import MISSING
 from runtime.device import InvalidDeviceAuthorization
 from runtime.errors import TokenEndpointError, TokenResponseParseError
-from runtime.provider.spec_types import ErrorShapeData
+from runtime.provider.spec_view import ErrorShapeView
 from tests.support.answers import Answer, json_answer
 
-SLACK_LIKE: ErrorShapeData = {
-    "code_path": "error",
-    "message_path": None,
-    "in_success_body": True,
-    "success_flag": {"path": "ok", "value": True},
-}
+# A spec's errors section, as the generated clients pass it.
+SLACK_LIKE = ErrorShapeView(
+    {
+        "code_path": "error",
+        "message_path": None,
+        "in_success_body": True,
+        "success_flag": {"path": "ok", "value": True},
+        "unconfirmed": False,
+    }
+)
 
 
 def test_a_body_is_json_else_a_form_else_nothing() -> None:
@@ -118,3 +122,14 @@ def test_device_authorization_reads_provider_paths_and_default_interval() -> Non
     assert read_device_authorization(nested, response_paths=paths)["user_code"] == "UC"
     with pytest.raises(InvalidDeviceAuthorization, match="user_code"):
         read_device_authorization(json_answer({"device_code": "dc"}))
+
+
+def test_the_core_default_errors_are_the_spec_formats_defaults() -> None:
+    """Plain OAuth 2 (OAuth2Session) reads errors as a spec with every default does."""
+    from runtime.provider.spec_defaults import DEFAULTS
+
+    default_view = ErrorShapeView(DEFAULTS["errors"])
+    for name in ("code_path", "message_path", "in_success_body", "success_flag"):
+        assert getattr(DEFAULT_ERRORS, name) == getattr(default_view, name), name
+    with pytest.raises(AttributeError):
+        DEFAULT_ERRORS.code_path = "err"  # type: ignore[misc]
