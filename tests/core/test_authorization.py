@@ -73,10 +73,11 @@ values = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_si
     scope=st.none() | st.lists(names, max_size=3) | values,
     state=names,
     extra=st.dictionaries(
-        # Not the arguments both calls are given by name (oauthlib cannot take them twice).
+        # Not the arguments both calls are given by name (oauthlib cannot take them twice),
+        # nor uri, the name of the URL argument oauthlib is given by position.
         names.filter(
             lambda name: (
-                name.isidentifier() and name not in ("url", "state", "scope", "redirect_uri")
+                name.isidentifier() and name not in ("url", "uri", "state", "scope", "redirect_uri")
             )
         ),
         st.none() | values | st.integers(),
