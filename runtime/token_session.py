@@ -342,12 +342,12 @@ class TokenSession(EnvironmentOnceSession):
     ) -> requests.Response:
         """Send a request, adding the token unless ``withhold_token``.
 
-        A token within ``leeway`` (at most half its lifetime) of expiry is renewed first at
-        ``auto_refresh_url`` (a refresh, or a new client-credentials token); only the transport
-        arguments ``timeout``, ``verify``, ``proxies`` and ``cert`` are reused for that. The
-        new token goes to ``token_updater`` and the token store; with neither,
-        ``TokenUpdated`` is raised as in requests-oauthlib. A 401 on a renewable token with an
-        updater or store renews once and retries once.
+        A token within ``leeway`` (at most half its lifetime) of expiry is renewed first by
+        the session's token source (``OAuth2Session``: at ``auto_refresh_url``); only the
+        transport arguments ``timeout``, ``verify``, ``proxies`` and ``cert`` are passed on to
+        it. The new token goes to ``token_updater`` and the token store; with neither, an
+        ``OAuth2Session`` raises ``TokenUpdated`` as requests-oauthlib does. A 401 on a
+        renewable token with an updater or store renews once and retries once.
         """
         method_str = method.decode() if isinstance(method, bytes) else method
         url_str = url.decode() if isinstance(url, bytes) else url
